@@ -1,0 +1,9 @@
+/** Shared Jest settings: swc for speed (type checking is the build target's job), one worker per project. */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  maxWorkers: 1,
+  testTimeout: 60_000,
+};
