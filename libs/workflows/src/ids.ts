@@ -6,8 +6,13 @@
 /** Workflows and the non-Bytemark activities (MySQL, MongoDB, notifications). */
 export const TICKET_CACHE_TASK_QUEUE = 'bytemark-ticket-cache';
 
-/** Activities that call the Bytemark API; their worker carries the global rate limit. */
-export const BYTEMARK_API_TASK_QUEUE = 'bytemark-api';
+/**
+ * Activities that call the Bytemark API run on a queue of their own, derived from the workflow's
+ * queue, whose worker carries the global rate limit (`maxTaskQueueActivitiesPerSecond`).
+ */
+export function bytemarkTaskQueue(workflowTaskQueue: string = TICKET_CACHE_TASK_QUEUE): string {
+  return `${workflowTaskQueue}.bytemark-api`;
+}
 
 export const HOURLY_SCHEDULE_ID = 'bytemark-ticket-cache-hourly';
 export const REFRESH_QUEUE_SCHEDULE_ID = 'bytemark-refresh-log-queue';

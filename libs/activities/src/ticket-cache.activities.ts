@@ -1,0 +1,159 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { BytemarkPass } from '@btc/bytemark-client';
+import {
+  ticketLogChangeId,
+  type BytemarkTokensRepository,
+  type RefreshLogRepository,
+  type StagingRepository,
+  type TicketCacheDoc,
+  type TicketCacheRepository,
+  type TicketLogEntry,
+  type TicketLogRepository,
+} from '@btc/data';
+import type { ReconcileResult, TicketCacheActivities } from '@btc/workflows';
+import type { StagedListMeta } from './bytemark.activities';
+import { reconcilePasses } from './reconcile-passes';
+
+export interface TicketCacheActivityDeps {
+  tokens: BytemarkTokensRepository;
+  cache: TicketCacheRepository;
+  logs: TicketLogRepository;
+  refreshLog: RefreshLogRepository;
+  staging: StagingRepository;
+  config: {
+    ttlSeconds: number;
+    /** A cache this close to the TTL counts as stale, so an hourly sweep never skips a cache refreshed by the last one. */
+    graceSeconds: number;
+    freeProductUuids: readonly string[];
+  };
+  now?: () => number;
+}
+
+/** First element of staged changes: the new free passes; the rest are audit entries. */
+interface StagedChangesMeta {
+  kind: 'meta';
+  newFree: string[];
+}
+
+type AuditEntry = TicketLogEntry & { _id: string };
+
+export function createTicketCacheActivities(deps: TicketCacheActivityDeps): TicketCacheActivities {
+  const { tokens, cache, logs, refreshLog, staging, config } = deps;
+  const nowSeconds = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const freeProducts = new Set(config.freeProductUuids);
+
+  const readStagedList = async (key: string) => {
+    const value = await staging.get({ key });
+    const [meta, ...passes] = value ?? [];
+    if (!isMeta<StagedListMeta>(meta)) {
+      throw ApplicationFailure.create({
+        message: `staged pass list ${key} is missing; the fetch must run again`,
+        type: 'StagingMissingError',
+        nonRetryable: true,
+      });
+    }
+    return { meta, passes: passes as BytemarkPass[] };
+  };
+
+  return {
+    async readCacheState({ userId }) {
+      const timestamp = (await cache.timestamps({ userIds: [userId] })).get(userId) ?? null;
+      if (timestamp === null) return { exists: false, timestamp: null, ageSeconds: null, stale: true };
+      const ageSeconds = nowSeconds() - timestamp;
+      return { exists: true, timestamp, ageSeconds, stale: ageSeconds >= config.ttlSeconds - config.graceSeconds };
+    },
+
+    async lookupToken({ userId }) {
+      const account = await tokens.findByUserId(userId);
+      return { hasToken: Boolean(account?.token) };
+    },
+
+    async reconcileTicketCache({ userId, refreshId, mode, passesKey, passes4Key, now }) {
+      const existing = await cache.findByUserId({ userId });
+      if (existing?.refresh_id === refreshId && existing.refresh_summary) {
+        log.info('This run already committed its diff; returning the recorded summary', { userId });
+        return existing.refresh_summary as unknown as ReconcileResult;
+      }
+      const [v1, v4] = await Promise.all([readStagedList(passesKey), readStagedList(passes4Key)]);
+      const diff = reconcilePasses({
+        mode: mode === 'update' && existing ? 'update' : 'build',
+        cached: existing && mode === 'update' ? existing : null,
+        v1: v1.passes,
+        v4: v4.passes,
+        rejectedUuids: new Set([...v1.meta.rejectedUuids, ...v4.meta.rejectedUuids]),
+        now,
+        freeProductUuids: freeProducts,
+      });
+      const built = mode === 'build' || !existing;
+      const changed = built || diff.changes.length > 0 || diff.counts.removed > 0;
+      const changesKey = diff.changes.length > 0 || diff.newFree.length > 0 ? `${refreshId}/changes` : null;
+      const result: ReconcileResult = {
+        outcome: built ? 'built' : changed ? 'updated' : 'unchanged',
+        ...diff.counts,
+        newFreeTickets: diff.newFree.length,
+        changesKey,
+      };
+
+      if (changesKey) {
+        // Staged before the cache write: a crash after the write can still complete the log writes.
+        const entries: AuditEntry[] = diff.changes.map(({ source, action, entry }) => ({
+          _id: ticketLogChangeId({ refreshId, source, uuid: entry.pass_uuid, payloadHash: entry.payload_hash }),
+          user_id: userId,
+          timestamp: now,
+          uuid: entry.pass_uuid,
+          status: entry.status,
+          source,
+          action,
+          payload: entry.payload,
+          payload_hash: entry.payload_hash,
+        }));
+        const meta: StagedChangesMeta = { kind: 'meta', newFree: diff.newFree };
+        await staging.put({ key: changesKey, userId, value: [meta, ...entries] });
+      }
+
+      const summary = result as unknown as Record<string, unknown>;
+      if (!changed) {
+        await cache.touch({ userId }, { timestamp: now, refreshId, refreshSummary: summary });
+        return result;
+      }
+      const doc: TicketCacheDoc = {
+        user_id: userId,
+        timestamp: now,
+        passes: diff.passes,
+        passes4: diff.passes4,
+        passesLog: [...(existing?.passesLog ?? []), ...v1.meta.envelopes],
+        passes4Log: [...(existing?.passes4Log ?? []), ...v4.meta.envelopes],
+        refresh_id: refreshId,
+        refresh_summary: summary,
+      };
+      await cache.replace({ userId }, doc);
+      return result;
+    },
+
+    async writeRefreshLogs({ userId, changesKey }) {
+      const [meta, ...entries] = (await staging.get({ key: changesKey })) ?? [];
+      if (!isMeta<StagedChangesMeta>(meta)) {
+        throw ApplicationFailure.create({
+          message: `staged changes ${changesKey} are missing`,
+          type: 'StagingMissingError',
+          nonRetryable: true,
+        });
+      }
+      const written = await logs.insertMany({ userId }, entries as AuditEntry[]);
+      let freeTicketRowId: number | null = null;
+      if (meta.newFree.length > 0) {
+        freeTicketRowId = (await refreshLog.recordFreeTickets({ userId, passUuids: meta.newFree })).id;
+        log.info('New free tickets detected; queued the reward notification', { userId, passes: meta.newFree.length });
+      }
+      return { auditEntries: written.inserted, alreadyPresent: written.alreadyPresent, freeTicketRowId };
+    },
+
+    async discardStaging({ keys }) {
+      await Promise.all(keys.map((key) => staging.delete({ key })));
+    },
+  };
+}
+
+function isMeta<T extends { kind: 'meta' }>(value: unknown): value is T {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'meta';
+}

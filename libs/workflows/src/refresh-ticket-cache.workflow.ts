@@ -1,0 +1,102 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { FAILURE_TYPES, type BytemarkActivities, type TicketCacheActivities } from './activity-contracts';
+import { DATABASE_ACTIVITY, bytemarkFetchActivity, bytemarkLoginActivity } from './retry-policies';
+import { OUTCOME_KEY } from './search-attributes';
+import type { FetchPassesResult, RefreshInput, RefreshOutcome, RefreshSummary } from './types';
+
+const db = proxyActivities<TicketCacheActivities>(DATABASE_ACTIVITY);
+
+const EMPTY = { created: 0, updated: 0, removed: 0, unchanged: 0, newFreeTickets: 0 };
+
+/**
+ * Refreshes one user's Bytemark ticket cache: token lookup, v1 and v4 fetch in parallel (staged,
+ * never in history), hash-diff reconcile, then audit and refresh-log writes. The Temporal version
+ * of `checkTicketCache` (mode `check`), `checkTicketCacheTimeout` (`if-stale`) and `buildTicketCache` (`build`).
+ */
+export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshSummary> {
+  const { userId, mode = 'check', trigger = 'manual' } = input;
+  const { workflowId, runId, taskQueue } = workflowInfo();
+  const bytemark = proxyActivities<BytemarkActivities>(bytemarkFetchActivity(taskQueue));
+  const login = proxyActivities<Pick<BytemarkActivities, 'reloginUser'>>(bytemarkLoginActivity(taskQueue));
+  const refreshId = `${workflowId}/${runId}`;
+  const passesKey = `${refreshId}/passes`;
+  const passes4Key = `${refreshId}/passes4`;
+
+  const finish = (outcome: RefreshOutcome, counts = EMPTY, cacheAgeBefore: number | null = null): RefreshSummary => {
+    upsertSearchAttributes([{ key: OUTCOME_KEY, value: outcome }]);
+    const summary = { outcome, ...counts, cacheAgeBefore };
+    setCurrentDetails(describe(summary));
+    return summary;
+  };
+
+  setCurrentDetails(`user ${userId}, mode ${mode}, trigger ${trigger}: reading cache state`);
+  const state = await db.readCacheState({ userId });
+  if (mode === 'if-stale' && state.exists && !state.stale) return finish('fresh-skipped', EMPTY, state.ageSeconds);
+
+  const { hasToken } = await db.lookupToken({ userId });
+  if (!hasToken) return finish('no-token', EMPTY, state.ageSeconds);
+
+  const fetchBoth = (): Promise<FetchPassesResult[]> => {
+    setCurrentDetails(`user ${userId}: fetching passes (v1) and pass history (v4)`);
+    return Promise.all([
+      bytemark.fetchPasses({ userId, source: 'passes', stagingKey: passesKey }),
+      bytemark.fetchPasses({ userId, source: 'passes4', stagingKey: passes4Key }),
+    ]);
+  };
+
+  try {
+    try {
+      await fetchBoth();
+    } catch (error) {
+      if (!isAuthFailure(error)) throw error;
+      log.warn('Bytemark rejected the stored token; logging in again with the stored credentials', { userId });
+      try {
+        await login.reloginUser({ userId });
+        await fetchBoth();
+      } catch (retryError) {
+        if (!isAuthFailure(retryError)) throw retryError;
+        log.warn('Bytemark authentication failed after re-login; the user must fix their account', { userId });
+        return finish('failed-auth', EMPTY, state.ageSeconds);
+      }
+    }
+
+    setCurrentDetails(`user ${userId}: reconciling by payload hash`);
+    const result = await db.reconcileTicketCache({
+      userId,
+      refreshId,
+      mode: mode === 'build' || !state.exists ? 'build' : 'update',
+      passesKey,
+      passes4Key,
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (result.changesKey) {
+      setCurrentDetails(`user ${userId}: writing audit entries and refresh log`);
+      await db.writeRefreshLogs({ userId, refreshId, changesKey: result.changesKey });
+    }
+    const { outcome, changesKey: _changesKey, ...counts } = result;
+    return finish(outcome, counts, state.ageSeconds);
+  } finally {
+    await db.discardStaging({ keys: [passesKey, passes4Key, `${refreshId}/changes`] });
+  }
+}
+
+function isAuthFailure(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === FAILURE_TYPES.auth
+  );
+}
+
+function describe(s: RefreshSummary): string {
+  const age = s.cacheAgeBefore === null ? 'no cache before' : `cache was ${s.cacheAgeBefore} s old`;
+  return `${s.outcome}: ${s.created} created, ${s.updated} updated, ${s.removed} removed, ${s.unchanged} unchanged, ${s.newFreeTickets} new free tickets (${age})`;
+}

@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
+
+export class ToolInstallError extends Error {
+  readonly type = 'tool-install';
+}
+
+interface Tool {
+  name: string;
+  binary: string;
+  version: string;
+  build(outDir: string): { command: string; args: string[]; cwd: string };
+}
+
+const tools: Tool[] = [
+  {
+    name: 'Temporal CLI',
+    binary: 'temporal',
+    version: TEMPORAL_CLI_VERSION,
+    build: (outDir) => ({
+      command: 'go',
+      args: ['install', '-trimpath', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+      cwd: outDir,
+    }),
+  },
+  {
+    name: 'FerretDB runner',
+    binary: 'ferretdb-runner',
+    version: FERRETDB_VERSION,
+    build: (outDir) => ({
+      command: 'go',
+      args: ['build', '-trimpath', '-o', join(outDir, 'ferretdb-runner'), '.'],
+      cwd: join(repoRoot, 'tools', 'ferretdb-runner'),
+    }),
+  },
+];
+
+function goAvailable(): boolean {
+  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Builds each pinned binary into the version-keyed cache if missing, and links it into `.tools/bin`. */
+export function ensureTools(log: (line: string) => void): Record<string, string> {
+  const paths: Record<string, string> = {};
+  mkdirSync(toolsBinDir, { recursive: true });
+  for (const tool of tools) {
+    const outDir = join(toolsCacheDir(), `${tool.binary}-${tool.version}`);
+    const target = join(outDir, tool.binary);
+    if (!existsSync(target)) {
+      if (!goAvailable()) {
+        throw new ToolInstallError(
+          `${tool.name} ${tool.version} is not built yet and the Go toolchain was not found on PATH. ` +
+            'Install Go 1.24 or newer (https://go.dev/dl), then run `npm run stack -- up` again.',
+        );
+      }
+      log(`building ${tool.name} ${tool.version} into ${outDir} (first time only, a few minutes)...`);
+      mkdirSync(outDir, { recursive: true });
+      const { command, args, cwd } = tool.build(outDir);
+      const started = Date.now();
+      const result = spawnSync(command, args, {
+        cwd,
+        env: { ...process.env, GOBIN: outDir, GOFLAGS: '-mod=mod' },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (result.status !== 0 || !existsSync(target)) {
+        rmSync(outDir, { recursive: true, force: true });
+        const tail = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim().split('\n').slice(-15).join('\n');
+        throw new ToolInstallError(
+          `building ${tool.name} ${tool.version} failed (\`${command} ${args.join(' ')}\` in ${cwd}).\n${tail}\n` +
+            'Check that the Go module proxy is reachable (GOPROXY) and that Go is 1.24 or newer, then retry.',
+        );
+      }
+      log(`built ${tool.name} in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+    const link = join(toolsBinDir, tool.binary);
+    if (!existsSync(link) || readlinkSync(link) !== target) {
+      rmSync(link, { force: true });
+      symlinkSync(target, link);
+    }
+    paths[tool.binary] = link;
+  }
+  return paths;
+}

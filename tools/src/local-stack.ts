@@ -1,0 +1,173 @@
+import { Connection } from '@temporalio/client';
+import mongoose from 'mongoose';
+import { createConnection as createMysqlConnection } from 'mysql2/promise';
+import { SEARCH_ATTRIBUTES } from '@btc/workflows';
+import { ensureTools } from './install-tools';
+import {
+  StackError,
+  logFile,
+  portOpen,
+  recordedProcess,
+  startDetached,
+  stopRecorded,
+  waitHealthy,
+} from './processes';
+import { dataDir, repoRoot } from './paths';
+
+/** The fixed local addresses of ARCHITECTURE.md. */
+export const LOCAL = {
+  temporalAddress: '127.0.0.1:7233',
+  temporalUiUrl: 'http://127.0.0.1:8233',
+  mongoUrl: 'mongodb://127.0.0.1:27017',
+  mysqlUrl: 'mysql://root@127.0.0.1:3306',
+  databases: { dev: 'bytemark', test: 'bytemark_test' },
+} as const;
+
+export type ComponentName = 'temporal' | 'ferretdb' | 'mariadb';
+
+export interface ComponentStatus {
+  name: ComponentName;
+  address: string;
+  healthy: boolean;
+  managed: 'started by us' | 'external';
+  detail: string;
+}
+
+type Log = (line: string) => void;
+
+async function temporalHealthy(): Promise<boolean> {
+  const connection = await Connection.connect({ address: LOCAL.temporalAddress, connectTimeout: 1000 });
+  try {
+    await connection.workflowService.describeNamespace({ namespace: 'default' });
+    const ui = await fetch(LOCAL.temporalUiUrl, { signal: AbortSignal.timeout(1000) });
+    return ui.ok;
+  } finally {
+    await connection.close();
+  }
+}
+
+async function ferretHealthy(): Promise<boolean> {
+  const conn = await mongoose
+    .createConnection(`${LOCAL.mongoUrl}/admin`, { serverSelectionTimeoutMS: 1000 })
+    .asPromise();
+  try {
+    const reply = await conn.db!.admin().ping();
+    return reply['ok'] === 1;
+  } finally {
+    await conn.close();
+  }
+}
+
+async function mariadbHealthy(): Promise<boolean> {
+  const conn = await createMysqlConnection({ uri: LOCAL.mysqlUrl, connectTimeout: 1000 });
+  try {
+    await conn.query('SELECT 1');
+    return true;
+  } finally {
+    await conn.end();
+  }
+}
+
+const checks: Record<ComponentName, () => Promise<boolean>> = {
+  temporal: temporalHealthy,
+  ferretdb: ferretHealthy,
+  mariadb: mariadbHealthy,
+};
+
+interface Managed {
+  name: 'temporal' | 'ferretdb';
+  port: number;
+  binary: string;
+  args: string[];
+  timeoutMs: number;
+}
+
+function managedComponents(bins: Record<string, string>): Managed[] {
+  const searchAttributes = Object.values(SEARCH_ATTRIBUTES).flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]);
+  return [
+    {
+      name: 'temporal',
+      port: 7233,
+      binary: bins['temporal']!,
+      // prettier-ignore
+      args: ['server', 'start-dev', '--ip', '127.0.0.1', '--port', '7233', '--ui-port', '8233',
+        '--db-filename', `${dataDir}/temporal.db`, '--namespace', 'default', '--log-level', 'warn', ...searchAttributes],
+      timeoutMs: 60_000,
+    },
+    {
+      name: 'ferretdb',
+      port: 27017,
+      binary: bins['ferretdb-runner']!,
+      args: ['--listen', '127.0.0.1:27017', '--data', `${dataDir}/ferretdb`],
+      timeoutMs: 30_000,
+    },
+  ];
+}
+
+/**
+ * Installs the tools if needed, starts the Temporal dev server and FerretDB unless already running,
+ * checks MariaDB, and creates the dev and test databases. Returns the components this call started.
+ */
+export async function stackUp(log: Log): Promise<ComponentName[]> {
+  const bins = ensureTools(log);
+  const started: ComponentName[] = [];
+  for (const component of managedComponents(bins)) {
+    const running = recordedProcess(component.name);
+    if (running) {
+      await waitHealthy(component.name, running.pid, checks[component.name], component.timeoutMs);
+      log(`${component.name}: already running (pid ${running.pid})`);
+      continue;
+    }
+    if (await portOpen(component.port)) {
+      if (await checks[component.name]().catch(() => false)) {
+        log(`${component.name}: port ${component.port} is served by a process not started by this stack; using it`);
+        continue;
+      }
+      throw new StackError(
+        `port ${component.port} is taken by another process that is not a healthy ${component.name}. ` +
+          `Stop it (\`ss -ltnp 'sport = :${component.port}'\` shows which) and run \`npm run stack -- up\` again.`,
+      );
+    }
+    const record = startDetached(component.name, component.binary, component.args, repoRoot);
+    await waitHealthy(component.name, record.pid, checks[component.name], component.timeoutMs);
+    log(`${component.name}: started (pid ${record.pid}, log ${logFile(component.name)})`);
+    started.push(component.name);
+  }
+  if (!(await mariadbHealthy().catch(() => false))) {
+    throw new StackError(
+      'MariaDB/MySQL is not reachable at 127.0.0.1:3306 as root without a password. Start it ' +
+        '(here: `start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`) and retry.',
+    );
+  }
+  log('mariadb: reachable at 127.0.0.1:3306');
+  return started;
+}
+
+/** Stops what `up` started, by recorded pid; never touches MariaDB or processes it did not start. */
+export async function stackDown(log: Log, only?: ComponentName[]): Promise<void> {
+  for (const name of ['temporal', 'ferretdb'] as const) {
+    if (only && !only.includes(name)) continue;
+    log(`${name}: ${await stopRecorded(name)}`);
+  }
+}
+
+export async function stackStatus(): Promise<ComponentStatus[]> {
+  const rows: Array<[ComponentName, string]> = [
+    ['temporal', `${LOCAL.temporalAddress} (UI ${LOCAL.temporalUiUrl})`],
+    ['ferretdb', '127.0.0.1:27017'],
+    ['mariadb', '127.0.0.1:3306'],
+  ];
+  return Promise.all(
+    rows.map(async ([name, address]) => {
+      const record = name === 'mariadb' ? null : recordedProcess(name);
+      const healthy = await checks[name]().catch(() => false);
+      return {
+        name,
+        address,
+        healthy,
+        managed: record ? 'started by us' : 'external',
+        detail: record ? `pid ${record.pid}, log ${logFile(name)}` : name === 'mariadb' ? 'system service' : 'no pid file',
+      } satisfies ComponentStatus;
+    }),
+  );
+}
