@@ -6,4 +6,5 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   maxWorkers: 1,
   testTimeout: 60_000,
+  reporters: ['default', require.resolve('./tools/jest-results-reporter.js')],
 };

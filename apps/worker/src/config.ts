@@ -32,6 +32,10 @@ const schema = z
     FREE_TICKET_PRODUCT_UUIDS: csv.pipe(z.array(z.uuid()).min(1)).optional(),
     TICKET_CACHE_TTL_MINUTES: positiveInt.default(60),
     TICKET_CACHE_GRACE_MINUTES: z.coerce.number().int().min(0).default(5),
+    NOTIFICATION_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SLACK_BOT_TOKEN: z.string().min(1).optional(),
+    SLACK_CHANNEL_ID: z.string().min(1).optional(),
+    SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api'),
     WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
     WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -60,6 +64,8 @@ export interface WorkerConfig {
   };
   tokenEncryptionKeys: string;
   cache: { ttlSeconds: number; graceSeconds: number; freeProductUuids: string[] };
+  notificationUrl?: string;
+  slack: { botToken?: string; channelId?: string; apiUrl: string };
   maxConcurrentActivities: number;
   healthPort: number;
   metricsPort: number;
@@ -96,6 +102,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       graceSeconds: e.TICKET_CACHE_GRACE_MINUTES * 60,
       freeProductUuids: e.FREE_TICKET_PRODUCT_UUIDS ?? DEFAULT_FREE_TICKET_PRODUCT_UUIDS,
     },
+    notificationUrl: e.NOTIFICATION_URL,
+    slack: { botToken: e.SLACK_BOT_TOKEN, channelId: e.SLACK_CHANNEL_ID, apiUrl: e.SLACK_API_URL },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     healthPort: e.WORKER_HEALTH_PORT,
     metricsPort: e.WORKER_METRICS_PORT,

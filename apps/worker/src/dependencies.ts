@@ -1,7 +1,8 @@
-import { createActivities } from '@btc/activities';
+import { PushNotifier, SlackNotifier, createActivities, type Activities } from '@btc/activities';
 import { BytemarkClient } from '@btc/bytemark-client';
 import {
   BytemarkTokensRepository,
+  NotificationLedgerRepository,
   RefreshLogRepository,
   StagingRepository,
   TicketCacheRepository,
@@ -13,13 +14,13 @@ import {
 import type { WorkerConfig } from './config';
 
 export interface WorkerDependencies {
-  activities: ReturnType<typeof createActivities>;
+  activities: Activities;
   close(): Promise<void>;
 }
 
 /** Builds the connections, repositories, Bytemark client and activities; the only place that does. */
 export async function buildDependencies(
-  config: Pick<WorkerConfig, 'mysqlUrl' | 'mongoUrl' | 'bytemark' | 'tokenEncryptionKeys' | 'cache' | 'maxConcurrentActivities'>,
+  config: Pick<WorkerConfig, 'mysqlUrl' | 'mongoUrl' | 'bytemark' | 'tokenEncryptionKeys' | 'cache' | 'notificationUrl' | 'slack'>,
 ): Promise<WorkerDependencies> {
   const sequelize = createSequelize(config.mysqlUrl, { logging: false, pool: { max: 10 } });
   const mongo = await connectMongo(config.mongoUrl);
@@ -46,6 +47,9 @@ export async function buildDependencies(
       perPage: config.bytemark.perPage,
     }),
     config: config.cache,
+    ledger: new NotificationLedgerRepository(mongo),
+    push: new PushNotifier(config.notificationUrl),
+    slack: new SlackNotifier(config.slack),
   });
   return {
     activities,

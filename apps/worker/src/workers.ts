@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { createActivities } from '@btc/activities';
+import type { Activities } from '@btc/activities';
 import { bytemarkTaskQueue, workflowsPath } from '@btc/workflows';
 
 export interface CreateWorkersOptions {
@@ -7,7 +7,7 @@ export interface CreateWorkersOptions {
   namespace: string;
   /** The workflows' queue; the Bytemark queue is derived from it. */
   taskQueue: string;
-  activities: ReturnType<typeof createActivities>;
+  activities: Activities;
   /** Global Bytemark rate limit, enforced by the server across every worker of the queue. */
   rateLimitRps: number;
   maxConcurrentActivities: number;

@@ -151,6 +151,24 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
     async discardStaging({ keys }) {
       await Promise.all(keys.map((key) => staging.delete({ key })));
     },
+
+    async listSweepPage({ cursor, limit, select }) {
+      const userIds = await tokens.listTokenUserIds({ afterUserId: cursor, limit });
+      const nextCursor = userIds.length < limit ? null : (userIds[userIds.length - 1] ?? null);
+      if (select === 'all') return { userIds, seen: userIds.length, skippedFresh: 0, nextCursor };
+      const timestamps = await cache.timestamps({ userIds });
+      const freshAfter = nowSeconds() - (config.ttlSeconds - config.graceSeconds);
+      const selected = userIds.filter((id) => {
+        const timestamp = timestamps.get(id);
+        if (timestamp === undefined) return true;
+        return select === 'stale' && timestamp <= freshAfter;
+      });
+      return { userIds: selected, seen: userIds.length, skippedFresh: userIds.length - selected.length, nextCursor };
+    },
+
+    async countTicketCaches() {
+      return { count: await cache.count() };
+    },
   };
 }
 

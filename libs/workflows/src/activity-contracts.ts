@@ -2,6 +2,8 @@ import type {
   CacheState,
   FetchPassesInput,
   FetchPassesResult,
+  SweepPage,
+  SweepSelect,
   ReconcileInput,
   ReconcileResult,
   WriteRefreshLogsInput,
@@ -18,12 +20,27 @@ export interface TicketCacheActivities {
   reconcileTicketCache(input: ReconcileInput): Promise<ReconcileResult>;
   writeRefreshLogs(input: WriteRefreshLogsInput): Promise<WriteRefreshLogsResult>;
   discardStaging(input: { keys: string[] }): Promise<void>;
+  /** One page of token users after `cursor`, filtered by cache freshness in one query. */
+  listSweepPage(input: { cursor: number; limit: number; select: SweepSelect }): Promise<SweepPage>;
+  countTicketCaches(): Promise<{ count: number }>;
 }
 
 /** Activities that call the Bytemark API; they run on `bytemarkTaskQueue(...)`, the rate-limited queue. */
 export interface BytemarkActivities {
   fetchPasses(input: FetchPassesInput): Promise<FetchPassesResult>;
   reloginUser(input: { userId: number }): Promise<void>;
+}
+
+/** The legacy `bytemark_ticket_refresh_log` queue and the alerts (domain §4.8–4.9). */
+export interface RefreshQueueActivities {
+  /** Pending type-1 rows and pending type-3 rows whose `scheduled_on` is due (UTC), oldest first. */
+  listDueRefreshRows(input: { limit: number }): Promise<Array<{ id: number; userId: number }>>;
+  listPendingNotificationRows(input: { limit: number }): Promise<Array<{ id: number; userId: number }>>;
+  /** Marks exactly these pending rows processed (never another user's, never unread rows). */
+  markRefreshRowsProcessed(input: { ids: number[] }): Promise<{ marked: number }>;
+  /** Sends the free-ticket push (type 75) once per set of rows, whatever the retries. */
+  sendFreeTicketNotification(input: { userId: number; rowIds: number[] }): Promise<{ sent: boolean; reason: string }>;
+  notifySlack(input: { text: string }): Promise<{ posted: boolean }>;
 }
 
 /** Failure types the activities raise and the workflows branch on. */

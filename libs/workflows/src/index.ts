@@ -1,4 +1,9 @@
-export { FAILURE_TYPES, type BytemarkActivities, type TicketCacheActivities } from './activity-contracts';
+export {
+  FAILURE_TYPES,
+  type BytemarkActivities,
+  type RefreshQueueActivities,
+  type TicketCacheActivities,
+} from './activity-contracts';
 export {
   HOURLY_SCHEDULE_ID,
   REFRESH_QUEUE_SCHEDULE_ID,
@@ -23,6 +28,10 @@ export type {
   RefreshOutcome,
   RefreshSummary,
   RefreshTrigger,
+  SweepInput,
+  SweepPage,
+  SweepProgress,
+  SweepSelect,
   WriteRefreshLogsInput,
   WriteRefreshLogsResult,
 } from './types';

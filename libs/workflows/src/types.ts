@@ -84,3 +84,44 @@ export interface WriteRefreshLogsResult {
   alreadyPresent: number;
   freeTicketRowId: number | null;
 }
+
+/** Which token users a sweep refreshes: stale or missing caches (hourly), missing only (backfill), or all. */
+export type SweepSelect = 'stale' | 'missing' | 'all';
+
+export interface SweepInput {
+  mode?: RefreshMode;
+  trigger?: RefreshTrigger;
+  select?: SweepSelect;
+  /** Per-user workflows running at once (default 20). */
+  maxInFlight?: number;
+  /** Users read per page (default 200). */
+  pageSize?: number;
+  /** Users handled before continuing as new (default 500), which keeps history bounded. */
+  usersPerRun?: number;
+  /** Set by continue-as-new: where to resume and what was counted so far. */
+  cursor?: number;
+  progress?: SweepProgress;
+}
+
+export interface SweepProgress {
+  usersSeen: number;
+  skippedFresh: number;
+  refreshed: Partial<Record<RefreshOutcome, number>>;
+  failed: number;
+  /** Per-user workflows of this sweep running now. */
+  inFlight: number;
+  /** Users whose refresh was already running (started on demand); left to that run. */
+  inFlightElsewhere: number;
+  /** Runs of this sweep so far (1 + continue-as-new count). */
+  runs: number;
+  failedUserIds: number[];
+}
+
+export interface SweepPage {
+  /** Users to refresh on this page, after the freshness filter. */
+  userIds: number[];
+  seen: number;
+  skippedFresh: number;
+  /** Cursor for the next page; null at the end. */
+  nextCursor: number | null;
+}

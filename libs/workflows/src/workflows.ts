@@ -1,2 +1,5 @@
 /** The workflow bundle's entry point: every workflow type the worker registers. */
 export { refreshTicketCacheWorkflow } from './refresh-ticket-cache.workflow';
+export { refreshAllTicketCachesWorkflow, sweepProgressQuery } from './refresh-all-ticket-caches.workflow';
+export { bootstrapTicketCachesWorkflow } from './bootstrap-ticket-caches.workflow';
+export { processRefreshLogQueueWorkflow } from './process-refresh-log-queue.workflow';

@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { loadSchedulerConfig, type SchedulerConfig } from './config';
+import { CliError } from './cli/context';
+import { registerMigrateCommand } from './cli/migrate.command';
+import { registerRefreshCommands } from './cli/refresh.command';
+import { registerScheduleCommands } from './cli/schedule.command';
+import { registerStatusCommand } from './cli/status.command';
+import { registerTokensCommands } from './cli/tokens.command';
+
+/** The operator CLI: `npm run cli -- <command>`. */
+export function buildCli(): Command {
+  let loaded: SchedulerConfig | undefined;
+  const config = () => (loaded ??= loadSchedulerConfig());
+  const program = new Command('cli')
+    .description('Operate the Bytemark ticket cache: schedules, refreshes, status, tokens, migrations')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerScheduleCommands(program, config);
+  registerRefreshCommands(program, config);
+  registerStatusCommand(program, config);
+  registerTokensCommands(program, config);
+  registerMigrateCommand(program, config);
+  return program;
+}
+
+if (require.main === module) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      console.error(`error: ${error instanceof CliError || error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    });
+}

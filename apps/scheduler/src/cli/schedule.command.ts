@@ -1,0 +1,106 @@
+import { type Command } from 'commander';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
+import type { SchedulerConfig } from '../config';
+import { allSchedules, deleteScheduleIfPresent, ensureSchedule } from '../schedules';
+import { ensureSearchAttributes } from '../search-attributes';
+import { CliError, printJson, withTemporal } from './context';
+
+const IDS = [HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID];
+
+function scheduleIdOption(value: string): string {
+  if (!IDS.includes(value)) throw new CliError(`unknown schedule "${value}"; known: ${IDS.join(', ')}`);
+  return value;
+}
+
+function parseDate(value: string, name: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new CliError(`${name} must be an ISO date/time, got "${value}"`);
+  return date;
+}
+
+export function registerScheduleCommands(program: Command, config: () => SchedulerConfig): void {
+  const schedule = program.command('schedule').description('manage the Temporal Schedules (hourly sweep, legacy queue)');
+  const idOption = ['--id <scheduleId>', `schedule id (${IDS.join(' | ')})`, scheduleIdOption, HOURLY_SCHEDULE_ID] as const;
+
+  schedule
+    .command('ensure')
+    .description('create or update both schedules and register missing search attributes (safe to repeat)')
+    .action(() =>
+      withTemporal(config(), async (client) => {
+        const added = await ensureSearchAttributes(client, config().temporal.namespace);
+        if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
+        for (const options of allSchedules({ taskQueue: TICKET_CACHE_TASK_QUEUE, maxInFlight: config().sweepMaxInFlight })) {
+          console.log(`${options.scheduleId}: ${await ensureSchedule(client, options)}`);
+        }
+      }),
+    );
+
+  schedule
+    .command('describe')
+    .option(...idOption)
+    .description('print the schedule: spec, policies, state, recent and next runs')
+    .action((opts: { id: string }) =>
+      withTemporal(config(), async (client) => {
+        const d = await client.schedule.getHandle(opts.id).describe().catch(notFound(opts.id));
+        printJson({
+          scheduleId: d.scheduleId,
+          spec: d.spec,
+          policies: d.policies,
+          state: d.state,
+          action: { workflowType: d.action.workflowType, workflowId: d.action.workflowId, taskQueue: d.action.taskQueue },
+          recentActions: d.info.recentActions.slice(-5),
+          nextActionTimes: d.info.nextActionTimes.slice(0, 3),
+        });
+      }),
+    );
+
+  for (const verb of ['pause', 'unpause', 'trigger'] as const) {
+    schedule
+      .command(verb)
+      .option(...idOption)
+      .option('--note <text>', 'why (pause/unpause)')
+      .description(verb === 'trigger' ? 'start the scheduled action now' : `${verb} the schedule`)
+      .action((opts: { id: string; note?: string }) =>
+        withTemporal(config(), async (client) => {
+          const handle = client.schedule.getHandle(opts.id);
+          if (verb === 'trigger') await handle.trigger().catch(notFound(opts.id));
+          else await handle[verb](opts.note).catch(notFound(opts.id));
+          console.log(`${opts.id}: ${verb}d`);
+        }),
+      );
+  }
+
+  schedule
+    .command('backfill')
+    .option(...idOption)
+    .requiredOption('--from <iso>', 'start of the period to backfill')
+    .requiredOption('--to <iso>', 'end of the period to backfill')
+    .description('run the actions the schedule would have run between --from and --to')
+    .action((opts: { id: string; from: string; to: string }) =>
+      withTemporal(config(), async (client) => {
+        const start = parseDate(opts.from, '--from');
+        const end = parseDate(opts.to, '--to');
+        if (end <= start) throw new CliError('--to must be after --from');
+        await client.schedule.getHandle(opts.id).backfill([{ start, end }]).catch(notFound(opts.id));
+        console.log(`${opts.id}: backfill requested for ${start.toISOString()} .. ${end.toISOString()}`);
+      }),
+    );
+
+  schedule
+    .command('delete')
+    .option(...idOption)
+    .description('delete the schedule if present')
+    .action((opts: { id: string }) =>
+      withTemporal(config(), async (client) => {
+        console.log(`${opts.id}: ${(await deleteScheduleIfPresent(client, opts.id)) ? 'deleted' : 'not present'}`);
+      }),
+    );
+}
+
+function notFound(id: string) {
+  return (error: unknown): never => {
+    if (error instanceof ScheduleNotFoundError) throw new CliError(`schedule ${id} does not exist; run \`npm run cli -- schedule ensure\``);
+    throw error;
+  };
+}

@@ -1,0 +1,31 @@
+import { Client, Connection } from '@temporalio/client';
+import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
+import pino from 'pino';
+import { loadSchedulerConfig } from './config';
+import { runSchedulerSetup } from './setup';
+
+const logger = pino({ name: 'scheduler' });
+
+/**
+ * Ensures the schedules and starts the bootstrap, then exits. The Schedules live in Temporal and
+ * fire on their own, so nothing needs to stay running: run this on every deploy (it is idempotent).
+ */
+async function main(): Promise<void> {
+  const config = loadSchedulerConfig();
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const report = await runSchedulerSetup(client, config.temporal.namespace, {
+      taskQueue: TICKET_CACHE_TASK_QUEUE,
+      maxInFlight: config.sweepMaxInFlight,
+    });
+    logger.info(report, 'schedules ensured; bootstrap started (it does nothing when caches exist)');
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler setup failed');
+  process.exitCode = 1;
+});

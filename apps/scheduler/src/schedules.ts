@@ -1,0 +1,100 @@
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+  type ScheduleUpdateOptions,
+} from '@temporalio/client';
+import {
+  HOURLY_SCHEDULE_ID,
+  REFRESH_QUEUE_SCHEDULE_ID,
+  sweepWorkflowId,
+  type SweepInput,
+} from '@btc/workflows';
+
+export interface ScheduleSettings {
+  taskQueue: string;
+  maxInFlight: number;
+}
+
+/**
+ * The hourly sweep: on the hour, in `if-stale` mode. Overlap SKIP (a slow sweep is never doubled)
+ * and a 10-minute catch-up window, instead of Temporal's one-year default, so a server outage does
+ * not replay a day of missed sweeps.
+ */
+export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
+  const args: SweepInput = { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight };
+  return {
+    scheduleId: HOURLY_SCHEDULE_ID,
+    spec: { calendars: [{ comment: 'every hour, on the hour', minute: 0, hour: { start: 0, end: 23 } }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'refreshAllTicketCachesWorkflow',
+      workflowId: sweepWorkflowId('hourly'),
+      taskQueue: settings.taskQueue,
+      args: [args],
+      staticSummary: 'Hourly sweep: refresh stale Bytemark ticket caches',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },
+    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+  };
+}
+
+/** The legacy `bytemark_ticket_refresh_log` queue, every 5 minutes (the original's five-minute job). */
+export function refreshQueueScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
+  return {
+    scheduleId: REFRESH_QUEUE_SCHEDULE_ID,
+    spec: { intervals: [{ every: '5 minutes' }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'processRefreshLogQueueWorkflow',
+      workflowId: 'bytemark-refresh-log-queue',
+      taskQueue: settings.taskQueue,
+      args: [{ maxInFlight: settings.maxInFlight }],
+      staticSummary: 'Legacy refresh-log queue: due refreshes and free-ticket notifications',
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 minutes', pauseOnFailure: false },
+    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+  };
+}
+
+export function allSchedules(settings: ScheduleSettings): ScheduleOptions[] {
+  return [hourlyScheduleOptions(settings), refreshQueueScheduleOptions(settings)];
+}
+
+/** Create-or-update: safe to run any number of times; a changed setting is applied to the existing schedule. */
+export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<'created' | 'updated'> {
+  const handle = client.schedule.getHandle(options.scheduleId);
+  try {
+    await handle.describe();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    try {
+      await client.schedule.create(options);
+      return 'created';
+    } catch (createError) {
+      // Another scheduler instance created it between describe and create: fall through to update.
+      if (!(createError instanceof Error && createError.name === 'ScheduleAlreadyRunning')) throw createError;
+    }
+  }
+  await handle.update(
+    (previous): ScheduleUpdateOptions => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
+      state: { ...previous.state, note: options.state?.note },
+    }),
+  );
+  return 'updated';
+}
+
+export async function deleteScheduleIfPresent(client: Client, scheduleId: string): Promise<boolean> {
+  try {
+    await client.schedule.getHandle(scheduleId).delete();
+    return true;
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return false;
+    throw error;
+  }
+}

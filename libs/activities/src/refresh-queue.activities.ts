@@ -1,0 +1,48 @@
+import { log } from '@temporalio/activity';
+import type { NotificationLedgerRepository, RefreshLogRepository } from '@btc/data';
+import type { RefreshQueueActivities } from '@btc/workflows';
+import type { PushNotifier, SlackNotifier } from './notifiers';
+
+export interface RefreshQueueActivityDeps {
+  refreshLog: RefreshLogRepository;
+  ledger: NotificationLedgerRepository;
+  push: PushNotifier;
+  slack: SlackNotifier;
+  clock?: () => Date;
+}
+
+export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): RefreshQueueActivities {
+  const { refreshLog, ledger, push, slack } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    async listDueRefreshRows({ limit }) {
+      const rows = await refreshLog.listDueRefreshRows({ now: clock(), limit });
+      return rows.map(({ id, userId }) => ({ id, userId }));
+    },
+
+    async listPendingNotificationRows({ limit }) {
+      const rows = await refreshLog.listPendingNotificationRows({ limit });
+      return rows.map(({ id, userId }) => ({ id, userId }));
+    },
+
+    async markRefreshRowsProcessed({ ids }) {
+      return { marked: await refreshLog.markProcessed(ids) };
+    },
+
+    async sendFreeTicketNotification({ userId, rowIds }) {
+      const key = `free-ticket:${userId}:${[...rowIds].sort((a, b) => a - b).join(',')}`;
+      if (await ledger.wasSent({ key })) return { sent: true, reason: 'already sent by an earlier attempt' };
+      if (!push.enabled) {
+        log.warn('Free-ticket notification waiting: NOTIFICATION_URL is not configured', { userId });
+        return { sent: false, reason: 'no notification endpoint configured; rows stay pending' };
+      }
+      await push.sendFreeTicket(userId, key);
+      await ledger.recordSent({ key, userId, rowIds });
+      return { sent: true, reason: 'sent' };
+    },
+
+    async notifySlack({ text }) {
+      return { posted: await slack.post(text) };
+    },
+  };
+}
