@@ -93,7 +93,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'tools/**/*.ts', 'apps/*/src/cli*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', 'tools/**/*.ts', 'apps/worker/src/bundle-workflows.ts', 'apps/*/src/cli*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   prettier,
