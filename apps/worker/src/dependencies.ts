@@ -1,4 +1,4 @@
-import { PushNotifier, SlackNotifier, createActivities, type Activities } from '@btc/activities';
+import { PushNotifier, SlackNotifier, createActivities, type ActivityDeps, type Activities } from '@btc/activities';
 import { BytemarkClient } from '@btc/bytemark-client';
 import {
   BytemarkTokensRepository,
@@ -13,15 +13,19 @@ import {
 } from '@btc/data';
 import type { WorkerConfig } from './config';
 
+export type DependencyConfig = Pick<
+  WorkerConfig,
+  'mysqlUrl' | 'mongoUrl' | 'bytemark' | 'tokenEncryptionKeys' | 'cache' | 'notificationUrl' | 'slack'
+>;
+
 export interface WorkerDependencies {
-  activities: Activities;
+  /** The activities' dependencies, before `createActivities` (tests may wrap a repository here). */
+  deps: ActivityDeps;
   close(): Promise<void>;
 }
 
-/** Builds the connections, repositories, Bytemark client and activities; the only place that does. */
-export async function buildDependencies(
-  config: Pick<WorkerConfig, 'mysqlUrl' | 'mongoUrl' | 'bytemark' | 'tokenEncryptionKeys' | 'cache' | 'notificationUrl' | 'slack'>,
-): Promise<WorkerDependencies> {
+/** Builds the connections, repositories and Bytemark client; the only place that does. */
+export async function buildDependencies(config: DependencyConfig): Promise<WorkerDependencies> {
   const sequelize = createSequelize(config.mysqlUrl, { logging: false, pool: { max: 10 } });
   const mongo = await connectMongo(config.mongoUrl);
   try {
@@ -30,14 +34,13 @@ export async function buildDependencies(
     await mongo.close();
     throw error;
   }
-  const tokens = new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys));
-  const staging = new StagingRepository(mongo);
-  const activities = createActivities({
-    tokens,
-    staging,
+  const deps: ActivityDeps = {
+    tokens: new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys)),
+    staging: new StagingRepository(mongo),
     cache: new TicketCacheRepository(mongo),
     logs: new TicketLogRepository(mongo),
     refreshLog: new RefreshLogRepository(sequelize),
+    ledger: new NotificationLedgerRepository(mongo),
     bytemark: new BytemarkClient({
       customerApiUrl: config.bytemark.customerApiUrl,
       accountApiUrl: config.bytemark.accountApiUrl,
@@ -46,15 +49,18 @@ export async function buildDependencies(
       timeoutMs: config.bytemark.timeoutMs,
       perPage: config.bytemark.perPage,
     }),
-    config: config.cache,
-    ledger: new NotificationLedgerRepository(mongo),
     push: new PushNotifier(config.notificationUrl),
     slack: new SlackNotifier(config.slack),
-  });
+    config: config.cache,
+  };
   return {
-    activities,
+    deps,
     async close() {
       await Promise.allSettled([sequelize.close(), mongo.close()]);
     },
   };
+}
+
+export function activitiesFrom(dependencies: WorkerDependencies): Activities {
+  return createActivities(dependencies.deps);
 }

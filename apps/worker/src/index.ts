@@ -1,3 +1,3 @@
 export { LOCAL_DEV_ENCRYPTION_KEY, loadWorkerConfig, type WorkerConfig } from './config';
-export { buildDependencies, type WorkerDependencies } from './dependencies';
+export { activitiesFrom, buildDependencies, type DependencyConfig, type WorkerDependencies } from './dependencies';
 export { createWorkers, runWorkers, type CreateWorkersOptions } from './workers';

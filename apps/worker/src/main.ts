@@ -5,7 +5,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import pino from 'pino';
 import { loadWorkerConfig } from './config';
-import { buildDependencies } from './dependencies';
+import { activitiesFrom, buildDependencies } from './dependencies';
 import { createWorkers, runWorkers } from './workers';
 
 const logger = pino({ name: 'worker' });
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: TICKET_CACHE_TASK_QUEUE,
-    activities: deps.activities,
+    activities: activitiesFrom(deps),
     rateLimitRps: config.bytemark.rateLimitRps,
     maxConcurrentActivities: config.maxConcurrentActivities,
     workflowBundlePath: existsSync(bundle) ? bundle : undefined,

@@ -33,6 +33,7 @@ export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkAc
       const { token } = await accountOf(userId);
       const context = Context.current();
       const onPage = (progress: { page: number; passes: number }) => context.heartbeat(progress);
+
       let list: PassList;
       try {
         list =

@@ -2,6 +2,7 @@ import type { BytemarkActivities, RefreshQueueActivities, TicketCacheActivities 
 import { createBytemarkActivities, type BytemarkActivityDeps } from './bytemark.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createTicketCacheActivities, type TicketCacheActivityDeps } from './ticket-cache.activities';
+import { withHeartbeats } from './heartbeat';
 
 export { createBytemarkActivities, type BytemarkActivityDeps } from './bytemark.activities';
 export { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
@@ -22,7 +23,7 @@ export interface Activities {
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
 export function createActivities(deps: ActivityDeps): Activities {
   return {
-    bytemark: createBytemarkActivities(deps),
-    ticketCache: { ...createTicketCacheActivities(deps), ...createRefreshQueueActivities(deps) },
+    bytemark: withHeartbeats(createBytemarkActivities(deps)),
+    ticketCache: withHeartbeats({ ...createTicketCacheActivities(deps), ...createRefreshQueueActivities(deps) }),
   };
 }

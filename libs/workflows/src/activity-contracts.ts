@@ -43,6 +43,31 @@ export interface RefreshQueueActivities {
   notifySlack(input: { text: string }): Promise<{ posted: boolean }>;
 }
 
+/** One pass interaction for `hntb_bytemark_pass`, as other services submit it (validated by the activity). */
+export interface PassInteractionInput {
+  bytemarkPassId: number;
+  userId: string;
+  /** ISO date-time; default: when it is logged. */
+  loggedOn?: string;
+}
+
+export interface IngestResult {
+  inserted: number;
+  duplicates: number;
+  rejected: number;
+  /** The first rejects with their reasons (all of them are counted in `rejected`). */
+  rejects: Array<{ index: number; reason: string }>;
+}
+
+/** Rows small enough to pass inline; larger batches travel by staging key (claim-check). */
+export const MAX_INLINE_INTERACTIONS = 500;
+
+/** Research-data ingestion into `hntb_bytemark_pass`. */
+export interface ResearchActivities {
+  /** Logs a batch given inline or by staging key; re-running it inserts nothing twice (primary key). */
+  ingestPassInteractions(input: { rows?: PassInteractionInput[]; stagingKey?: string }): Promise<IngestResult>;
+}
+
 /** Failure types the activities raise and the workflows branch on. */
 export const FAILURE_TYPES = {
   auth: 'BytemarkAuthError',

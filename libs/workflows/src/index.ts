@@ -1,7 +1,11 @@
 export {
   FAILURE_TYPES,
+  MAX_INLINE_INTERACTIONS,
   type BytemarkActivities,
+  type IngestResult,
+  type PassInteractionInput,
   type RefreshQueueActivities,
+  type ResearchActivities,
   type TicketCacheActivities,
 } from './activity-contracts';
 export {
@@ -15,6 +19,9 @@ export {
   refreshWorkflowId,
   sweepWorkflowId,
 } from './ids';
+export type { IngestInput } from './ingest-pass-interactions.workflow';
+export type { BootstrapInput, BootstrapResult } from './bootstrap-ticket-caches.workflow';
+export type { RefreshQueueInput, RefreshQueueResult } from './process-refresh-log-queue.workflow';
 export { OUTCOME_KEY, TRIGGER_KEY, USER_ID_KEY } from './search-attributes';
 export type {
   CacheState,

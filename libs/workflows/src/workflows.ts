@@ -3,3 +3,4 @@ export { refreshTicketCacheWorkflow } from './refresh-ticket-cache.workflow';
 export { refreshAllTicketCachesWorkflow, sweepProgressQuery } from './refresh-all-ticket-caches.workflow';
 export { bootstrapTicketCachesWorkflow } from './bootstrap-ticket-caches.workflow';
 export { processRefreshLogQueueWorkflow } from './process-refresh-log-queue.workflow';
+export { ingestPassInteractionsWorkflow } from './ingest-pass-interactions.workflow';

@@ -1,0 +1,62 @@
+/**
+ * A real worker in its own process, for crash tests: the test SIGKILLs it at a chosen point and
+ * starts another. Configured like the worker app (environment), plus:
+ *   WORKER_TASK_QUEUE  the test's queue
+ *   CRASH_POINT        'after-cache-write' | 'during-log-writes' | unset
+ * At a crash point the process kills itself with SIGKILL, so nothing after that point runs.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { loadWorkerConfig } from '../config';
+import { activitiesFrom, buildDependencies } from '../dependencies';
+import { createWorkers, runWorkers } from '../workers';
+
+function crash(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const taskQueue = process.env['WORKER_TASK_QUEUE'];
+  if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
+  const crashPoint = process.env['CRASH_POINT'];
+  const dependencies = await buildDependencies(config);
+  const { deps } = dependencies;
+
+  if (crashPoint === 'after-cache-write') {
+    const replace = deps.cache.replace.bind(deps.cache);
+    deps.cache.replace = async (...args) => {
+      await replace(...args);
+      crash();
+    };
+  } else if (crashPoint === 'during-log-writes') {
+    // Half of the audit entries are written, then the process dies before the rest and the refresh-log row.
+    const insertMany = deps.logs.insertMany.bind(deps.logs);
+    deps.logs.insertMany = async (filter, entries) => {
+      await insertMany(filter, entries.slice(0, Math.ceil(entries.length / 2)));
+      crash();
+    };
+  }
+
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const workers = await createWorkers({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    activities: activitiesFrom(dependencies),
+    rateLimitRps: config.bytemark.rateLimitRps,
+    maxConcurrentActivities: config.maxConcurrentActivities,
+  });
+  process.stdout.write('worker-ready\n');
+  try {
+    await runWorkers(workers);
+  } finally {
+    await connection.close();
+    await dependencies.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`worker-process: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
