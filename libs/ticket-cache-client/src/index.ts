@@ -1,2 +1,10 @@
+export { ingestPassInteractions, type IngestOptions, type StagingPort } from './ingest-pass-interactions';
 export { requestTicketRefresh, type RefreshHandle, type RequestTicketRefreshOptions } from './request-ticket-refresh';
-export type { RefreshMode, RefreshOutcome, RefreshSummary, RefreshTrigger } from '@btc/workflows';
+export type {
+  IngestResult,
+  PassInteractionInput,
+  RefreshMode,
+  RefreshOutcome,
+  RefreshSummary,
+  RefreshTrigger,
+} from '@btc/workflows';
