@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadSchedulerConfig, type SchedulerConfig } from './config';
+import { registerAnalyticsCommand } from './cli/analytics.command';
 import { CliError } from './cli/context';
 import { registerMigrateCommand } from './cli/migrate.command';
 import { registerRefreshCommands } from './cli/refresh.command';
@@ -12,7 +13,7 @@ export function buildCli(): Command {
   let loaded: SchedulerConfig | undefined;
   const config = () => (loaded ??= loadSchedulerConfig());
   const program = new Command('cli')
-    .description('Operate the Bytemark ticket cache: schedules, refreshes, status, tokens, migrations')
+    .description('Operate the Bytemark ticket cache: schedules, refreshes, status, tokens, migrations, analytics')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerScheduleCommands(program, config);
@@ -20,6 +21,7 @@ export function buildCli(): Command {
   registerStatusCommand(program, config);
   registerTokensCommands(program, config);
   registerMigrateCommand(program, config);
+  registerAnalyticsCommand(program, config);
   return program;
 }
 

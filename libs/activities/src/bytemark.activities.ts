@@ -1,12 +1,14 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { BytemarkClient, PassList } from '@btc/bytemark-client';
-import type { BytemarkTokensRepository, StagingRepository } from '@btc/data';
+import type { BytemarkTokensRepository, StagingRepository, TicketCacheRepository } from '@btc/data';
 import { FAILURE_TYPES, type BytemarkActivities } from '@btc/workflows';
+import { passListHash } from './pass-list-hash';
 import { toTemporalFailure } from './temporal-failures';
 
 export interface BytemarkActivityDeps {
   tokens: BytemarkTokensRepository;
   staging: StagingRepository;
+  cache: TicketCacheRepository;
   bytemark: BytemarkClient;
 }
 
@@ -15,10 +17,12 @@ export interface StagedListMeta {
   kind: 'meta';
   envelopes: PassList['envelopes'];
   rejectedUuids: string[];
+  /** `passListHash` of the list; null when passes were rejected (the next run must not skip). */
+  listHash: string | null;
 }
 
 export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkActivities {
-  const { tokens, staging, bytemark } = deps;
+  const { tokens, staging, cache, bytemark } = deps;
 
   const accountOf = async (userId: number) => {
     const account = await tokens.findByUserId(userId);
@@ -29,7 +33,7 @@ export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkAc
   };
 
   return {
-    async fetchPasses({ userId, source, stagingKey }) {
+    async fetchPasses({ userId, source, stagingKey, skipIfUnchanged }) {
       const { token } = await accountOf(userId);
       const context = Context.current();
       const onPage = (progress: { page: number; passes: number }) => context.heartbeat(progress);
@@ -50,13 +54,19 @@ export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkAc
           rejects: list.rejects.slice(0, 20),
         });
       }
+      const listHash = list.rejects.length === 0 ? passListHash(list.passes) : null;
+      const summary = { passes: list.passes.length, pages: list.pages, rejected: list.rejects.length };
+      if (skipIfUnchanged && listHash !== null && (await cache.sourceHashes({ userId }))?.[source] === listHash) {
+        return { stagingKey: null, ...summary };
+      }
       const meta: StagedListMeta = {
         kind: 'meta',
         envelopes: list.envelopes,
         rejectedUuids: list.rejects.flatMap((r) => (r.uuid ? [r.uuid] : [])),
+        listHash,
       };
       await staging.put({ key: stagingKey, userId, value: [meta, ...list.passes] });
-      return { stagingKey, passes: list.passes.length, pages: list.pages, rejected: list.rejects.length };
+      return { stagingKey, ...summary };
     },
 
     async reloginUser({ userId }) {

@@ -30,7 +30,7 @@ function entry(p: BytemarkPass, freeTicketStatus = 0, timestamp = T0): PassEntry
   };
 }
 
-function update(cached: { passes: PassEntry[]; passes4: PassEntry[] }, v1: BytemarkPass[], v4: BytemarkPass[] = []) {
+function update(cached: { passes: PassEntry[]; passes4: PassEntry[] }, v1: BytemarkPass[] | null, v4: BytemarkPass[] | null = []) {
   const params: ReconcileParams = {
     mode: 'update',
     cached,
@@ -153,5 +153,21 @@ describe('reconcilePasses', () => {
     expect(second.changes).toEqual([]);
     expect(second.newFree).toEqual([]);
     expect(second.passes).toEqual(first.passes);
+  });
+
+  it('keeps both arrays as they are when both lists are unchanged since the last refresh (no staging)', () => {
+    const cached = { passes: [entry(pass('a'))], passes4: [entry(pass('h', { status: 'EXPIRED' }))] };
+    const out = update(cached, null, null);
+    expect(out.passes).toEqual(cached.passes);
+    expect(out.passes4).toEqual(cached.passes4);
+    expect(out.changes).toEqual([]);
+    expect(out.counts).toEqual({ created: 0, updated: 0, removed: 0, unchanged: 2 });
+  });
+
+  it('updates history while keeping current passes when only the v4 list changed', () => {
+    const cached = { passes: [entry(pass('a'))], passes4: [] };
+    const out = update(cached, null, [pass('h', { status: 'EXPIRED' })]);
+    expect(out.passes).toEqual(cached.passes);
+    expect(out.changes.map((c) => `${c.source}:${c.action}`)).toEqual(['passes4:create']);
   });
 });

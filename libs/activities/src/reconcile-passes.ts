@@ -16,8 +16,9 @@ export interface PassChange {
 export interface ReconcileParams {
   mode: 'build' | 'update';
   cached: { passes: PassEntry[]; passes4: PassEntry[] } | null;
-  v1: BytemarkPass[];
-  v4: BytemarkPass[];
+  /** Null: the list is the one the cache was last built from (same list hash), so its entries stay as they are. */
+  v1: BytemarkPass[] | null;
+  v4: BytemarkPass[] | null;
   /** Uuids whose payload the client rejected: their cached entries are kept as they are, never dropped. */
   rejectedUuids: ReadonlySet<string>;
   now: number;
@@ -52,6 +53,7 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
   };
 
   if (params.mode === 'build' || params.cached === null) {
+    if (params.v1 === null || params.v4 === null) throw new Error('a build needs both pass lists');
     return {
       passes: sortEntries(dedupe(params.v1).map((p) => create('passes', p, 0))),
       passes4: sortEntries(dedupe(params.v4).map((p) => create('passes4', p, 0))),
@@ -60,6 +62,7 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
       newFree,
     };
   }
+  const { cached } = params;
 
   const merge = (source: PassSource, cachedEntry: PassEntry, pass: BytemarkPass): PassEntry => {
     const hash = passPayloadHash(pass);
@@ -67,69 +70,63 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
       counts.unchanged += 1;
       return cachedEntry;
     }
-    const entry = { ...toEntry(pass, now, cachedEntry.free_ticket_status), payload_hash: hash };
+    const entry = toEntry(pass, now, cachedEntry.free_ticket_status, hash);
     changes.push({ source, action: 'update', entry });
     counts.updated += 1;
     return entry;
   };
 
-  // passes: rebuilt from v1; cached terminal entries are pruned first.
-  const live = new Map(
-    params.cached.passes.filter((e) => !TERMINAL_STATUSES.has(e.status)).map((e) => [e.pass_uuid, e] as const),
-  );
-  const passes: PassEntry[] = [];
-  for (const pass of dedupe(params.v1)) {
-    const cachedEntry = live.get(pass.uuid);
-    if (cachedEntry) {
-      passes.push(merge('passes', cachedEntry, pass));
-      continue;
+  const passes = params.v1 === null ? keep(cached.passes) : rebuildPasses(params.v1);
+  const passes4 = params.v4 === null ? keep(cached.passes4) : updateHistory(params.v4);
+  return { passes: sortEntries(passes), passes4: sortEntries(passes4), changes, counts, newFree };
+
+  function keep(entries: PassEntry[]): PassEntry[] {
+    counts.unchanged += entries.length;
+    return [...entries];
+  }
+
+  /**
+   * `passes` is rebuilt from v1: a known pass is compared by hash, an unknown one is created (and
+   * flagged when its product is free), and cached passes v1 no longer lists are dropped, which prunes
+   * the expired ones. A cached pass whose new payload was rejected keeps its cached entry.
+   */
+  function rebuildPasses(v1: BytemarkPass[]): PassEntry[] {
+    const known = new Map(cached.passes.map((e) => [e.pass_uuid, e] as const));
+    const rebuilt: PassEntry[] = [];
+    for (const pass of dedupe(v1)) {
+      const cachedEntry = known.get(pass.uuid);
+      if (cachedEntry) {
+        rebuilt.push(merge('passes', cachedEntry, pass));
+        continue;
+      }
+      const productUuid = passProductUuid(pass);
+      const free = productUuid !== null && params.freeProductUuids.has(productUuid);
+      if (free) newFree.push(pass.uuid);
+      rebuilt.push(create('passes', pass, free ? 1 : 0));
     }
-    const productUuid = passProductUuid(pass);
-    const free = productUuid !== null && params.freeProductUuids.has(productUuid);
-    if (free) newFree.push(pass.uuid);
-    passes.push(create('passes', pass, free ? 1 : 0));
-  }
-  const rebuilt = new Set(passes.map((e) => e.pass_uuid));
-  for (const entry of params.cached.passes) {
-    if (rebuilt.has(entry.pass_uuid)) continue;
-    if (params.rejectedUuids.has(entry.pass_uuid) && !TERMINAL_STATUSES.has(entry.status)) {
-      passes.push(entry);
-      counts.unchanged += 1;
-    } else {
-      counts.removed += 1;
+    const listed = new Set(rebuilt.map((e) => e.pass_uuid));
+    for (const entry of cached.passes) {
+      if (listed.has(entry.pass_uuid)) continue;
+      if (params.rejectedUuids.has(entry.pass_uuid) && !TERMINAL_STATUSES.has(entry.status)) {
+        rebuilt.push(entry);
+        counts.unchanged += 1;
+      } else {
+        counts.removed += 1;
+      }
     }
+    return rebuilt;
   }
 
-  // passes4: incremental; entries are never removed.
-  const history = new Map(params.cached.passes4.map((e) => [e.pass_uuid, e] as const));
-  for (const pass of dedupe(params.v4)) {
-    const cachedEntry = history.get(pass.uuid);
-    history.set(pass.uuid, cachedEntry ? merge('passes4', cachedEntry, pass) : create('passes4', pass, 0));
+  /** `passes4` is updated incrementally: new passes appended, changed ones replaced, none removed. */
+  function updateHistory(v4: BytemarkPass[]): PassEntry[] {
+    const history = new Map(cached.passes4.map((e) => [e.pass_uuid, e] as const));
+    const listed = new Set<string>();
+    for (const pass of dedupe(v4)) {
+      listed.add(pass.uuid);
+      const cachedEntry = history.get(pass.uuid);
+      history.set(pass.uuid, cachedEntry ? merge('passes4', cachedEntry, pass) : create('passes4', pass, 0));
+    }
+    for (const entry of cached.passes4) if (!listed.has(entry.pass_uuid)) counts.unchanged += 1;
+    return [...history.values()];
   }
-  const seenV4 = new Set(params.v4.map((p) => p.uuid));
-  for (const entry of params.cached.passes4) if (!seenV4.has(entry.pass_uuid)) counts.unchanged += 1;
-
-  return { passes: sortEntries(passes), passes4: sortEntries([...history.values()]), changes, counts, newFree };
-}
-
-function toEntry(pass: BytemarkPass, now: number, freeTicketStatus: number): PassEntry {
-  return {
-    pass_uuid: pass.uuid,
-    timestamp: now,
-    status: pass.status,
-    free_ticket_status: freeTicketStatus,
-    payload: pass,
-    payload_hash: passPayloadHash(pass),
-  };
-}
-
-/** A uuid listed twice in one response keeps its last occurrence. */
-function dedupe(passes: BytemarkPass[]): BytemarkPass[] {
-  return [...new Map(passes.map((p) => [p.uuid, p] as const)).values()];
-}
-
-/** Oldest first by `time_created` (ISO strings compare as dates); ties broken by uuid for a stable order. */
-function sortEntries(entries: PassEntry[]): PassEntry[] {
-  const created = (e: PassEntry) => Date.parse(String(e.payload['time_created'])) || 0;
-  return entries.sort((a, b) => created(a) - created(b) || a.pass_uuid.localeCompare(b.pass_uuid));
 }

@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import type { NotificationLedgerRepository, RefreshLogRepository } from '@btc/data';
+import type { NotificationLedgerRepository, RefreshLogRepository, StagingRepository } from '@btc/data';
 import type { RefreshQueueActivities } from '@btc/workflows';
 import type { PushNotifier, SlackNotifier } from './notifiers';
 
@@ -8,11 +8,12 @@ export interface RefreshQueueActivityDeps {
   ledger: NotificationLedgerRepository;
   push: PushNotifier;
   slack: SlackNotifier;
+  staging: StagingRepository;
   clock?: () => Date;
 }
 
 export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): RefreshQueueActivities {
-  const { refreshLog, ledger, push, slack } = deps;
+  const { refreshLog, ledger, push, slack, staging } = deps;
   const clock = deps.clock ?? (() => new Date());
   return {
     async listDueRefreshRows({ limit }) {
@@ -43,6 +44,11 @@ export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): Re
 
     async notifySlack({ text }) {
       return { posted: await slack.post(text) };
+    },
+
+    async cleanupStaging({ olderThanSeconds }) {
+      const cutoff = new Date(clock().getTime() - olderThanSeconds * 1000);
+      return { deleted: await staging.deleteOlderThan({ cutoff }) };
     },
   };
 }

@@ -42,7 +42,8 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
   const nowSeconds = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const freeProducts = new Set(config.freeProductUuids);
 
-  const readStagedList = async (key: string) => {
+  const readStagedList = async (key: string | null) => {
+    if (key === null) return null;
     const value = await staging.get({ key });
     const [meta, ...passes] = value ?? [];
     if (!isMeta<StagedListMeta>(meta)) {
@@ -75,16 +76,23 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
         return existing.refresh_summary as unknown as ReconcileResult;
       }
       const [v1, v4] = await Promise.all([readStagedList(passesKey), readStagedList(passes4Key)]);
+      const built = mode === 'build' || !existing;
+      if (built && (v1 === null || v4 === null)) {
+        throw ApplicationFailure.create({
+          message: `the cache of user ${userId} disappeared during the refresh; the next run rebuilds it`,
+          type: 'CacheChangedError',
+          nonRetryable: true,
+        });
+      }
       const diff = reconcilePasses({
-        mode: mode === 'update' && existing ? 'update' : 'build',
-        cached: existing && mode === 'update' ? existing : null,
-        v1: v1.passes,
-        v4: v4.passes,
-        rejectedUuids: new Set([...v1.meta.rejectedUuids, ...v4.meta.rejectedUuids]),
+        mode: built ? 'build' : 'update',
+        cached: built ? null : existing,
+        v1: v1?.passes ?? null,
+        v4: v4?.passes ?? null,
+        rejectedUuids: new Set([...(v1?.meta.rejectedUuids ?? []), ...(v4?.meta.rejectedUuids ?? [])]),
         now,
         freeProductUuids: freeProducts,
       });
-      const built = mode === 'build' || !existing;
       const changed = built || diff.changes.length > 0 || diff.counts.removed > 0;
       const changesKey = diff.changes.length > 0 || diff.newFree.length > 0 ? `${refreshId}/changes` : null;
       const result: ReconcileResult = {
@@ -112,8 +120,12 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
       }
 
       const summary = result as unknown as Record<string, unknown>;
+      const sourceHashes = {
+        passes: v1 ? v1.meta.listHash : (existing?.source_hashes?.passes ?? null),
+        passes4: v4 ? v4.meta.listHash : (existing?.source_hashes?.passes4 ?? null),
+      };
       if (!changed) {
-        await cache.touch({ userId }, { timestamp: now, refreshId, refreshSummary: summary });
+        await cache.touch({ userId }, { timestamp: now, refreshId, refreshSummary: summary, sourceHashes });
         return result;
       }
       const doc: TicketCacheDoc = {
@@ -121,8 +133,9 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
         timestamp: now,
         passes: diff.passes,
         passes4: diff.passes4,
-        passesLog: [...(existing?.passesLog ?? []), ...v1.meta.envelopes],
-        passes4Log: [...(existing?.passes4Log ?? []), ...v4.meta.envelopes],
+        passesLog: [...(existing?.passesLog ?? []), ...(v1?.meta.envelopes ?? [])],
+        passes4Log: [...(existing?.passes4Log ?? []), ...(v4?.meta.envelopes ?? [])],
+        source_hashes: sourceHashes,
         refresh_id: refreshId,
         refresh_summary: summary,
       };

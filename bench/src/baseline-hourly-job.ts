@@ -1,0 +1,105 @@
+/**
+ * BASELINE — a faithful port of the original `update-bytemark-tickets-cache-hourly` job, for the
+ * benchmark only. Like the original it walks every token user one at a time: TTL check, token
+ * lookup, v1 fetch, v4 fetch, hash diff, save the whole document, audit entries, free-ticket row.
+ * It uses the same Bytemark client, repositories and reconcile as the Temporal version, so the
+ * comparison measures the orchestration, not different code.
+ */
+import { reconcilePasses } from '@btc/activities';
+import type { BytemarkClient } from '@btc/bytemark-client';
+import {
+  ticketLogChangeId,
+  type BytemarkTokensRepository,
+  type RefreshLogRepository,
+  type TicketCacheRepository,
+  type TicketLogRepository,
+} from '@btc/data';
+
+export interface BaselineDeps {
+  tokens: BytemarkTokensRepository;
+  cache: TicketCacheRepository;
+  logs: TicketLogRepository;
+  refreshLog: RefreshLogRepository;
+  bytemark: BytemarkClient;
+  freeProductUuids: readonly string[];
+  /** The original's `TIMEOUT = 60*60`. */
+  ttlSeconds: number;
+}
+
+export interface BaselineResult {
+  users: number;
+  refreshed: number;
+  failed: number;
+  perUserMs: number[];
+  durationMs: number;
+}
+
+export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<BaselineResult> {
+  const started = performance.now();
+  const userIds: number[] = [];
+  for (let cursor = 0; ; ) {
+    const page = await deps.tokens.listTokenUserIds({ afterUserId: cursor, limit: 1000 });
+    userIds.push(...page);
+    if (page.length < 1000) break;
+    cursor = page[page.length - 1]!;
+  }
+  const result: BaselineResult = { users: userIds.length, refreshed: 0, failed: 0, perUserMs: [], durationMs: 0 };
+  const free = new Set(deps.freeProductUuids);
+  for (const userId of userIds) {
+    const t0 = performance.now();
+    try {
+      // checkTicketCacheTimeout
+      const now = Math.floor(Date.now() / 1000);
+      const cached = await deps.cache.findByUserId({ userId });
+      if (cached && cached.timestamp >= now - deps.ttlSeconds) continue;
+      // updateTicketCache / buildTicketCache
+      const account = await deps.tokens.findByUserId(userId);
+      if (!account?.token) continue;
+      const v1 = await deps.bytemark.listPasses(account.token);
+      const v4 = await deps.bytemark.listPassHistory(account.token, { status: 'EXPIRED' });
+      const diff = reconcilePasses({
+        mode: cached ? 'update' : 'build',
+        cached,
+        v1: v1.passes,
+        v4: v4.passes,
+        rejectedUuids: new Set(),
+        now,
+        freeProductUuids: free,
+      });
+      await deps.cache.replace(
+        { userId },
+        {
+          user_id: userId,
+          timestamp: now,
+          passes: diff.passes,
+          passes4: diff.passes4,
+          passesLog: [...(cached?.passesLog ?? []), ...v1.envelopes],
+          passes4Log: [...(cached?.passes4Log ?? []), ...v4.envelopes],
+        },
+      );
+      const runId = `baseline/${userId}/${now}`;
+      await deps.logs.insertMany(
+        { userId },
+        diff.changes.map(({ source, action, entry }) => ({
+          _id: ticketLogChangeId({ refreshId: runId, source, uuid: entry.pass_uuid, payloadHash: entry.payload_hash }),
+          user_id: userId,
+          timestamp: now,
+          uuid: entry.pass_uuid,
+          status: entry.status,
+          source,
+          action,
+          payload: entry.payload,
+          payload_hash: entry.payload_hash,
+        })),
+      );
+      if (diff.newFree.length > 0) await deps.refreshLog.recordFreeTickets({ userId, passUuids: diff.newFree });
+      result.refreshed += 1;
+    } catch {
+      result.failed += 1; // the original logs a warning and goes on
+    } finally {
+      result.perUserMs.push(performance.now() - t0);
+    }
+  }
+  result.durationMs = performance.now() - started;
+  return result;
+}

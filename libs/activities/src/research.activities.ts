@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { PassInteractionRepository, StagingRepository } from '@btc/data';
+import type { ResearchActivities } from '@btc/workflows';
+
+export interface ResearchActivityDeps {
+  interactions: PassInteractionRepository;
+  staging: StagingRepository;
+}
+
+/** Rejects listed in the result (all are counted); the rest are in the activity's log. */
+const MAX_REPORTED_REJECTS = 100;
+
+export function createResearchActivities(deps: ResearchActivityDeps): ResearchActivities {
+  const { interactions, staging } = deps;
+  return {
+    async ingestPassInteractions({ rows, stagingKey }) {
+      const batch = rows ?? (stagingKey ? await staging.get({ key: stagingKey }) : null);
+      if (batch === null) {
+        throw ApplicationFailure.create({
+          message: `staged batch ${stagingKey} is missing; submit it again`,
+          type: 'StagingMissingError',
+          nonRetryable: true,
+        });
+      }
+      const report = await interactions.logBatch(batch);
+      return {
+        inserted: report.inserted,
+        duplicates: report.duplicates.length,
+        rejected: report.rejected.length,
+        rejects: report.rejected.slice(0, MAX_REPORTED_REJECTS).map(({ index, reason }) => ({ index, reason })),
+      };
+    },
+  };
+}
