@@ -1,0 +1,100 @@
+/** Route labels the simulator serves (and the keys of faults and counters). */
+export const API_ROUTES = ['POST /users/login', 'GET /passes', 'GET /v4.0/passes', 'POST /passes/:uuid/uses'] as const;
+export type ApiRoute = (typeof API_ROUTES)[number];
+
+export interface LatencySpec {
+  fixedMs?: number;
+  jitterMs?: number;
+}
+
+/**
+ * A fault injected on one route. When it fires, every effect it names applies to that request.
+ * `times` limits how many requests it fires for (then it is removed); `userId` limits it to one user.
+ */
+export interface FaultSpec {
+  latency?: LatencySpec;
+  /** Probability (0..1) that a firing answers `errorStatus` (default 503). */
+  errorRate?: number;
+  errorStatus?: 500 | 502 | 503 | 504;
+  /** Always answer this HTTP status with an error envelope (e.g. 401, 403, 404). */
+  httpStatus?: number;
+  /** Answer 429 with `Retry-After` as delta-seconds (default) or as an HTTP date that many seconds ahead. */
+  rate429?: { retryAfterSeconds?: number; form?: 'seconds' | 'http-date' };
+  /** Answer Bytemark's session-expired error (HTTP 200, errors[0].code 50020). */
+  sessionExpired?: boolean;
+  /** Never answer; the socket is released after `ms` (default 30 s) or when the simulator closes. */
+  hang?: boolean | { ms?: number };
+  /** A complete body that is not valid JSON. */
+  malformedJson?: boolean;
+  /** Announce the full Content-Length, send half the body, then drop the connection. */
+  truncatedBody?: boolean;
+  /** Corrupt one pass in the page: remove a field or give it the wrong type (default time_created, wrong-type). */
+  schemaViolation?: boolean | { passIndex?: number; field?: string; mode?: 'missing' | 'wrong-type' };
+  /** The same passes with their keys in reverse order. */
+  reorderKeys?: boolean;
+  times?: number;
+  userId?: number;
+}
+
+interface FaultEntry {
+  spec: FaultSpec;
+  remaining: number;
+}
+
+/** Runtime faults per route. */
+export class FaultRegistry {
+  private readonly entries = new Map<string, FaultEntry>();
+
+  /** Sets (or with null clears) the fault of each given route; other routes keep theirs. */
+  set(faults: Record<string, FaultSpec | null>): void {
+    for (const [route, spec] of Object.entries(faults)) {
+      if (spec === null) this.entries.delete(route);
+      else this.entries.set(route, { spec, remaining: spec.times ?? Number.POSITIVE_INFINITY });
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  list(): Record<string, FaultSpec & { remaining: number | null }> {
+    const out: Record<string, FaultSpec & { remaining: number | null }> = {};
+    for (const [route, e] of this.entries)
+      out[route] = { ...e.spec, remaining: Number.isFinite(e.remaining) ? e.remaining : null };
+    return out;
+  }
+
+  /** The fault that fires for this request, if any; counts one use of `times`. */
+  take(route: string, userId: number | undefined): FaultSpec | undefined {
+    const entry = this.entries.get(route);
+    if (!entry) return undefined;
+    if (entry.spec.userId !== undefined && entry.spec.userId !== userId) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.entries.delete(route);
+    return entry.spec;
+  }
+}
+
+/** Milliseconds to wait for a latency spec (fixed plus uniform jitter). */
+export function latencyMs(spec: LatencySpec | undefined, random: () => number = Math.random): number {
+  if (!spec) return 0;
+  return Math.max(0, (spec.fixedMs ?? 0) + (spec.jitterMs ? random() * spec.jitterMs : 0));
+}
+
+/** Returns the passes with one corrupted as the spec says; the stored pass is not touched. */
+export function violateSchema<T extends Record<string, unknown>>(passes: T[], spec: FaultSpec['schemaViolation']): T[] {
+  const opts = typeof spec === 'object' ? spec : {};
+  const index = opts.passIndex ?? 0;
+  const field = opts.field ?? 'time_created';
+  const target = passes[index];
+  if (!target) return passes;
+  const copy: Record<string, unknown> = { ...target };
+  if ((opts.mode ?? 'wrong-type') === 'missing') delete copy[field];
+  else copy[field] = typeof copy[field] === 'number' ? 'not-a-number' : 1717171717;
+  return passes.map((p, i) => (i === index ? (copy as T) : p));
+}
+
+/** The same object with its keys in reverse order. */
+export function reorderKeys<T extends Record<string, unknown>>(pass: T): T {
+  return Object.fromEntries(Object.entries(pass).reverse()) as T;
+}
