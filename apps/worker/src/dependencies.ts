@@ -3,6 +3,7 @@ import { BytemarkClient } from '@btc/bytemark-client';
 import {
   BytemarkTokensRepository,
   NotificationLedgerRepository,
+  PassInteractionRepository,
   RefreshLogRepository,
   StagingRepository,
   TicketCacheRepository,
@@ -11,6 +12,8 @@ import {
   connectMongo,
   createSequelize,
 } from '@btc/data';
+import type { Connection } from 'mongoose';
+import type { Sequelize } from 'sequelize';
 import type { WorkerConfig } from './config';
 
 export type DependencyConfig = Pick<
@@ -21,6 +24,9 @@ export type DependencyConfig = Pick<
 export interface WorkerDependencies {
   /** The activities' dependencies, before `createActivities` (tests may wrap a repository here). */
   deps: ActivityDeps;
+  /** The open connections (for health checks and tests). */
+  sequelize: Sequelize;
+  mongo: Connection;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,7 @@ export async function buildDependencies(config: DependencyConfig): Promise<Worke
     logs: new TicketLogRepository(mongo),
     refreshLog: new RefreshLogRepository(sequelize),
     ledger: new NotificationLedgerRepository(mongo),
+    interactions: new PassInteractionRepository(sequelize),
     bytemark: new BytemarkClient({
       customerApiUrl: config.bytemark.customerApiUrl,
       accountApiUrl: config.bytemark.accountApiUrl,
@@ -55,6 +62,8 @@ export async function buildDependencies(config: DependencyConfig): Promise<Worke
   };
   return {
     deps,
+    sequelize,
+    mongo,
     async close() {
       await Promise.allSettled([sequelize.close(), mongo.close()]);
     },

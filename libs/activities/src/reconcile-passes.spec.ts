@@ -93,7 +93,7 @@ describe('reconcilePasses', () => {
   });
 
   it('flags a new pass with a free product and reports it once as a new free ticket', () => {
-    const out = update({ passes: [entry(pass('a'))], passes4: [] }, [pass('a'), pass('f', { product: { uuid: FREE } })]);
+    const out = update({ passes: [entry(pass('a'))], passes4: [] }, [pass('a'), pass('f', { product_uuid: null, product: { uuid: FREE } })]);
     expect(out.newFree).toEqual(['f']);
     expect(out.passes.find((e) => e.pass_uuid === 'f')?.free_ticket_status).toBe(1);
     expect(out.changes).toHaveLength(1);

@@ -130,3 +130,25 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
     return [...history.values()];
   }
 }
+
+function toEntry(pass: BytemarkPass, now: number, freeTicketStatus: number, hash = passPayloadHash(pass)): PassEntry {
+  return {
+    pass_uuid: pass.uuid,
+    timestamp: now,
+    status: pass.status,
+    free_ticket_status: freeTicketStatus,
+    payload: pass,
+    payload_hash: hash,
+  };
+}
+
+/** A uuid listed twice in one response keeps its last occurrence. */
+function dedupe(passes: BytemarkPass[]): BytemarkPass[] {
+  return [...new Map(passes.map((p) => [p.uuid, p] as const)).values()];
+}
+
+/** Oldest first by `time_created` (ISO strings compare as dates); ties broken by uuid for a stable order. */
+function sortEntries(entries: PassEntry[]): PassEntry[] {
+  const created = (e: PassEntry) => Date.parse(String(e.payload['time_created'])) || 0;
+  return entries.sort((a, b) => created(a) - created(b) || a.pass_uuid.localeCompare(b.pass_uuid));
+}

@@ -1,0 +1,142 @@
+/**
+ * Integration-test harness for workflows: a real Temporal dev server (started by `npm test`), a
+ * Bytemark simulator on a free port, the `_test` databases, and real workers on a unique task queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { startSimulator, SimulatorAdmin, type RunningSimulator } from '@btc/bytemark-simulator';
+import { TEST_TOKEN_KEYRING, clearMongoCollections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
+import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS } from '../config';
+import { activitiesFrom, buildDependencies, type DependencyConfig, type WorkerDependencies } from '../dependencies';
+import { createWorkers } from '../workers';
+
+export const TEMPORAL_ADDRESS = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7233';
+export const TEST_CLIENT_ID = 'test-client-id';
+
+let runtimeInstalled = false;
+
+export interface Harness {
+  simulator: RunningSimulator;
+  admin: SimulatorAdmin;
+  client: Client;
+  native: NativeConnection;
+  dependencies: WorkerDependencies;
+  config: DependencyConfig;
+  /** The environment a worker process (`worker-process.ts`) needs to join this harness. */
+  workerEnv(taskQueue: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
+  /** Copies the simulator's accounts into `bytemark_tokens` (encrypted). */
+  seedTokens(): Promise<Array<{ userId: number; email: string; password: string; token: string | null }>>;
+  /** Runs `fn` while real workers poll a fresh task queue; returns its result. */
+  withWorkers<T>(fn: (taskQueue: string, workers: Worker[]) => Promise<T>, options?: { rateLimitRps?: number }): Promise<T>;
+  /** Empties the test databases (guarded: `_test` only) and resets the simulator. */
+  reset(seed?: { users: number; passesPerUser: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  users: number;
+  passesPerUser: number;
+  seed?: number;
+  firstUserId?: number;
+  bytemarkTimeoutMs?: number;
+  perPage?: number;
+}
+
+export function uniqueTaskQueue(name: string): string {
+  return `test-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function openHarness(options: HarnessOptions): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const seedParams = { seed: options.seed ?? 1, firstUserId: options.firstUserId ?? 1 };
+  const simulator = await startSimulator({
+    port: 0,
+    ...seedParams,
+    users: options.users,
+    passesPerUser: options.passesPerUser,
+    clientId: TEST_CLIENT_ID,
+  });
+  const admin = new SimulatorAdmin(simulator.url);
+  const { mysqlUrl, mongoUrl } = testDatabaseUrls();
+  const config: DependencyConfig = {
+    mysqlUrl,
+    mongoUrl,
+    bytemark: {
+      customerApiUrl: simulator.url,
+      accountApiUrl: simulator.url,
+      clientId: TEST_CLIENT_ID,
+      clientSecret: 'test-client-secret-value',
+      timeoutMs: options.bytemarkTimeoutMs ?? 5000,
+      perPage: options.perPage ?? 9999,
+      rateLimitRps: 1000,
+    },
+    tokenEncryptionKeys: TEST_TOKEN_KEYRING,
+    cache: { ttlSeconds: 3600, graceSeconds: 300, freeProductUuids: DEFAULT_FREE_TICKET_PRODUCT_UUIDS },
+    slack: { apiUrl: 'http://127.0.0.1:9' },
+  };
+  const dependencies = await buildDependencies(config);
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  const native = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+
+  const harness: Harness = {
+    simulator,
+    admin,
+    client,
+    native,
+    dependencies,
+    config,
+    workerEnv(taskQueue, extra = {}) {
+      return {
+        ...process.env,
+        TEMPORAL_ADDRESS,
+        MYSQL_URL: mysqlUrl,
+        MONGO_URL: mongoUrl,
+        BYTEMARK_CUSTOMER_API_URL: simulator.url,
+        BYTEMARK_ACCOUNT_API_URL: simulator.url,
+        BYTEMARK_CLIENT_ID: TEST_CLIENT_ID,
+        BYTEMARK_TIMEOUT_MS: String(config.bytemark.timeoutMs),
+        BYTEMARK_RATE_LIMIT_RPS: '1000',
+        TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEYRING,
+        WORKER_TASK_QUEUE: taskQueue,
+        ...extra,
+      };
+    },
+    async seedTokens() {
+      const accounts = await admin.users();
+      for (const a of accounts) await dependencies.deps.tokens.upsertAccount({ ...a, status: 'used' });
+      return accounts;
+    },
+    async withWorkers(fn, workerOptions = {}) {
+      const taskQueue = uniqueTaskQueue('wf');
+      const workers = await createWorkers({
+        connection: native,
+        namespace: 'default',
+        taskQueue,
+        activities: activitiesFrom(dependencies),
+        rateLimitRps: workerOptions.rateLimitRps ?? 1000,
+        maxConcurrentActivities: 20,
+      });
+      const runs = workers.map((w) => w.run());
+      try {
+        return await fn(taskQueue, workers);
+      } finally {
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+        await Promise.all(runs);
+      }
+    },
+    async reset(seed) {
+      await truncateMysqlTables(dependencies.sequelize);
+      await clearMongoCollections(dependencies.mongo);
+      await admin.reset({ ...seedParams, users: seed?.users ?? options.users, passesPerUser: seed?.passesPerUser ?? options.passesPerUser });
+    },
+    async close() {
+      await Promise.allSettled([connection.close(), native.close(), dependencies.close(), simulator.close()]);
+    },
+  };
+  return harness;
+}
