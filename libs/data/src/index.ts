@@ -1,1 +1,56 @@
-export {};
+export {
+  createSequelize,
+  connectMongo,
+  ensureMysqlDatabase,
+  parseMysqlUrl,
+  mongoDatabaseName,
+  type SequelizeOptions,
+} from './connections';
+export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
+export { TokenCipher } from './token-cipher';
+export {
+  TokenDecryptionError,
+  TokenKeyringError,
+  CacheDocumentTooLargeError,
+  PayloadKeyError,
+  StagingCorruptError,
+  DatabaseUrlError,
+} from './errors';
+export { escapePayloadKeys, unescapePayloadKeys, escapeKey, unescapeKey } from './payload-keys';
+export {
+  BYTEMARK_TOKENS_TABLE,
+  bytemarkTokensModel,
+  type BytemarkTokenRow,
+  type BytemarkTokenModel,
+} from './bytemark-tokens.model';
+export { BytemarkTokensRepository, type BytemarkAccount, type EncryptLegacyReport } from './bytemark-tokens.repository';
+export {
+  REFRESH_LOG_TABLE,
+  REFRESH_ACTIVITY,
+  REFRESH_STATUS,
+  refreshLogModel,
+  type RefreshLogRow,
+  type RefreshLogModel,
+} from './refresh-log.model';
+export {
+  RefreshLogRepository,
+  freeTicketNote,
+  toUtcDatetime,
+  type DueRefreshRow,
+  type PendingNotificationRow,
+} from './refresh-log.repository';
+export {
+  TICKET_CACHE_COLLECTION,
+  ticketCacheSchema,
+  type PassEntry,
+  type SourceHashes,
+  type TicketCacheDoc,
+} from './ticket-cache.schema';
+export { TicketCacheRepository, MAX_DOCUMENT_BYTES, API_LOG_KEEP, bsonSize } from './ticket-cache.repository';
+export { TICKET_LOG_COLLECTION, ticketLogSchema, type TicketLogEntry } from './ticket-log.schema';
+export { TicketLogRepository } from './ticket-log.repository';
+export { STAGING_COLLECTION, stagingSchema } from './staging.schema';
+export { StagingRepository, STAGING_CHUNK_BYTES } from './staging.repository';
+export { NOTIFICATION_LEDGER_COLLECTION } from './notification-ledger.schema';
+export { NotificationLedgerRepository } from './notification-ledger.repository';
+export { MONGO_INDEXES, type MongoIndexSpec } from './mongo-indexes';

@@ -1,1 +1,151 @@
-export {};
+import type { Connection } from 'mongoose';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
+import { connectMongo, createSequelize, ensureMysqlDatabase, mongoDatabaseName, parseMysqlUrl } from './connections';
+import { DatabaseUrlError } from './errors';
+import { REFRESH_LOG_TABLE } from './refresh-log.model';
+
+/** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
+export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
+
+/** The tables tests may truncate. */
+export const TEST_MYSQL_TABLES = [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE, 'hntb_bytemark_pass', 'hntb_trip'] as const;
+
+/** Test database URLs: `TEST_MYSQL_URL` / `TEST_MONGO_URL`, defaulting to the local stack's `bytemark_test`. */
+export function testDatabaseUrls(): { mysqlUrl: string; mongoUrl: string } {
+  const urls = {
+    mysqlUrl: process.env['TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/bytemark_test',
+    mongoUrl: process.env['TEST_MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/bytemark_test',
+  };
+  assertTestDatabaseUrl(urls.mysqlUrl);
+  assertTestDatabaseUrl(urls.mongoUrl);
+  return urls;
+}
+
+/** Throws unless the URL names a database ending in `_test`: destructive helpers refuse to run anywhere else. */
+export function assertTestDatabaseUrl(url: string): void {
+  const name = url.startsWith('mysql:') ? parseMysqlUrl(url).database : mongoDatabaseName(url);
+  if (!name.endsWith('_test')) {
+    throw new DatabaseUrlError(
+      `refusing to touch database '${name}': test helpers only run on databases whose name ends in _test`,
+    );
+  }
+}
+
+/** `testDatabaseUrls()` with the MySQL database name replaced (e.g. `bytemark_migrations_test`). */
+export function testMysqlUrl(database: string): string {
+  const url = new URL(testDatabaseUrls().mysqlUrl);
+  url.pathname = `/${database}`;
+  const result = url.toString();
+  assertTestDatabaseUrl(result);
+  return result;
+}
+
+/** Creates the MySQL test database if missing (guarded). */
+export async function ensureTestMysqlDatabase(mysqlUrl: string): Promise<void> {
+  assertTestDatabaseUrl(mysqlUrl);
+  await ensureMysqlDatabase(mysqlUrl);
+}
+
+function assertTestSequelize(sequelize: Sequelize): void {
+  const name = sequelize.getDatabaseName();
+  if (!name.endsWith('_test')) throw new DatabaseUrlError(`refusing to clear database '${name}': not a _test database`);
+}
+
+/**
+ * Throws a clear message when the test database has not been migrated. The schema comes only from
+ * the migrations (`@btc/migrations`; this lib cannot import them): `npm test` migrates the test
+ * database, and `libs/data`'s Jest global setup runs the migration CLI against it.
+ */
+export async function assertTestSchema(sequelize: Sequelize): Promise<void> {
+  const rows = await sequelize.query<{ name: string }>(
+    'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+    { type: QueryTypes.SELECT },
+  );
+  const present = new Set(rows.map((r) => r.name));
+  const missing = [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE].filter((t) => !present.has(t));
+  if (missing.length > 0) {
+    throw new Error(
+      `test database ${sequelize.getDatabaseName()} lacks ${missing.join(', ')}: run 'MYSQL_URL=<test url> npm run migrate -- up' first`,
+    );
+  }
+}
+
+/** Empties the given tables (default: all data-layer tables present) in a `_test` database. */
+export async function truncateMysqlTables(
+  sequelize: Sequelize,
+  tables: readonly string[] = TEST_MYSQL_TABLES,
+): Promise<void> {
+  assertTestSequelize(sequelize);
+  for (const table of tables) {
+    const [exists] = await sequelize.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      { replacements: [table], type: QueryTypes.SELECT },
+    );
+    if (Number(exists?.n) > 0) await sequelize.query(`TRUNCATE TABLE \`${table}\``);
+  }
+}
+
+/** Deletes every document of every collection in a `_test` MongoDB database (indexes are kept). */
+export async function clearMongoCollections(conn: Connection): Promise<void> {
+  const name = conn.db?.databaseName ?? '';
+  if (!name.endsWith('_test'))
+    throw new DatabaseUrlError(`refusing to clear MongoDB database '${name}': not a _test database`);
+  const collections = await conn.db!.listCollections({}, { nameOnly: true }).toArray();
+  for (const c of collections) await conn.db!.collection(c.name).deleteMany({});
+}
+
+/** Connections to the (guarded) test databases; `close()` in `afterAll`. */
+export async function openTestConnections(): Promise<{
+  sequelize: Sequelize;
+  mongo: Connection;
+  close(): Promise<void>;
+}> {
+  const { mysqlUrl, mongoUrl } = testDatabaseUrls();
+  await ensureTestMysqlDatabase(mysqlUrl);
+  const sequelize = createSequelize(mysqlUrl);
+  const mongo = await connectMongo(mongoUrl);
+  return {
+    sequelize,
+    mongo,
+    async close() {
+      await Promise.allSettled([sequelize.close(), mongo.close()]);
+    },
+  };
+}
+
+/** A realistic Bytemark pass payload (~1 KB of JSON), deterministic for a given index. */
+export function samplePassPayload(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  return {
+    uuid,
+    status: i % 3 === 0 ? 'USING' : 'USABLE',
+    product_uuid: '2417edb7-856c-43ee-b3df-c508b8be259b',
+    order_uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    order_item: { uuid: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
+    label_name: 'METRO Local Day Pass',
+    label_short_name: 'Day Pass',
+    time_created: `2025-03-${String((i % 28) + 1).padStart(2, '0')}T14:${String(i % 60).padStart(2, '0')}:00Z`,
+    time_modified: '2025-03-13T02:37:54Z',
+    time_purchased: '2025-03-13T02:37:54Z',
+    expiration: '2025-04-13T05:59:59Z',
+    first_use: i % 3 === 0 ? '2025-03-14T12:00:00Z' : null,
+    allowed_uses: 1,
+    uses_count: i % 3 === 0 ? 1 : 0,
+    serial: 100000 + i,
+    product_type: 'PASS',
+    expiration_rule_uuid: '30000000-0000-4000-8000-000000000001',
+    locked_to_device: false,
+    activation_restrictions: { max_activations: 1, window_minutes: 180, zones: ['LOCAL', 'PARK_RIDE'] },
+    events: [{ type: 'PURCHASE', time: '2025-03-13T02:37:54Z', device: 'ios-17.4' }],
+    pass_events: [],
+    product: {
+      uuid: '2417edb7-856c-43ee-b3df-c508b8be259b',
+      name: 'METRO Local Day Pass - 0',
+      theme: { primary_color: '#0066CC', secondary_color: '#FFFFFF', logo_url: 'https://cdn.example.com/metro.png' },
+      sale_price: 0,
+      list_price: 300,
+    },
+    ...overrides,
+  };
+}

@@ -1,0 +1,115 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { BytemarkTokensRepository } from './bytemark-tokens.repository';
+import { TokenDecryptionError } from './errors';
+import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
+import { TokenCipher } from './token-cipher';
+
+describe('BytemarkTokensRepository (MariaDB)', () => {
+  let conns: Awaited<ReturnType<typeof openTestConnections>>;
+  let sequelize: Sequelize;
+  let repo: BytemarkTokensRepository;
+  const cipher = TokenCipher.fromKeyring(TEST_TOKEN_KEYRING);
+
+  const rawRow = async (userId: number) => {
+    const [row] = await sequelize.query<{ password: string; token: string | null }>(
+      'SELECT password, token FROM bytemark_tokens WHERE user_id = ?',
+      { replacements: [userId], type: QueryTypes.SELECT },
+    );
+    return row;
+  };
+  const insertPlaintext = (userId: number, password: string, token: string | null) =>
+    sequelize.query('INSERT INTO bytemark_tokens (user_id, email, password, token) VALUES (?, ?, ?, ?)', {
+      replacements: [userId, `mp.${userId}@mail.connectsmartx.com`, password, token],
+    });
+
+  beforeAll(async () => {
+    conns = await openTestConnections();
+    sequelize = conns.sequelize;
+    await assertTestSchema(sequelize);
+    repo = new BytemarkTokensRepository(sequelize, cipher);
+  });
+  beforeEach(() => truncateMysqlTables(sequelize));
+  afterAll(() => conns.close());
+
+  it('stores password and token encrypted and reads them back decrypted', async () => {
+    await repo.upsertAccount({
+      userId: 7,
+      email: 'mp.7@mail.connectsmartx.com',
+      password: 'pw12ab34cd56',
+      token: 'tok-7',
+    });
+    const raw = await rawRow(7);
+    expect(raw?.password).toMatch(/^enc:v1:t2:/);
+    expect(raw?.token).toMatch(/^enc:v1:t2:/);
+    expect(raw?.password).not.toContain('pw12ab34cd56');
+    expect(await repo.findByUserId(7)).toEqual({
+      userId: 7,
+      email: 'mp.7@mail.connectsmartx.com',
+      password: 'pw12ab34cd56',
+      token: 'tok-7',
+      status: 'used',
+    });
+  });
+
+  it('upsertAccount updates the existing row of the user, and updateToken writes ciphertext', async () => {
+    await repo.upsertAccount({ userId: 8, email: 'a@x', password: 'p1', token: null });
+    await repo.upsertAccount({ userId: 8, email: 'b@x', password: 'p2', token: 't1' });
+    await repo.updateToken(8, 'fresh-token');
+    expect(await repo.findByUserId(8)).toMatchObject({ email: 'b@x', password: 'p2', token: 'fresh-token' });
+    expect((await rawRow(8))?.token).not.toContain('fresh-token');
+    expect(await repo.findByUserId(999)).toBeNull();
+  });
+
+  it('a legacy plaintext row written by the original platform is recognised and used', async () => {
+    await insertPlaintext(11, 'legacyPass1', 'legacy-token-11');
+    expect(await repo.findByUserId(11)).toMatchObject({
+      password: 'legacyPass1',
+      token: 'legacy-token-11',
+      status: 'used',
+    });
+  });
+
+  it('a row encrypted under a key the keyring does not have fails clearly, naming the key id', async () => {
+    const foreign = new BytemarkTokensRepository(
+      sequelize,
+      TokenCipher.fromKeyring(`k9:${Buffer.alloc(32, 9).toString('base64')}`),
+    );
+    await foreign.upsertAccount({ userId: 12, email: 'e', password: 'secret-pw', token: 'secret-token' });
+    await expect(repo.findByUserId(12)).rejects.toThrow(TokenDecryptionError);
+    await expect(repo.findByUserId(12)).rejects.toThrow(/key id 'k9'/);
+  });
+
+  it('encrypt-legacy changes nothing without execute, encrypts with it, and the raw columns never hold the plaintext afterwards', async () => {
+    await insertPlaintext(21, 'plainPw21', 'plain-token-21');
+    await insertPlaintext(22, 'plainPw22', null);
+    await repo.upsertAccount({ userId: 23, email: 'e', password: 'already', token: 'already-token' });
+    const before = await sequelize.query('SELECT * FROM bytemark_tokens ORDER BY id', { type: QueryTypes.SELECT });
+
+    const dry = await repo.encryptLegacyRows({ execute: false });
+    expect(dry).toEqual({ scanned: 3, toEncrypt: 2, encrypted: 0, userIds: [21, 22] });
+    expect(await sequelize.query('SELECT * FROM bytemark_tokens ORDER BY id', { type: QueryTypes.SELECT })).toEqual(
+      before,
+    );
+
+    const run = await repo.encryptLegacyRows({ execute: true, batchSize: 2 });
+    expect(run).toEqual({ scanned: 3, toEncrypt: 2, encrypted: 2, userIds: [21, 22] });
+    const raw21 = await rawRow(21);
+    expect(raw21?.password).toMatch(/^enc:v1:/);
+    expect(raw21?.token).toMatch(/^enc:v1:/);
+    expect(raw21?.password).not.toContain('plainPw21');
+    expect(raw21?.token).not.toContain('plain-token-21');
+    expect((await rawRow(22))?.token).toBeNull();
+    expect(await repo.findByUserId(21)).toMatchObject({ password: 'plainPw21', token: 'plain-token-21' });
+
+    expect(await repo.encryptLegacyRows({ execute: true })).toMatchObject({ toEncrypt: 0, encrypted: 0 });
+  });
+
+  it('lists token users in ascending pages after a cursor and counts them', async () => {
+    for (const userId of [5, 3, 9, 1])
+      await repo.upsertAccount({ userId, email: 'e', password: 'p', token: `t${userId}` });
+    await repo.upsertAccount({ userId: 4, email: 'e', password: 'p', token: null });
+    expect(await repo.listTokenUserIds({ afterUserId: 0, limit: 2 })).toEqual([1, 3]);
+    expect(await repo.listTokenUserIds({ afterUserId: 3, limit: 10 })).toEqual([5, 9]);
+    expect(await repo.countTokenUsers()).toBe(4);
+  });
+});

@@ -1,0 +1,68 @@
+/** Thrown when a stored token/password cannot be decrypted: unknown key id, bad auth tag or a malformed value. The message names the key id, never the value. */
+export class TokenDecryptionError extends Error {
+  readonly type = 'TokenDecryptionError';
+  constructor(
+    message: string,
+    readonly keyId: string | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TokenDecryptionError';
+  }
+}
+
+/** Thrown by `TokenCipher.fromKeyring` when the key spec is malformed. Never echoes key material. */
+export class TokenKeyringError extends Error {
+  readonly type = 'TokenKeyringError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenKeyringError';
+  }
+}
+
+/** Thrown by `TicketCacheRepository.replace` when a user's cache document would exceed MongoDB's 16 MB document limit. */
+export class CacheDocumentTooLargeError extends Error {
+  readonly type = 'CacheDocumentTooLargeError';
+  constructor(
+    readonly userId: number,
+    readonly bytes: number,
+    readonly limitBytes: number,
+    readonly passCount: number,
+  ) {
+    super(
+      `ticket cache document for user ${userId} is ${bytes} bytes (${passCount} passes), over the ${limitBytes}-byte limit; it was not written`,
+    );
+    this.name = 'CacheDocumentTooLargeError';
+  }
+}
+
+/** Thrown when a payload key cannot be stored even after escaping (a NUL character). Names the key path. */
+export class PayloadKeyError extends Error {
+  readonly type = 'PayloadKeyError';
+  constructor(readonly path: string) {
+    super(`payload key at ${path} contains a NUL character, which MongoDB cannot store`);
+    this.name = 'PayloadKeyError';
+  }
+}
+
+/** Thrown when a staged value is incomplete (a chunk is missing); the producer must stage it again. */
+export class StagingCorruptError extends Error {
+  readonly type = 'StagingCorruptError';
+  constructor(
+    readonly key: string,
+    readonly expectedChunks: number,
+    readonly foundChunks: number,
+  ) {
+    super(`staged value ${key} has ${foundChunks} of ${expectedChunks} chunks`);
+    this.name = 'StagingCorruptError';
+  }
+}
+
+/** Thrown when a database URL is malformed or (for test helpers) does not name a `_test` database. */
+export class DatabaseUrlError extends Error {
+  readonly type = 'DatabaseUrlError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseUrlError';
+  }
+}

@@ -1,0 +1,106 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { RefreshLogRepository } from './refresh-log.repository';
+import { assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
+
+describe('RefreshLogRepository (MariaDB)', () => {
+  let conns: Awaited<ReturnType<typeof openTestConnections>>;
+  let sequelize: Sequelize;
+  let repo: RefreshLogRepository;
+
+  beforeAll(async () => {
+    conns = await openTestConnections();
+    sequelize = conns.sequelize;
+    await assertTestSchema(sequelize);
+    repo = new RefreshLogRepository(sequelize);
+  });
+  beforeEach(() => truncateMysqlTables(sequelize));
+  afterAll(() => conns.close());
+
+  const countType2 = async (userId: number) => {
+    const [row] = await sequelize.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM bytemark_ticket_refresh_log WHERE user_id = ? AND activity_type = 2',
+      { replacements: [userId], type: QueryTypes.SELECT },
+    );
+    return Number(row?.n);
+  };
+
+  it('recording the same free tickets twice (in any order) returns the existing row instead of a second one', async () => {
+    const first = await repo.recordFreeTickets({ userId: 5, passUuids: ['b-uuid', 'a-uuid'] });
+    const again = await repo.recordFreeTickets({ userId: 5, passUuids: ['a-uuid', 'b-uuid', 'a-uuid'] });
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ id: first.id, created: false });
+    expect(await countType2(5)).toBe(1);
+    const [row] = await repo.listPendingNotificationRows({ limit: 10 });
+    expect(row).toMatchObject({ id: first.id, userId: 5 });
+    expect(row?.note).toMatch(/^free:[0-9a-f]{12}:a-uuid,b-uuid$/);
+  });
+
+  it('still returns the existing row after it was processed, and a different set or user gets its own row', async () => {
+    const first = await repo.recordFreeTickets({ userId: 5, passUuids: ['a'] });
+    await repo.markProcessed([first.id]);
+    expect(await repo.recordFreeTickets({ userId: 5, passUuids: ['a'] })).toEqual({ id: first.id, created: false });
+    expect((await repo.recordFreeTickets({ userId: 5, passUuids: ['a', 'c'] })).created).toBe(true);
+    expect((await repo.recordFreeTickets({ userId: 6, passUuids: ['a'] })).created).toBe(true);
+  });
+
+  it('concurrent recordings of the same free tickets store one row', async () => {
+    const uuids = Array.from({ length: 20 }, (_, i) => `pass-${i}-0000-0000-0000-000000000000`);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => repo.recordFreeTickets({ userId: 9, passUuids: uuids })),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await countType2(9)).toBe(1);
+    const [row] = await repo.listPendingNotificationRows({ limit: 1 });
+    expect(row?.note?.length).toBe(256);
+  });
+
+  it('lists type-1 rows and type-3 rows due at or before now, compared as UTC datetimes', async () => {
+    const now = new Date('2025-03-13T15:00:00.400Z');
+    const immediate = await repo.insert({ userId: 1, activityType: 1 });
+    const dueExactly = await repo.insert({ userId: 2, activityType: 3, scheduledOn: new Date('2025-03-13T15:00:00Z') });
+    const duePast = await repo.insert({ userId: 3, activityType: 3, scheduledOn: new Date('2025-03-12T23:59:59Z') });
+    await repo.insert({ userId: 4, activityType: 3, scheduledOn: new Date('2025-03-13T15:00:01Z') });
+    await repo.insert({ userId: 5, activityType: 2, note: 'free:x' });
+    const processed = await repo.insert({ userId: 6, activityType: 1 });
+    await repo.markProcessed([processed]);
+
+    const due = await repo.listDueRefreshRows({ now, limit: 10 });
+    expect(due.map((r) => r.id)).toEqual([immediate, dueExactly, duePast]);
+    expect(due[0]).toEqual({ id: immediate, userId: 1, activityType: 1, scheduledOn: null });
+    expect(due[1]?.scheduledOn?.toISOString()).toBe('2025-03-13T15:00:00.000Z');
+    expect(await repo.listDueRefreshRows({ now, limit: 2 })).toHaveLength(2);
+  });
+
+  it('stores scheduled_on as the UTC wall time whatever the session would otherwise use', async () => {
+    const id = await repo.insert({ userId: 1, activityType: 3, scheduledOn: new Date('2025-03-14T15:00:00Z') });
+    const [row] = await sequelize.query<{ s: string }>(
+      'SELECT DATE_FORMAT(scheduled_on, "%Y-%m-%d %H:%i:%s") AS s FROM bytemark_ticket_refresh_log WHERE id = ?',
+      { replacements: [id], type: QueryTypes.SELECT },
+    );
+    expect(row?.s).toBe('2025-03-14 15:00:00');
+  });
+
+  it('markProcessed marks only the given ids that are still pending', async () => {
+    const a = await repo.insert({ userId: 1, activityType: 1 });
+    const b = await repo.insert({ userId: 1, activityType: 3, scheduledOn: new Date('2020-01-01T00:00:00Z') });
+    const other = await repo.insert({ userId: 2, activityType: 1 });
+    const done = await repo.insert({ userId: 1, activityType: 1 });
+    expect(await repo.markProcessed([done])).toBe(1);
+
+    expect(await repo.markProcessed([a, b, done, 424242])).toBe(2);
+    expect(await repo.markProcessed([])).toBe(0);
+    const rows = await sequelize.query<{ id: number; status: number }>(
+      'SELECT id, status FROM bytemark_ticket_refresh_log ORDER BY id',
+      {
+        type: QueryTypes.SELECT,
+      },
+    );
+    expect(rows).toEqual([
+      { id: a, status: 1 },
+      { id: b, status: 1 },
+      { id: other, status: 0 },
+      { id: done, status: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { REFRESH_ACTIVITY, REFRESH_LOG_TABLE, REFRESH_STATUS } from './refresh-log.model';
+
+export interface DueRefreshRow {
+  id: number;
+  userId: number;
+  activityType: 1 | 3;
+  scheduledOn: Date | null;
+}
+
+export interface PendingNotificationRow {
+  id: number;
+  userId: number;
+  note: string | null;
+}
+
+const NOTE_MAX = 256;
+
+/** `YYYY-MM-DD HH:mm:ss` in UTC, truncated to the second (the DATETIME resolution). */
+export function toUtcDatetime(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The note of a free-ticket row: `free:<12-hex hash of the sorted uuids>:<sorted uuids>`, truncated to 256. */
+export function freeTicketNote(passUuids: readonly string[]): { note: string; prefix: string } {
+  const sorted = [...new Set(passUuids)].sort();
+  const hash = createHash('sha1').update(sorted.join(',')).digest('hex').slice(0, 12);
+  const prefix = `free:${hash}:`;
+  return { note: `${prefix}${sorted.join(',')}`.slice(0, NOTE_MAX), prefix };
+}
+
+/** `bytemark_ticket_refresh_log`: the queue of refresh (types 1, 3) and free-ticket notification (type 2) requests. */
+export class RefreshLogRepository {
+  constructor(private readonly sequelize: Sequelize) {}
+
+  /**
+   * Queues the free-ticket notification for these passes, once: the same user and the same set of
+   * pass uuids (any order, duplicates ignored) always yields the same row, whatever its status,
+   * even when called concurrently (a per-(user, set) MySQL named lock serialises check-then-insert;
+   * the stated DDL has no unique key to lean on).
+   */
+  async recordFreeTickets(p: { userId: number; passUuids: string[] }): Promise<{ id: number; created: boolean }> {
+    if (p.passUuids.length === 0) throw new Error('recordFreeTickets needs at least one pass uuid');
+    const { note, prefix } = freeTicketNote(p.passUuids);
+    const lockName = `btc:free:${p.userId}:${prefix}`.slice(0, 64);
+    return this.sequelize.transaction(async (transaction) => {
+      const [lock] = await this.sequelize.query<{ got: number | null }>('SELECT GET_LOCK(?, 10) AS got', {
+        replacements: [lockName],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      if (Number(lock?.got) !== 1) throw new Error(`could not lock the free-ticket queue of user ${p.userId}`);
+      try {
+        const [existing] = await this.sequelize.query<{ id: number }>(
+          `SELECT id FROM ${REFRESH_LOG_TABLE} WHERE user_id = ? AND activity_type = ? AND note LIKE ? ORDER BY id LIMIT 1`,
+          {
+            replacements: [p.userId, REFRESH_ACTIVITY.freeTicketNotification, `${prefix}%`],
+            type: QueryTypes.SELECT,
+            transaction,
+          },
+        );
+        if (existing) return { id: existing.id, created: false };
+        const id = await this.insertRow(
+          { userId: p.userId, activityType: REFRESH_ACTIVITY.freeTicketNotification, note },
+          transaction,
+        );
+        return { id, created: true };
+      } finally {
+        await this.sequelize.query('DO RELEASE_LOCK(?)', { replacements: [lockName], transaction });
+      }
+    });
+  }
+
+  /** Pending type-1 rows, and pending type-3 rows whose `scheduled_on` (UTC) is at or before `now`. Oldest first. */
+  async listDueRefreshRows(p: { now: Date; limit: number }): Promise<DueRefreshRow[]> {
+    const rows = await this.sequelize.query<{
+      id: number;
+      user_id: number;
+      activity_type: number;
+      scheduled_on: Date | null;
+    }>(
+      `SELECT id, user_id, activity_type, scheduled_on FROM ${REFRESH_LOG_TABLE}
+       WHERE status = ? AND (activity_type = ? OR (activity_type = ? AND scheduled_on <= CAST(? AS DATETIME)))
+       ORDER BY id LIMIT ?`,
+      {
+        replacements: [
+          REFRESH_STATUS.pending,
+          REFRESH_ACTIVITY.refreshNow,
+          REFRESH_ACTIVITY.scheduledRefresh,
+          toUtcDatetime(p.now),
+          p.limit,
+        ],
+        type: QueryTypes.SELECT,
+      },
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      activityType: r.activity_type === 3 ? 3 : 1,
+      scheduledOn: r.scheduled_on === null ? null : new Date(r.scheduled_on),
+    }));
+  }
+
+  async listPendingNotificationRows(p: { limit: number }): Promise<PendingNotificationRow[]> {
+    const rows = await this.sequelize.query<{ id: number; user_id: number; note: string | null }>(
+      `SELECT id, user_id, note FROM ${REFRESH_LOG_TABLE} WHERE status = ? AND activity_type = ? ORDER BY id LIMIT ?`,
+      {
+        replacements: [REFRESH_STATUS.pending, REFRESH_ACTIVITY.freeTicketNotification, p.limit],
+        type: QueryTypes.SELECT,
+      },
+    );
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, note: r.note }));
+  }
+
+  /** Marks exactly these rows processed, and only those still pending. Returns how many changed. */
+  async markProcessed(ids: number[]): Promise<number> {
+    const unique = [...new Set(ids)].filter((id) => Number.isInteger(id));
+    if (unique.length === 0) return 0;
+    const [, affected] = await this.sequelize.query(
+      `UPDATE ${REFRESH_LOG_TABLE} SET status = ? WHERE id IN (?) AND status = ?`,
+      { replacements: [REFRESH_STATUS.processed, unique, REFRESH_STATUS.pending], type: QueryTypes.UPDATE },
+    );
+    return Number(affected);
+  }
+
+  /** Inserts one pending row; returns its id. */
+  async insert(row: {
+    userId: number;
+    activityType: number;
+    scheduledOn?: Date | null;
+    note?: string | null;
+  }): Promise<number> {
+    return this.insertRow(row);
+  }
+
+  private async insertRow(
+    row: { userId: number; activityType: number; scheduledOn?: Date | null; note?: string | null },
+    transaction?: Transaction,
+  ): Promise<number> {
+    const [id] = await this.sequelize.query(
+      `INSERT INTO ${REFRESH_LOG_TABLE} (user_id, activity_type, status, note, scheduled_on) VALUES (?, ?, ?, ?, ?)`,
+      {
+        replacements: [
+          row.userId,
+          row.activityType,
+          REFRESH_STATUS.pending,
+          row.note === undefined || row.note === null ? null : row.note.slice(0, NOTE_MAX),
+          row.scheduledOn ? toUtcDatetime(row.scheduledOn) : null,
+        ],
+        type: QueryTypes.INSERT,
+        transaction,
+      },
+    );
+    return Number(id);
+  }
+}

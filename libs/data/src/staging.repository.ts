@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection, mongo } from 'mongoose';
+import { StagingCorruptError } from './errors';
+import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
+import { stagingModel, type StagingDoc } from './staging.schema';
+import { MAX_DOCUMENT_BYTES, bsonSize } from './ticket-cache.repository';
+
+/** Target size of one chunk document: far below 16 MB so FerretDB handles each write comfortably. */
+export const STAGING_CHUNK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Claim-check store for pass lists exchanged between activities. A value of any size is split into
+ * chunk documents; `put` writes a new generation of chunks, then swaps the head to it, then deletes
+ * older generations, so a reader never sees a half-written value and `put` with the same key is an
+ * idempotent overwrite. Cleanup is `deleteOlderThan` (no TTL index on FerretDB v1).
+ */
+export class StagingRepository {
+  private readonly collection: mongo.Collection<StagingDoc>;
+
+  constructor(
+    conn: Connection,
+    private readonly chunkBytes = STAGING_CHUNK_BYTES,
+  ) {
+    this.collection = stagingModel(conn).collection as unknown as mongo.Collection<StagingDoc>;
+  }
+
+  async put(p: {
+    key: string;
+    userId: number;
+    value: unknown[];
+  }): Promise<{ key: string; count: number; bytes: number }> {
+    const gen = randomUUID();
+    const createdAt = new Date();
+    const chunks: unknown[][] = [];
+    let current: unknown[] = [];
+    let currentBytes = 0;
+    let bytes = 0;
+    for (const [i, item] of p.value.entries()) {
+      const escaped = escapePayloadKeys(item, `staged ${p.key}[${i}]`);
+      const size = bsonSize({ v: escaped });
+      if (size > MAX_DOCUMENT_BYTES - 1024)
+        throw new Error(`staged item ${p.key}[${i}] is ${size} bytes, over the document limit`);
+      if (current.length > 0 && currentBytes + size > this.chunkBytes) {
+        chunks.push(current);
+        current = [];
+        currentBytes = 0;
+      }
+      current.push(escaped);
+      currentBytes += size;
+      bytes += size;
+    }
+    if (current.length > 0) chunks.push(current);
+
+    const base = { key: p.key, gen, user_id: p.userId, created_at: createdAt };
+    for (const [seq, items] of chunks.entries()) {
+      await this.collection.insertOne({ _id: `${p.key}#${gen}#${seq}`, kind: 'chunk', ...base, seq, items });
+    }
+    await this.collection.replaceOne(
+      { _id: p.key },
+      { kind: 'head', ...base, chunks: chunks.length, count: p.value.length, bytes },
+      { upsert: true },
+    );
+    await this.collection.deleteMany({ key: p.key, kind: 'chunk', gen: { $ne: gen } });
+    return { key: p.key, count: p.value.length, bytes };
+  }
+
+  /** The staged list, or null when nothing is staged under the key. */
+  async get(p: { key: string }): Promise<unknown[] | null> {
+    const head = await this.collection.findOne({ _id: p.key });
+    if (!head) return null;
+    const expected = Number(head.chunks ?? 0);
+    const chunks = await this.collection.find({ key: p.key, kind: 'chunk', gen: head.gen }).sort({ seq: 1 }).toArray();
+    if (chunks.length !== expected) throw new StagingCorruptError(p.key, expected, chunks.length);
+    const out: unknown[] = [];
+    for (const chunk of chunks) for (const item of chunk.items ?? []) out.push(unescapePayloadKeys(item));
+    return out;
+  }
+
+  async delete(p: { key: string }): Promise<void> {
+    await this.collection.deleteOne({ _id: p.key });
+    await this.collection.deleteMany({ key: p.key });
+  }
+
+  /** Removes everything staged before `cutoff` (including orphaned chunks of interrupted puts). Returns the number of staged values removed. */
+  async deleteOlderThan(p: { cutoff: Date }): Promise<number> {
+    const heads = await this.collection.countDocuments({ kind: 'head', created_at: { $lt: p.cutoff } });
+    await this.collection.deleteMany({ created_at: { $lt: p.cutoff } });
+    return heads;
+  }
+}

@@ -1,0 +1,108 @@
+import mongoose, { type Connection, type mongo } from 'mongoose';
+import { CacheDocumentTooLargeError } from './errors';
+import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
+import { ticketCacheModel, type PassEntry, type SourceHashes, type TicketCacheDoc } from './ticket-cache.schema';
+
+/** MongoDB's (and FerretDB's) maximum BSON document size. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+/** How many API envelopes `passesLog` / `passes4Log` keep (the most recent). */
+export const API_LOG_KEEP = 10;
+
+/** The BSON size of a value as MongoDB would store it. */
+export function bsonSize(value: Record<string, unknown>): number {
+  return mongoose.mongo.BSON.calculateObjectSize(value);
+}
+
+/** `bytemark_tickets_cache`: one document per user. Every query is scoped by `userId`. */
+export class TicketCacheRepository {
+  private readonly collection: mongo.Collection<mongo.Document>;
+
+  constructor(conn: Connection) {
+    this.collection = ticketCacheModel(conn).collection as unknown as mongo.Collection<mongo.Document>;
+  }
+
+  async findByUserId(f: { userId: number }): Promise<TicketCacheDoc | null> {
+    const raw = await this.collection.findOne({ user_id: f.userId }, { projection: { _id: 0 } });
+    if (!raw) return null;
+    const doc = unescapePayloadKeys(raw) as Partial<TicketCacheDoc>;
+    return {
+      user_id: f.userId,
+      timestamp: Number(doc.timestamp ?? 0),
+      passes: (doc.passes ?? []) as PassEntry[],
+      passes4: (doc.passes4 ?? []) as PassEntry[],
+      passesLog: doc.passesLog ?? [],
+      passes4Log: doc.passes4Log ?? [],
+      source_hashes: doc.source_hashes ?? null,
+      refresh_id: doc.refresh_id ?? null,
+      refresh_summary: doc.refresh_summary ?? null,
+    };
+  }
+
+  /**
+   * Upserts the user's whole document. Payload keys are escaped (see `payload-keys.ts`), the API logs
+   * are trimmed to the last 10, and a document over 16 MB is refused with `CacheDocumentTooLargeError`
+   * before anything is written (the previous document stays).
+   */
+  async replace(f: { userId: number }, doc: TicketCacheDoc): Promise<void> {
+    if (doc.user_id !== f.userId) {
+      throw new Error(`cache document for user ${doc.user_id} passed to replace() for user ${f.userId}`);
+    }
+    const stored: Record<string, unknown> = {
+      user_id: f.userId,
+      timestamp: doc.timestamp,
+      passes: escapePayloadKeys(doc.passes, `user ${f.userId} passes`),
+      passes4: escapePayloadKeys(doc.passes4, `user ${f.userId} passes4`),
+      passesLog: escapePayloadKeys(doc.passesLog.slice(-API_LOG_KEEP), `user ${f.userId} passesLog`),
+      passes4Log: escapePayloadKeys(doc.passes4Log.slice(-API_LOG_KEEP), `user ${f.userId} passes4Log`),
+      source_hashes: doc.source_hashes ?? null,
+      refresh_id: doc.refresh_id ?? null,
+      refresh_summary: doc.refresh_summary ? escapePayloadKeys(doc.refresh_summary) : null,
+    };
+    const bytes = bsonSize(stored);
+    if (bytes > MAX_DOCUMENT_BYTES) {
+      throw new CacheDocumentTooLargeError(f.userId, bytes, MAX_DOCUMENT_BYTES, doc.passes.length + doc.passes4.length);
+    }
+    await this.collection.replaceOne({ user_id: f.userId }, stored, { upsert: true });
+  }
+
+  /** Marks the cache fresh without rewriting it (an unchanged refresh): only `timestamp` and the refresh markers. */
+  async touch(
+    f: { userId: number },
+    p: { timestamp: number; refreshId: string; refreshSummary: Record<string, unknown>; sourceHashes?: SourceHashes },
+  ): Promise<void> {
+    const set: Record<string, unknown> = {
+      timestamp: p.timestamp,
+      refresh_id: p.refreshId,
+      refresh_summary: escapePayloadKeys(p.refreshSummary),
+    };
+    if (p.sourceHashes) set['source_hashes'] = p.sourceHashes;
+    await this.collection.updateOne({ user_id: f.userId }, { $set: set });
+  }
+
+  /** The list hashes stored at the last refresh, or null without a cache (reads one small field). */
+  async sourceHashes(f: { userId: number }): Promise<SourceHashes | null> {
+    const row = await this.collection.findOne({ user_id: f.userId }, { projection: { _id: 0, source_hashes: 1 } });
+    if (!row) return null;
+    const hashes = row['source_hashes'] as Partial<SourceHashes> | null | undefined;
+    return { passes: hashes?.passes ?? null, passes4: hashes?.passes4 ?? null };
+  }
+
+  /** `user_id → timestamp` for the users that have a cache (one query). */
+  async timestamps(f: { userIds: number[] }): Promise<Map<number, number>> {
+    const result = new Map<number, number>();
+    if (f.userIds.length === 0) return result;
+    const rows = await this.collection
+      .find({ user_id: { $in: f.userIds } }, { projection: { _id: 0, user_id: 1, timestamp: 1 } })
+      .toArray();
+    for (const row of rows) result.set(Number(row['user_id']), Number(row['timestamp']));
+    return result;
+  }
+
+  async count(): Promise<number> {
+    return this.collection.countDocuments({});
+  }
+
+  async deleteByUserId(f: { userId: number }): Promise<void> {
+    await this.collection.deleteOne({ user_id: f.userId });
+  }
+}

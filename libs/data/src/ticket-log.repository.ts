@@ -1,0 +1,66 @@
+import mongoose, { type Connection, type mongo } from 'mongoose';
+import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
+import { ticketLogModel, type TicketLogEntry } from './ticket-log.schema';
+
+type StoredEntry = TicketLogEntry & { _id: string };
+
+const DUPLICATE_KEY = 11000;
+
+/** `bytemark_tickets_log`: the audit trail, one document per pass change, `_id` = change id. */
+export class TicketLogRepository {
+  private readonly collection: mongo.Collection<StoredEntry>;
+
+  constructor(conn: Connection) {
+    this.collection = ticketLogModel(conn).collection as unknown as mongo.Collection<StoredEntry>;
+  }
+
+  /**
+   * Inserts the entries unordered; an entry whose `_id` is already stored (a retried write) is
+   * counted in `alreadyPresent`, not an error. Any other write error is rethrown.
+   */
+  async insertMany(
+    f: { userId: number },
+    entries: StoredEntry[],
+  ): Promise<{ inserted: number; alreadyPresent: number }> {
+    if (entries.length === 0) return { inserted: 0, alreadyPresent: 0 };
+    const docs = entries.map((e) => {
+      if (e.user_id !== f.userId) throw new Error(`log entry ${e._id} is for user ${e.user_id}, not ${f.userId}`);
+      return escapePayloadKeys(e, `log entry ${e._id}`) as StoredEntry;
+    });
+    try {
+      const result = await this.collection.insertMany(docs, { ordered: false });
+      return { inserted: result.insertedCount, alreadyPresent: 0 };
+    } catch (error) {
+      if (!(error instanceof mongoose.mongo.MongoBulkWriteError)) {
+        if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY && docs.length === 1) {
+          return { inserted: 0, alreadyPresent: 1 };
+        }
+        throw error;
+      }
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      const other = writeErrors.find((w) => w.code !== DUPLICATE_KEY);
+      if (other) throw error;
+      return { inserted: error.insertedCount, alreadyPresent: writeErrors.length };
+    }
+  }
+
+  /** The user's entries, newest first (default limit 1000). */
+  async findByUserId(f: { userId: number; limit?: number }): Promise<StoredEntry[]> {
+    const rows = await this.collection
+      .find({ user_id: f.userId })
+      .sort({ timestamp: -1, _id: 1 })
+      .limit(f.limit ?? 1000)
+      .toArray();
+    return rows.map((r) => unescapePayloadKeys(r) as StoredEntry);
+  }
+
+  async countByUserId(f: { userId: number }): Promise<number> {
+    return this.collection.countDocuments({ user_id: f.userId });
+  }
+
+  /** Removes a user's audit trail (user deletion). */
+  async deleteByUserId(f: { userId: number }): Promise<number> {
+    const result = await this.collection.deleteMany({ user_id: f.userId });
+    return result.deletedCount;
+  }
+}

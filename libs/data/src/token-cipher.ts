@@ -1,0 +1,101 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { TokenDecryptionError, TokenKeyringError } from './errors';
+
+/** Stored form: `enc:v1:<keyId>:<iv>:<tag>:<ciphertext>` (base64url parts). Anything else is legacy plaintext. */
+const PREFIX = 'enc:v1:';
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * AES-256-GCM encryption of Bytemark tokens and passwords at rest, under a keyring: the first key
+ * encrypts new values, every key decrypts. Legacy plaintext values (written by the original
+ * platform) pass through `decrypt` unchanged, so existing rows keep working until encrypted in place.
+ */
+export class TokenCipher {
+  private constructor(
+    private readonly currentKeyId: string,
+    private readonly keys: ReadonlyMap<string, Buffer>,
+  ) {}
+
+  /** `'k2:<base64 32 bytes>,k1:<base64 32 bytes>'`: the first key is current. */
+  static fromKeyring(spec: string): TokenCipher {
+    const keys = new Map<string, Buffer>();
+    let current: string | undefined;
+    const entries = spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (entries.length === 0)
+      throw new TokenKeyringError('token keyring is empty (expected keyId:base64-32-bytes[,...])');
+    for (const [index, entry] of entries.entries()) {
+      const sep = entry.indexOf(':');
+      const keyId = sep > 0 ? entry.slice(0, sep) : '';
+      if (!KEY_ID.test(keyId)) {
+        throw new TokenKeyringError(
+          `token keyring entry ${index + 1} has no valid key id (expected keyId:base64-32-bytes)`,
+        );
+      }
+      const key = Buffer.from(entry.slice(sep + 1), 'base64');
+      if (key.length !== 32) {
+        throw new TokenKeyringError(`token key ${keyId} must be 32 bytes of base64 (got ${key.length} bytes)`);
+      }
+      if (keys.has(keyId)) throw new TokenKeyringError(`token key id ${keyId} appears twice in the keyring`);
+      keys.set(keyId, key);
+      current ??= keyId;
+    }
+    return new TokenCipher(current as string, keys);
+  }
+
+  /** The key id new values are encrypted under. */
+  get keyId(): string {
+    return this.currentKeyId;
+  }
+
+  encrypt(plain: string): string {
+    const key = this.keys.get(this.currentKeyId) as Buffer;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return `${PREFIX}${this.currentKeyId}:${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
+  }
+
+  /** Decrypts a stored value; a legacy plaintext value is returned as is. Throws `TokenDecryptionError` naming the key id. */
+  decrypt(stored: string): string {
+    if (!this.isEncrypted(stored)) return stored;
+    const parts = stored.slice(PREFIX.length).split(':');
+    const [keyId, ivPart, tagPart, ctPart] = parts;
+    if (parts.length !== 4 || !keyId || ivPart === undefined || tagPart === undefined || ctPart === undefined) {
+      throw new TokenDecryptionError(
+        'encrypted value is malformed (expected enc:v1:<keyId>:<iv>:<tag>:<data>)',
+        keyId ?? null,
+      );
+    }
+    const key = this.keys.get(keyId);
+    if (!key) {
+      throw new TokenDecryptionError(
+        `value is encrypted under key id '${keyId}', which is not in the keyring (known: ${[...this.keys.keys()].join(', ')})`,
+        keyId,
+      );
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivPart, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tagPart, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(ctPart, 'base64url')), decipher.final()]).toString('utf8');
+    } catch (cause) {
+      throw new TokenDecryptionError(
+        `value could not be decrypted with key id '${keyId}' (wrong key material or tampered data)`,
+        keyId,
+        { cause },
+      );
+    }
+  }
+
+  isEncrypted(stored: string): boolean {
+    return stored.startsWith(PREFIX);
+  }
+
+  /** True when the value is encrypted under a key other than the current one (a rotation candidate). */
+  needsReencryption(stored: string): boolean {
+    return this.isEncrypted(stored) && !stored.startsWith(`${PREFIX}${this.currentKeyId}:`);
+  }
+}

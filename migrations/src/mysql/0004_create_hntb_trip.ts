@@ -1,0 +1,24 @@
+import { TABLE_OPTIONS, type MysqlMigration } from './migration';
+
+/**
+ * `hntb_trip` — INFERRED, not stated by any source: only the columns the seed's correlation query
+ * reads (`trip_id`, `user_id`, `started_on`, `travel_mode`), typed like its sibling `hntb_bytemark_pass`
+ * (`user_id` is the same hashed VARCHAR(256)). Indexed on (user_id, started_on) for that join.
+ */
+export const createHntbTrip: MysqlMigration = {
+  name: '0004_create_hntb_trip',
+  async up({ context: sequelize }) {
+    await sequelize.query(`
+      CREATE TABLE hntb_trip (
+        trip_id INT UNSIGNED NOT NULL,
+        user_id VARCHAR(256) NOT NULL,
+        started_on DATETIME NOT NULL,
+        travel_mode VARCHAR(64) NULL,
+        PRIMARY KEY (trip_id),
+        INDEX idx__user_id__started_on (user_id, started_on)
+      ) ${TABLE_OPTIONS}`);
+  },
+  async down({ context: sequelize }) {
+    await sequelize.query('DROP TABLE IF EXISTS hntb_trip');
+  },
+};

@@ -1,0 +1,20 @@
+import { createBytemarkTokens } from './0001_create_bytemark_tokens';
+import { createBytemarkTicketRefreshLog } from './0002_create_bytemark_ticket_refresh_log';
+import {
+  createHntbBytemarkPassMigration,
+  type HntbBytemarkPassMigrationOptions,
+} from './0003_create_hntb_bytemark_pass';
+import { createHntbTrip } from './0004_create_hntb_trip';
+import { addHntbBytemarkPassAnalyticsIndexes } from './0005_add_hntb_bytemark_pass_analytics_indexes';
+import type { MysqlMigration } from './migration';
+
+/** Every MySQL migration, in order. Listed explicitly (no glob) so the order is reviewed and bundlers see them. */
+export function mysqlMigrations(opts: { hntbBytemarkPass?: HntbBytemarkPassMigrationOptions } = {}): MysqlMigration[] {
+  return [
+    createBytemarkTokens,
+    createBytemarkTicketRefreshLog,
+    createHntbBytemarkPassMigration(opts.hntbBytemarkPass),
+    createHntbTrip,
+    addHntbBytemarkPassAnalyticsIndexes,
+  ];
+}
