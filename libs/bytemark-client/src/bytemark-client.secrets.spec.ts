@@ -1,0 +1,81 @@
+import { inspect } from 'node:util';
+import { BytemarkAuthError, BytemarkUnavailableError } from './errors';
+import { createCapturingLogger } from './testing';
+import { startTestBytemark, TEST_CLIENT_SECRET, type TestBytemark } from './simulator.fixture';
+
+describe('BytemarkClient keeps secrets out of errors and logs', () => {
+  let t: TestBytemark;
+
+  beforeAll(async () => {
+    t = await startTestBytemark();
+  });
+  afterAll(() => t.sim.close());
+  beforeEach(() => t.admin.reset({ seed: 11, users: 3, passesPerUser: 20, firstUserId: 1 }));
+
+  function expectClean(texts: string[], secrets: string[]): void {
+    for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
+  }
+
+  function renderings(error: unknown): string[] {
+    const enumerable = Object.keys(error as object).map((k) => `${k}=${String((error as Record<string, unknown>)[k])}`);
+    return [
+      String(error),
+      (error as Error).message,
+      (error as Error).stack ?? '',
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      enumerable.join(' '),
+    ];
+  }
+
+  it('an auth failure on a pass list leaks neither the token nor the client secret', async () => {
+    const user = await t.account(1);
+    await t.admin.revokeToken(1);
+    const logger = createCapturingLogger();
+    const error = await t
+      .client({ logger })
+      .listPasses(user.token)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BytemarkAuthError);
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expectClean([...renderings(error), logger.text()], [user.token, TEST_CLIENT_SECRET]);
+    expect(error).not.toHaveProperty('cause');
+    expect(error).not.toHaveProperty('config');
+  });
+
+  it('a failed login leaks neither the password nor the client secret', async () => {
+    const user = await t.account(1);
+    const logger = createCapturingLogger();
+    const wrong = `${user.password}-wrong`;
+    const error = await t
+      .client({ logger })
+      .login(user.email, wrong)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BytemarkAuthError);
+    expectClean([...renderings(error), logger.text()], [wrong, user.password, TEST_CLIENT_SECRET]);
+  });
+
+  it('a successful login logs nothing secret, and inspecting the client shows no secret', async () => {
+    const user = await t.account(1);
+    const logger = createCapturingLogger();
+    const client = t.client({ logger });
+    const { oauthToken } = await client.login(user.email, user.password);
+    await client.listPasses(oauthToken);
+    expectClean(
+      [logger.text(), inspect(client, { depth: 10, showHidden: true }), JSON.stringify(client)],
+      [oauthToken, user.password, TEST_CLIENT_SECRET],
+    );
+  });
+
+  it('a transport failure (timeout) carries no token either', async () => {
+    const user = await t.account(1);
+    await t.admin.setFaults({ 'GET /passes': { hang: { ms: 5000 }, times: 1 } });
+    const logger = createCapturingLogger();
+    const error = await t
+      .client({ logger, timeoutMs: 200 })
+      .listPasses(user.token)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BytemarkUnavailableError);
+    expectClean([...renderings(error), logger.text()], [user.token, TEST_CLIENT_SECRET]);
+  });
+});
