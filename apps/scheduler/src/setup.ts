@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { TICKET_CACHE_TASK_QUEUE, bootstrapWorkflowId } from '@btc/workflows';
 import type { bootstrapTicketCachesWorkflow } from '@btc/workflows/workflows';
-import { allSchedules, ensureSchedule, type ScheduleSettings } from './schedules';
-import { ensureSearchAttributes } from './search-attributes';
+import { allSchedules, ensureSchedule, ensureSearchAttributes, type ScheduleSettings } from '@btc/ticket-cache-client';
 
 export interface SetupReport {
   searchAttributesAdded: string[];

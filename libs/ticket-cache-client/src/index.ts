@@ -8,3 +8,12 @@ export type {
   RefreshSummary,
   RefreshTrigger,
 } from '@btc/workflows';
+export {
+  allSchedules,
+  deleteScheduleIfPresent,
+  ensureSchedule,
+  hourlyScheduleOptions,
+  refreshQueueScheduleOptions,
+  type ScheduleSettings,
+} from './schedules';
+export { ensureSearchAttributes } from './search-attributes';

@@ -15,6 +15,8 @@ import {
 export interface ScheduleSettings {
   taskQueue: string;
   maxInFlight: number;
+  /** Tests and benchmarks use their own ids so they never touch the real schedules. */
+  scheduleIdSuffix?: string;
 }
 
 /**
@@ -25,12 +27,12 @@ export interface ScheduleSettings {
 export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
   const args: SweepInput = { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight };
   return {
-    scheduleId: HOURLY_SCHEDULE_ID,
+    scheduleId: HOURLY_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
     spec: { calendars: [{ comment: 'every hour, on the hour', minute: 0, hour: { start: 0, end: 23 } }] },
     action: {
       type: 'startWorkflow',
       workflowType: 'refreshAllTicketCachesWorkflow',
-      workflowId: sweepWorkflowId('hourly'),
+      workflowId: sweepWorkflowId(`hourly${settings.scheduleIdSuffix ?? ''}`),
       taskQueue: settings.taskQueue,
       args: [args],
       staticSummary: 'Hourly sweep: refresh stale Bytemark ticket caches',
@@ -43,12 +45,12 @@ export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptio
 /** The legacy `bytemark_ticket_refresh_log` queue, every 5 minutes (the original's five-minute job). */
 export function refreshQueueScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
   return {
-    scheduleId: REFRESH_QUEUE_SCHEDULE_ID,
+    scheduleId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
     spec: { intervals: [{ every: '5 minutes' }] },
     action: {
       type: 'startWorkflow',
       workflowType: 'processRefreshLogQueueWorkflow',
-      workflowId: 'bytemark-refresh-log-queue',
+      workflowId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
       taskQueue: settings.taskQueue,
       args: [{ maxInFlight: settings.maxInFlight }],
       staticSummary: 'Legacy refresh-log queue: due refreshes and free-ticket notifications',

@@ -2,8 +2,7 @@ import { type Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import type { SchedulerConfig } from '../config';
-import { allSchedules, deleteScheduleIfPresent, ensureSchedule } from '../schedules';
-import { ensureSearchAttributes } from '../search-attributes';
+import { allSchedules, deleteScheduleIfPresent, ensureSchedule, ensureSearchAttributes } from '@btc/ticket-cache-client';
 import { CliError, printJson, withTemporal } from './context';
 
 const IDS = [HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID];

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { QueryTypes } from 'sequelize';
+import { requestTicketRefresh } from '@btc/ticket-cache-client';
+import { openHarness, uniqueTaskQueue, type Harness } from './testing/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await openHarness({ users: 6, passesPerUser: 6, firstUserId: 2001 });
+  await h.reset();
+  await h.seedTokens();
+});
+afterAll(() => h?.close());
+
+function startWorkerProcess(taskQueue: string, crashPoint?: string): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'testing', 'worker-process.ts')], {
+    env: h.workerEnv(taskQueue, crashPoint ? { CRASH_POINT: crashPoint } : {}),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker-ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker process exited before ready (${code})`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ? 137 : code)));
+  return { child, ready, exited };
+}
+
+/** Changes that make the next refresh write: one new pass, one changed pass, two free tickets. */
+async function prepareChanges(userId: number): Promise<number> {
+  const [first] = await h.admin.passes(userId);
+  await h.admin.modifyPass(userId, first!.uuid, { label_name: 'modified before crash' });
+  await h.admin.addPass(userId, { status: 'USABLE' });
+  await h.admin.grantFreeTickets(userId, 2);
+  return 4; // audit entries the refresh must write: 3 creates + 1 update
+}
+
+async function buildFirst(userId: number): Promise<void> {
+  await h.withWorkers((tq) => requestTicketRefresh(h.client, userId, { taskQueue: tq, wait: true }));
+}
+
+async function auditIds(userId: number): Promise<string[]> {
+  return (await h.dependencies.deps.logs.findByUserId({ userId, limit: 10_000 })).map((e) => e._id);
+}
+
+async function freeTicketRows(userId: number): Promise<number> {
+  const [row] = await h.dependencies.sequelize.query<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM bytemark_ticket_refresh_log WHERE user_id = ? AND activity_type = 2',
+    { replacements: [userId], type: QueryTypes.SELECT },
+  );
+  return Number(row?.n);
+}
+
+async function runWithCrash(userId: number, crash: (taskQueue: string) => Promise<void>) {
+  await buildFirst(userId);
+  const auditsBefore = await auditIds(userId);
+  const expectedNew = await prepareChanges(userId);
+  const taskQueue = uniqueTaskQueue('crash');
+  await crash(taskQueue);
+  const survivor = startWorkerProcess(taskQueue);
+  await survivor.ready;
+  try {
+    const summary = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+    expect(summary).toMatchObject({ outcome: 'updated', created: 3, updated: 1, newFreeTickets: 2 });
+    const audits = await auditIds(userId);
+    expect(audits.length - auditsBefore.length).toBe(expectedNew);
+    expect(new Set(audits).size).toBe(audits.length);
+    expect(await freeTicketRows(userId)).toBe(1);
+    // The cache equals a clean run's: refreshing it again changes nothing.
+    const again = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+    expect(again).toMatchObject({ outcome: 'unchanged', created: 0, updated: 0, removed: 0 });
+    expect(await auditIds(userId)).toHaveLength(audits.length);
+  } finally {
+    survivor.child.kill('SIGTERM');
+    await survivor.exited;
+  }
+}
+
+describe('a refresh survives its worker being killed (SIGKILL)', () => {
+  jest.setTimeout(180_000);
+
+  it('during the Bytemark fetch', async () => {
+    const userId = 2001;
+    await runWithCrash(userId, async (taskQueue) => {
+      await h.admin.setFaults({ 'GET /passes': { latency: { fixedMs: 5000 }, times: 1, userId } });
+      const victim = startWorkerProcess(taskQueue);
+      await victim.ready;
+      const before = (await h.admin.counters())['GET /passes'];
+      await requestTicketRefresh(h.client, userId, { taskQueue });
+      for (let i = 0; i < 100 && JSON.stringify((await h.admin.counters())['GET /passes']) === JSON.stringify(before); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      victim.child.kill('SIGKILL');
+      expect(await victim.exited).toBe(137);
+    });
+  });
+
+  it('after the cache write, before the log writes', async () => {
+    await runWithCrash(2002, async (taskQueue) => {
+      const victim = startWorkerProcess(taskQueue, 'after-cache-write');
+      await victim.ready;
+      await requestTicketRefresh(h.client, 2002, { taskQueue });
+      expect(await victim.exited).toBe(137);
+    });
+  });
+
+  it('in the middle of the log writes', async () => {
+    await runWithCrash(2003, async (taskQueue) => {
+      const victim = startWorkerProcess(taskQueue, 'during-log-writes');
+      await victim.ready;
+      await requestTicketRefresh(h.client, 2003, { taskQueue });
+      expect(await victim.exited).toBe(137);
+    });
+  });
+});
