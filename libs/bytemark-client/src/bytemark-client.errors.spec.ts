@@ -5,8 +5,7 @@ import {
   BytemarkUnavailableError,
   type BytemarkError,
 } from './errors';
-import { startSimulator } from '@btc/bytemark-simulator'; // eslint-disable-line @nx/enforce-module-boundaries -- test-only
-import { startTestBytemark, TEST_CLIENT_ID, type TestBytemark } from './simulator.fixture';
+import { startSimulator, startTestBytemark, TEST_CLIENT_ID, type TestBytemark } from './simulator.fixture';
 
 async function caught(promise: Promise<unknown>): Promise<BytemarkError> {
   try {

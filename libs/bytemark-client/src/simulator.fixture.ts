@@ -6,6 +6,8 @@
 import { SimulatorAdmin, startSimulator, type RunningSimulator, type SimulatorOptions } from '@btc/bytemark-simulator';
 import { BytemarkClient, type BytemarkClientConfig } from './bytemark-client';
 
+export { startSimulator };
+
 export const TEST_CLIENT_ID = 'client-under-test';
 export const TEST_CLIENT_SECRET = 'cs_live_do-not-leak-9f8e7d6c';
 
