@@ -41,6 +41,8 @@ export interface RefreshQueueActivities {
   /** Sends the free-ticket push (type 75) once per set of rows, whatever the retries. */
   sendFreeTicketNotification(input: { userId: number; rowIds: number[] }): Promise<{ sent: boolean; reason: string }>;
   notifySlack(input: { text: string }): Promise<{ posted: boolean }>;
+  /** Removes staged lists older than the cutoff (left by runs that failed part-way); no TTL index needed. */
+  cleanupStaging(input: { olderThanSeconds: number }): Promise<{ deleted: number }>;
 }
 
 /** One pass interaction for `hntb_bytemark_pass`, as other services submit it (validated by the activity). */

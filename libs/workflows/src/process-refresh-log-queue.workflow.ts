@@ -1,10 +1,12 @@
 import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { RefreshQueueActivities } from './activity-contracts';
-import { failureMessage } from './refresh-all-ticket-caches.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import { forEachBounded, runUserRefresh } from './user-refresh-child';
 
 const queue = proxyActivities<RefreshQueueActivities>(DATABASE_ACTIVITY);
+
+/** Staged lists older than this belong to runs that failed part-way (a run takes minutes at most). */
+const STAGING_MAX_AGE_SECONDS = 6 * 3600;
 
 export interface RefreshQueueInput {
   maxInFlight?: number;
@@ -47,10 +49,8 @@ export async function processRefreshLogQueueWorkflow(input: RefreshQueueInput = 
       await queue.markRefreshRowsProcessed({ ids });
       result.usersRefreshed += 1;
     } else {
+      // Failed (the refresh itself alerted) or already running: the rows stay pending for the next run.
       result.usersDeferred += 1;
-      if (refresh.kind === 'failed') {
-        await queue.notifySlack({ text: `Bytemark cache refresh failed for user ${userId}: ${failureMessage(refresh.error)}` });
-      }
     }
     report();
   });
@@ -67,6 +67,7 @@ export async function processRefreshLogQueueWorkflow(input: RefreshQueueInput = 
     }
     report();
   }
+  await queue.cleanupStaging({ olderThanSeconds: STAGING_MAX_AGE_SECONDS });
   report();
   return result;
 }

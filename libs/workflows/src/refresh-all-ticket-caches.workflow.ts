@@ -9,14 +9,14 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TicketCacheActivities } from './activity-contracts';
+import type { RefreshQueueActivities, TicketCacheActivities } from './activity-contracts';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import type { SweepInput, SweepPage, SweepProgress } from './types';
 import { forEachBounded, runUserRefresh } from './user-refresh-child';
 
 export const sweepProgressQuery = defineQuery<SweepProgress>('progress');
 
-const db = proxyActivities<TicketCacheActivities>(DATABASE_ACTIVITY);
+const db = proxyActivities<TicketCacheActivities & Pick<RefreshQueueActivities, 'notifySlack'>>(DATABASE_ACTIVITY);
 
 /** Failed user ids kept in the progress (and so in history) at most. */
 const MAX_FAILED_IDS = 100;
@@ -38,6 +38,7 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     maxInFlight = 20,
     pageSize = 200,
     usersPerRun = 500,
+    alertOnFailures = 5,
   } = input;
   if (!(maxInFlight > 0 && pageSize > 0 && usersPerRun > 0)) {
     throw ApplicationFailure.nonRetryable('maxInFlight, pageSize and usersPerRun must be positive', 'InvalidSweepInput');
@@ -85,6 +86,13 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     }
   }
   report();
+  if (progress.failed >= alertOnFailures) {
+    await db.notifySlack({
+      text:
+        `Bytemark ticket cache sweep (${trigger}): ${progress.failed} of ${progress.usersSeen} users failed ` +
+        `(first: ${progress.failedUserIds.slice(0, 10).join(', ')}). Workflow ${workflowInfo().workflowId}.`,
+    });
+  }
   return progress;
 }
 

@@ -7,12 +7,17 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FAILURE_TYPES, type BytemarkActivities, type TicketCacheActivities } from './activity-contracts';
+import {
+  FAILURE_TYPES,
+  type BytemarkActivities,
+  type RefreshQueueActivities,
+  type TicketCacheActivities,
+} from './activity-contracts';
 import { DATABASE_ACTIVITY, bytemarkFetchActivity, bytemarkLoginActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
 import type { FetchPassesResult, RefreshInput, RefreshOutcome, RefreshSummary } from './types';
 
-const db = proxyActivities<TicketCacheActivities>(DATABASE_ACTIVITY);
+const db = proxyActivities<TicketCacheActivities & Pick<RefreshQueueActivities, 'notifySlack'>>(DATABASE_ACTIVITY);
 
 const EMPTY = { created: 0, updated: 0, removed: 0, unchanged: 0, newFreeTickets: 0 };
 
@@ -44,23 +49,26 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   const { hasToken } = await db.lookupToken({ userId });
   if (!hasToken) return finish('no-token', EMPTY, state.ageSeconds);
 
+  const buildMode = mode === 'build' || !state.exists;
   const fetchBoth = (): Promise<FetchPassesResult[]> => {
     setCurrentDetails(`user ${userId}: fetching passes (v1) and pass history (v4)`);
     return Promise.all([
-      bytemark.fetchPasses({ userId, source: 'passes', stagingKey: passesKey }),
-      bytemark.fetchPasses({ userId, source: 'passes4', stagingKey: passes4Key }),
+      bytemark.fetchPasses({ userId, source: 'passes', stagingKey: passesKey, skipIfUnchanged: !buildMode }),
+      bytemark.fetchPasses({ userId, source: 'passes4', stagingKey: passes4Key, skipIfUnchanged: !buildMode }),
     ]);
   };
 
+  let staged: string[] = [];
   try {
+    let fetched: FetchPassesResult[];
     try {
-      await fetchBoth();
+      fetched = await fetchBoth();
     } catch (error) {
       if (!isAuthFailure(error)) throw error;
       log.warn('Bytemark rejected the stored token; logging in again with the stored credentials', { userId });
       try {
         await login.reloginUser({ userId });
-        await fetchBoth();
+        fetched = await fetchBoth();
       } catch (retryError) {
         if (!isAuthFailure(retryError)) throw retryError;
         log.warn('Bytemark authentication failed after re-login; the user must fix their account', { userId });
@@ -68,23 +76,32 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
       }
     }
 
+    const [v1, v4] = fetched as [FetchPassesResult, FetchPassesResult];
+    staged = [v1.stagingKey, v4.stagingKey].filter((k): k is string => k !== null);
     setCurrentDetails(`user ${userId}: reconciling by payload hash`);
     const result = await db.reconcileTicketCache({
       userId,
       refreshId,
-      mode: mode === 'build' || !state.exists ? 'build' : 'update',
-      passesKey,
-      passes4Key,
+      mode: buildMode ? 'build' : 'update',
+      passesKey: v1.stagingKey,
+      passes4Key: v4.stagingKey,
       now: Math.floor(Date.now() / 1000),
     });
     if (result.changesKey) {
+      staged.push(result.changesKey);
       setCurrentDetails(`user ${userId}: writing audit entries and refresh log`);
       await db.writeRefreshLogs({ userId, refreshId, changesKey: result.changesKey });
     }
     const { outcome, changesKey: _changesKey, ...counts } = result;
     return finish(outcome, counts, state.ageSeconds);
+  } catch (error) {
+    // Auth is the user's state and ends as `failed-auth` above; anything reaching here is an outage or a bug.
+    const reason = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+    await db.notifySlack({ text: `Bytemark cache refresh failed for user ${userId} (${trigger}): ${reason}` }).catch(() => undefined);
+    throw error;
   } finally {
-    await db.discardStaging({ keys: [passesKey, passes4Key, `${refreshId}/changes`] });
+    // What a run that failed part-way staged is removed by the queue workflow's periodic staging cleanup.
+    if (staged.length > 0) await db.discardStaging({ keys: staged });
   }
 }
 

@@ -41,10 +41,16 @@ export interface FetchPassesInput {
   source: PassSource;
   /** Where the fetched list is staged (claim-check); the list itself never enters history. */
   stagingKey: string;
+  /**
+   * Compare the fetched list with the one the cache was last built from (by list hash) and stage
+   * nothing when it is the same: an unchanged user then costs one MongoDB write in all.
+   */
+  skipIfUnchanged: boolean;
 }
 
 export interface FetchPassesResult {
-  stagingKey: string;
+  /** Null when the list is unchanged since the last refresh and nothing was staged. */
+  stagingKey: string | null;
   passes: number;
   pages: number;
   /** Passes the schema rejected; they are reported, and their cached copies are kept. */
@@ -56,8 +62,9 @@ export interface ReconcileInput {
   /** Identifies this run's diff: a retried reconcile that finds it already committed returns its summary. */
   refreshId: string;
   mode: 'build' | 'update';
-  passesKey: string;
-  passes4Key: string;
+  /** Null: that list is unchanged since the last refresh (see `FetchPassesInput.skipIfUnchanged`). */
+  passesKey: string | null;
+  passes4Key: string | null;
   /** Unix seconds, taken from workflow time so that every retry computes the same document. */
   now: number;
 }
@@ -98,6 +105,8 @@ export interface SweepInput {
   pageSize?: number;
   /** Users handled before continuing as new (default 500), which keeps history bounded. */
   usersPerRun?: number;
+  /** Post a Slack alert when at least this many users failed (default 5). */
+  alertOnFailures?: number;
   /** Set by continue-as-new: where to resume and what was counted so far. */
   cursor?: number;
   progress?: SweepProgress;

@@ -41,6 +41,8 @@ export interface HarnessOptions {
   firstUserId?: number;
   bytemarkTimeoutMs?: number;
   perPage?: number;
+  notificationUrl?: string;
+  slack?: { botToken: string; channelId: string; apiUrl: string };
 }
 
 export function uniqueTaskQueue(name: string): string {
@@ -76,7 +78,8 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     },
     tokenEncryptionKeys: TEST_TOKEN_KEYRING,
     cache: { ttlSeconds: 3600, graceSeconds: 300, freeProductUuids: DEFAULT_FREE_TICKET_PRODUCT_UUIDS },
-    slack: { apiUrl: 'http://127.0.0.1:9' },
+    notificationUrl: options.notificationUrl,
+    slack: options.slack ?? { apiUrl: 'http://127.0.0.1:9' },
   };
   const dependencies = await buildDependencies(config);
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions } from '@btc/ticket-cache-client';
+import { refreshWorkflowId, type SweepProgress } from '@btc/workflows';
+import { samplePassPayload } from '@btc/data/testing';
+import { passPayloadHash } from '@btc/data';
+import { openHarness, type Harness } from './testing/harness';
+
+const USERS = 2000;
+const FIRST = 100_001;
+const TEMPORAL_CLI = join(__dirname, '..', '..', '..', '.tools', 'bin', 'temporal');
+let h: Harness;
+
+beforeAll(async () => {
+  h = await openHarness({ users: USERS, passesPerUser: 2, firstUserId: FIRST });
+  await h.reset();
+  await h.seedTokens();
+});
+afterAll(() => h?.close());
+
+describe('the hourly schedule and the sweep', () => {
+  jest.setTimeout(600_000);
+
+  it('schedule ensure is create-or-update: one schedule, changed settings applied, hourly, SKIP, short catch-up', async () => {
+    const suffix = `-test-${Date.now()}`;
+    const options = (maxInFlight: number) => hourlyScheduleOptions({ taskQueue: 'unused-queue', maxInFlight, scheduleIdSuffix: suffix });
+    try {
+      expect(await ensureSchedule(h.client, options(5))).toBe('created');
+      expect(await ensureSchedule(h.client, options(7))).toBe('updated');
+      const described = await h.client.schedule.getHandle(options(7).scheduleId).describe();
+      expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([expect.objectContaining({ maxInFlight: 7, mode: 'if-stale' })]);
+      const ids: string[] = [];
+      for await (const s of h.client.schedule.list()) if (s.scheduleId === options(7).scheduleId) ids.push(s.scheduleId);
+      expect(ids).toHaveLength(1);
+      const cli = execFileSync(TEMPORAL_CLI, ['schedule', 'describe', '--schedule-id', options(7).scheduleId, '--output', 'json'], {
+        encoding: 'utf8',
+      });
+      const parsed = JSON.parse(cli) as { schedule: { spec: unknown; policies: { overlapPolicy: string; catchupWindow: string } } };
+      expect(parsed.schedule.policies.overlapPolicy).toMatch(/SKIP/);
+      expect(parsed.schedule.policies.catchupWindow).toBe('600s');
+      expect(JSON.stringify(parsed.schedule.spec)).toMatch(/minute/);
+    } finally {
+      await deleteScheduleIfPresent(h.client, options(7).scheduleId);
+    }
+  });
+
+  it('a triggered sweep over 2,000 users refreshes stale and missing caches, skips fresh ones without a workflow, and continues as new', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const fresh: number[] = [];
+    const stale: number[] = [];
+    for (let userId = FIRST; userId < FIRST + USERS; userId++) {
+      const kind = userId % 3; // 0 fresh, 1 stale, 2 missing
+      if (kind === 2) continue;
+      (kind === 0 ? fresh : stale).push(userId);
+      const payload = samplePassPayload(userId);
+      await h.dependencies.deps.cache.replace(
+        { userId },
+        {
+          user_id: userId,
+          timestamp: kind === 0 ? now - 600 : now - 7200,
+          passes: [{ pass_uuid: String(payload['uuid']), timestamp: now, status: 'USABLE', free_ticket_status: 0, payload, payload_hash: passPayloadHash(payload) }],
+          passes4: [],
+          passesLog: [],
+          passes4Log: [],
+        },
+      );
+    }
+    const missing = USERS - fresh.length - stale.length;
+
+    await h.withWorkers(async (taskQueue) => {
+      const suffix = `-sweep-${Date.now()}`;
+      const options = hourlyScheduleOptions({ taskQueue, maxInFlight: 40, scheduleIdSuffix: suffix });
+      (options.action as { args: unknown[] }).args = [{ mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 40, usersPerRun: 500 }];
+      await ensureSchedule(h.client, options);
+      try {
+        const before = Date.now();
+        await h.client.schedule.getHandle(options.scheduleId).trigger();
+        let workflowId: string | undefined;
+        while (!workflowId) {
+          const { info } = await h.client.schedule.getHandle(options.scheduleId).describe();
+          workflowId = info.recentActions.find((a) => a.takenAt.getTime() >= before - 1000)?.action.workflow.workflowId;
+          if (!workflowId) await new Promise((r) => setTimeout(r, 200));
+        }
+        const handle = h.client.workflow.getHandle(workflowId);
+        const result = handle.result() as Promise<SweepProgress>;
+        let midRun: SweepProgress | null = null;
+        let done = false;
+        void result.finally(() => (done = true)).catch(() => undefined);
+        while (!done && !midRun) {
+          const p = await handle.query<SweepProgress>('progress').catch(() => null);
+          if (p && p.usersSeen > 0 && Object.keys(p.refreshed).length > 0) midRun = p;
+          else await new Promise((r) => setTimeout(r, 500));
+        }
+        const summary = await result;
+        console.log(`sweep of ${USERS} users: ${JSON.stringify({ ...summary, failedUserIds: undefined })}, mid-run: ${JSON.stringify(midRun)}`);
+        expect(midRun).not.toBeNull();
+        expect(summary.usersSeen).toBe(USERS);
+        expect(summary.skippedFresh).toBe(fresh.length);
+        expect(summary.refreshed.built).toBe(missing);
+        expect(summary.refreshed.updated).toBe(stale.length);
+        expect(summary.failed).toBe(0);
+        expect(summary.runs).toBeGreaterThanOrEqual(2);
+      } finally {
+        await deleteScheduleIfPresent(h.client, options.scheduleId);
+      }
+    });
+    for (const userId of fresh.slice(0, 10)) {
+      await expect(h.client.workflow.getHandle(refreshWorkflowId(userId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    }
+    const timestamps = await h.dependencies.deps.cache.timestamps({ userIds: [...stale.slice(0, 50), ...fresh.slice(0, 50)] });
+    for (const userId of stale.slice(0, 50)) expect(timestamps.get(userId)).toBeGreaterThanOrEqual(now);
+    for (const userId of fresh.slice(0, 50)) expect(timestamps.get(userId)).toBe(now - 600);
+  });
+});
