@@ -54,3 +54,22 @@ export { StagingRepository, STAGING_CHUNK_BYTES } from './staging.repository';
 export { NOTIFICATION_LEDGER_COLLECTION } from './notification-ledger.schema';
 export { NotificationLedgerRepository } from './notification-ledger.repository';
 export { MONGO_INDEXES, type MongoIndexSpec } from './mongo-indexes';
+// Research tables (hntb_bytemark_pass analytics; built in src/research by the research-data work).
+export {
+  PassAnalyticsRepository,
+  type Period,
+  type HistoryRow,
+  type UserCountRow,
+  type DailyRow,
+  type HourlyRow,
+  type EngagementRow,
+  type TripCorrelationRow,
+} from './research/pass-analytics.repository';
+export { PassInteractionRepository, INSERT_CHUNK_SIZE, type BatchReport } from './research/pass-interaction.repository';
+export {
+  validatePassInteraction,
+  MAX_PASS_ID,
+  MAX_USER_ID_LENGTH,
+  type PassInteractionRow,
+  type Validated,
+} from './research/pass-interaction.validation';
