@@ -23,7 +23,7 @@ describe('PassInteractionRepository on MariaDB', () => {
       userId: `user-${i % 97}`,
       loggedOn: new Date(Date.UTC(2025, 2, 1) + i * 60_000).toISOString(),
     }));
-    batch[10] = { ...(batch[10] as object), bytemarkPassId: 42 }; // repeats id 42 (in-batch duplicate)
+    batch[10] = { ...(batch[10] as object), bytemarkPassId: 42 }; // id 42 again at index 41: that one is the duplicate
     batch[20] = { ...(batch[20] as object), bytemarkPassId: 43 }; // repeats id 43
     // index 499 carries id 500, already in the table
     batch[1000] = { bytemarkPassId: -1, userId: 'u' };
@@ -34,7 +34,7 @@ describe('PassInteractionRepository on MariaDB', () => {
 
     const first = await repo.logBatch(batch);
     expect(first.inserted).toBe(9_992);
-    expect(first.duplicates.map((d) => d.index).sort((a, b) => a - b)).toEqual([42, 43, 499]);
+    expect(first.duplicates.map((d) => d.index).sort((a, b) => a - b)).toEqual([41, 42, 499]); // the later occurrence of 42 and 43, and 500
     expect(first.rejected.map((r) => r.index)).toEqual([1000, 2000, 3000, 4000, 5000]);
     expect(first.rejected.map((r) => r.reason)).toEqual([
       expect.stringMatching(/bytemarkPassId must be a positive integer/),
