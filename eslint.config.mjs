@@ -36,7 +36,7 @@ const workflowForbidden = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/.tools/**', '**/.nx/**', '**/coverage/**', '**/jest.config.js', 'jest.preset.js'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/.tools/**', '**/.nx/**', '**/coverage/**', '**/jest.config.js', 'jest.preset.js', 'tools/jest-results-reporter.js'] },
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommended,
   {
