@@ -37,7 +37,7 @@ export interface BaselineResult {
 export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<BaselineResult> {
   const started = performance.now();
   const userIds: number[] = [];
-  for (let cursor = 0; ; ) {
+  for (let cursor = 0; ;) {
     const page = await deps.tokens.listTokenUserIds({ afterUserId: cursor, limit: 1000 });
     userIds.push(...page);
     if (page.length < 1000) break;

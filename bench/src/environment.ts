@@ -1,0 +1,151 @@
+/**
+ * One benchmark environment: the local stack (started only if not running), the `bytemark_bench`
+ * databases (created, migrated and emptied), a seeded simulator, the repositories and a Temporal client.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { SimulatorAdmin, startSimulator, type RunningSimulator } from '@btc/bytemark-simulator';
+import { migrateUp } from '@btc/migrations';
+import {
+  BYTEMARK_TOKENS_TABLE,
+  REFRESH_LOG_TABLE,
+  STAGING_COLLECTION,
+  TICKET_CACHE_COLLECTION,
+  TICKET_LOG_COLLECTION,
+} from '@btc/data';
+import {
+  LOCAL_DEV_ENCRYPTION_KEY,
+  buildDependencies,
+  type DependencyConfig,
+  type WorkerDependencies,
+} from '@btc/worker';
+// The tools project exposes no entry point for the stack; the bench (a tools-type project) reaches in.
+import { LOCAL, stackDown, stackUp, type ComponentName } from '../../tools/src/local-stack';
+import type { BenchOptions } from './options';
+
+export const BENCH_DATABASE = 'bytemark_bench';
+export const BENCH_CLIENT_ID = 'bench-client';
+export const FIRST_USER_ID = 1;
+const FREE_PRODUCTS = ['2417edb7-856c-43ee-b3df-c508b8be259b', '654b9f9d-5972-445b-8c6b-5c29a35c7751'];
+
+export interface BenchEnvironment {
+  simulator: RunningSimulator;
+  admin: SimulatorAdmin;
+  dependencies: WorkerDependencies;
+  config: DependencyConfig;
+  client: Client;
+  userIds: number[];
+  /** The environment of a bench worker process. */
+  workerEnv(kind: 'ours' | 'ceiling', taskQueue: string): NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export type Log = (line: string) => void;
+
+/** Starts the stack if needed; returns what it started (to stop at the end). */
+export async function ensureStack(log: Log): Promise<ComponentName[]> {
+  return stackUp(log);
+}
+
+export async function stopStack(log: Log, started: ComponentName[]): Promise<void> {
+  if (started.length > 0) await stackDown(log, started);
+}
+
+export async function openEnvironment(options: BenchOptions, log: Log): Promise<BenchEnvironment> {
+  const mysqlUrl = `${LOCAL.mysqlUrl}/${BENCH_DATABASE}`;
+  const mongoUrl = `${LOCAL.mongoUrl}/${BENCH_DATABASE}`;
+  await migrateUp({ mysqlUrl, mongoUrl });
+  const simulator = await startSimulator({
+    port: 0,
+    seed: 1,
+    users: options.users,
+    passesPerUser: options.passes,
+    clientId: BENCH_CLIENT_ID,
+    firstUserId: FIRST_USER_ID,
+  });
+  const admin = new SimulatorAdmin(simulator.url);
+  const config: DependencyConfig = {
+    mysqlUrl,
+    mongoUrl,
+    bytemark: {
+      customerApiUrl: simulator.url,
+      accountApiUrl: simulator.url,
+      clientId: BENCH_CLIENT_ID,
+      timeoutMs: 30_000,
+      perPage: 9999,
+      rateLimitRps: options.rate,
+    },
+    tokenEncryptionKeys: LOCAL_DEV_ENCRYPTION_KEY,
+    cache: { ttlSeconds: 3600, graceSeconds: 300, freeProductUuids: FREE_PRODUCTS },
+    slack: { apiUrl: 'http://127.0.0.1:9' },
+  };
+  const dependencies = await buildDependencies(config);
+  const connection = await Connection.connect({ address: LOCAL.temporalAddress });
+  const client = new Client({ connection });
+  const env: BenchEnvironment = {
+    simulator,
+    admin,
+    dependencies,
+    config,
+    client,
+    userIds: [],
+    workerEnv(kind, taskQueue) {
+      return {
+        ...process.env,
+        NODE_ENV: 'development',
+        TEMPORAL_ADDRESS: LOCAL.temporalAddress,
+        MYSQL_URL: mysqlUrl,
+        MONGO_URL: mongoUrl,
+        BYTEMARK_CUSTOMER_API_URL: simulator.url,
+        BYTEMARK_ACCOUNT_API_URL: simulator.url,
+        BYTEMARK_CLIENT_ID: BENCH_CLIENT_ID,
+        BYTEMARK_TIMEOUT_MS: '30000',
+        BYTEMARK_RATE_LIMIT_RPS: String(options.rate),
+        TOKEN_ENCRYPTION_KEY: LOCAL_DEV_ENCRYPTION_KEY,
+        SLACK_API_URL: 'http://127.0.0.1:9',
+        WORKER_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities),
+        WORKER_TASK_QUEUE: taskQueue,
+        BENCH_WORKER_KIND: kind,
+      };
+    },
+    async close() {
+      await Promise.allSettled([connection.close(), dependencies.close(), simulator.close()]);
+    },
+  };
+  try {
+    await emptyBenchDatabases(dependencies);
+    const accounts = await admin.users();
+    const { tokens } = dependencies.deps;
+    await forEachLimit(accounts, 16, (a) => tokens.upsertAccount({ ...a, status: 'used' }));
+    env.userIds = accounts.map((a) => a.userId).sort((a, b) => a - b);
+    log(`seeded ${env.userIds.length} users (${options.passes} passes each) in the simulator and bytemark_tokens`);
+  } catch (error) {
+    await env.close();
+    throw error;
+  }
+  return env;
+}
+
+/** Empties the bench tables and collections; refuses any database but `bytemark_bench`. */
+async function emptyBenchDatabases(dependencies: WorkerDependencies): Promise<void> {
+  const { sequelize, mongo } = dependencies;
+  if (sequelize.getDatabaseName() !== BENCH_DATABASE || mongo.db?.databaseName !== BENCH_DATABASE) {
+    throw new Error(`refusing to empty a database other than ${BENCH_DATABASE}`);
+  }
+  for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
+  for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
+    await mongo.db.collection(name).deleteMany({});
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` at once. */
+export async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench`: baseline (the original sequential job) vs ours (the hourly sweep) vs ceiling
+ * (no-op workflows of the same shape). `--series` runs 500, 2,000 and 10,000 users.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { scaleChartSvg } from './chart';
+import { ensureStack, stopStack } from './environment';
+import { SERIES_USERS } from './options';
+import { printReport, RESULTS_DIR, seriesTable, writeResults } from './report';
+import { runBenchmark, type BenchmarkResult, type RunOptions } from './run-benchmark';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const num = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+};
+const fraction = (v: string) => {
+  const n = num(v);
+  if (n > 1) throw new InvalidArgumentError('must be between 0 and 1');
+  return n;
+};
+
+const program = new Command('bench')
+  .description('Benchmark: the original sequential hourly job vs the Temporal sweep vs a no-op ceiling')
+  .option('--users <n>', 'token users (default 500)', int)
+  .option('--passes <n>', 'passes per user (default 5)', int)
+  .option('--latency-ms <ms>', 'simulated Bytemark latency per call (default 50)', num)
+  .option('--rate <rps>', 'Bytemark rate limit: simulator and worker (default 400)', int)
+  .option('--changed-fraction <f>', 'share of users whose passes changed (default 0.1)', fraction)
+  .option('--max-in-flight <n>', 'per-user workflows in flight in the sweep (default 100)', int)
+  .option('--baseline-max-users <n>', 'users the sequential baseline runs over (default 300)', int)
+  .option('--quick', 'a tiny run (20 users) for CI smoke')
+  .option('--series', 'the scale series: 500, 2,000 and 10,000 users')
+  .action(async (opts: RunOptions & { series?: boolean }) => {
+    const { series, ...options } = opts;
+    const sizes = series ? [...SERIES_USERS] : [options.users];
+    const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+    const log = (line: string) => console.log(`[bench] ${line}`);
+    const started = await ensureStack(log);
+    const runs: BenchmarkResult[] = [];
+    try {
+      for (const users of sizes) {
+        const result = await runBenchmark({ ...options, users }, log);
+        runs.push(result);
+        printReport(result);
+        writeResults({ command, runs });
+      }
+    } finally {
+      await stopStack(log, started);
+    }
+    const file = writeResults({ command, runs });
+    if (runs.length > 1) {
+      console.log(`\nscale series\n\n${seriesTable(runs)}`);
+      writeFileSync(join(RESULTS_DIR, 'scale.svg'), scaleChartSvg(runs));
+      console.log(`\nchart: ${join(RESULTS_DIR, 'scale.svg')}`);
+    }
+    console.log(`results: ${file} (and latest.json)`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

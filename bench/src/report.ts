@@ -1,0 +1,83 @@
+/** The table on stdout and the JSON files in bench/results/. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { round } from './metrics';
+import type { PhaseResult } from './phases/phase-result';
+import type { BenchmarkResult } from './run-benchmark';
+
+export const RESULTS_DIR = join(__dirname, '..', 'results');
+
+const fmt = (v: number | null, digits = 1) => (v === null ? '—' : String(round(v, digits)));
+
+/** A markdown table (readable on a terminal, pasteable into the README). */
+export function phaseTable(result: BenchmarkResult): string {
+  const rows: Array<[string, (p: PhaseResult) => string]> = [
+    ['users processed', (p) => String(p.users)],
+    ['users/s', (p) => fmt(p.usersPerSecond)],
+    ['per-user latency p50 / p95 (ms)', (p) => `${fmt(p.latencyP50Ms, 0)} / ${fmt(p.latencyP95Ms, 0)}`],
+    ['Bytemark calls per user', (p) => fmt(p.bytemarkCallsPerUser, 2)],
+    ['MongoDB writes per unchanged user', (p) => fmt(p.mongoWritesPerUnchangedUser, 2)],
+    ['audit entries per unchanged user', (p) => fmt(p.auditEntriesPerUnchangedUser, 2)],
+    ['history events per user', (p) => fmt(p.historyEventsPerUser, 1)],
+    ['worker peak RSS (MB)', (p) => fmt(p.workerPeakRssMb, 0)],
+    ['failed', (p) => String(p.failed)],
+  ];
+  const { baseline, ours, ceiling } = result.phases;
+  const lines = ['| metric | baseline (sequential) | ours (sweep) | ceiling (no-op) |', '|---|---|---|---|'];
+  for (const [label, cell] of rows) lines.push(`| ${label} | ${cell(baseline)} | ${cell(ours)} | ${cell(ceiling)} |`);
+  return lines.join('\n');
+}
+
+export function ratiosTable(result: BenchmarkResult): string {
+  const r = result.ratios;
+  return [
+    '| ratio | value |',
+    '|---|---|',
+    `| speedup over baseline | ${r.speedupOverBaseline}× |`,
+    `| efficiency vs ceiling (no-op) | ${r.efficiencyVsCeiling} |`,
+    `| rate-limit ceiling (rate / calls per user) | ${r.rateLimitCeilingUsersPerSecond} users/s |`,
+    `| efficiency vs rate-limit ceiling | ${r.efficiencyVsRateLimitCeiling} |`,
+    `| efficiency vs the smaller ceiling | ${r.efficiencyVsSmallerCeiling} |`,
+  ].join('\n');
+}
+
+/** One row per run: the scale series at a glance. */
+export function seriesTable(results: readonly BenchmarkResult[]): string {
+  const lines = [
+    '| users | baseline users/s | ours users/s | ceiling users/s | speedup | vs ceiling | vs rate ceiling | ours p50 / p95 ms | calls/user | Mongo writes / unchanged | audit / unchanged | events/user | worker RSS MB (ours / ceiling) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const { baseline: b, ours: o, ceiling: c } = r.phases;
+    lines.push(
+      `| ${r.options.users} | ${fmt(b.usersPerSecond)} | ${fmt(o.usersPerSecond)} | ${fmt(c.usersPerSecond)} | ` +
+        `${r.ratios.speedupOverBaseline}× | ${r.ratios.efficiencyVsCeiling} | ${r.ratios.efficiencyVsRateLimitCeiling} | ` +
+        `${fmt(o.latencyP50Ms, 0)} / ${fmt(o.latencyP95Ms, 0)} | ${fmt(o.bytemarkCallsPerUser, 2)} | ` +
+        `${fmt(o.mongoWritesPerUnchangedUser, 2)} | ${fmt(o.auditEntriesPerUnchangedUser, 2)} | ${fmt(o.historyEventsPerUser)} | ` +
+        `${fmt(o.workerPeakRssMb, 0)} / ${fmt(c.workerPeakRssMb, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function printReport(result: BenchmarkResult): void {
+  const o = result.options;
+  console.log(
+    `\n${o.users} users, ${o.passes} passes each, latency ${o.latencyMs} ms, rate ${o.rate}/s, ` +
+      `changed ${o.changedFraction}, max in flight ${o.maxInFlight} (baseline over ${result.phases.baseline.detail['sampleUsers']} users)\n`,
+  );
+  console.log(phaseTable(result));
+  console.log('');
+  console.log(ratiosTable(result));
+}
+
+/** Writes `<timestamp>.json` and `latest.json`; returns the first path. */
+export function writeResults(payload: { command: string; runs: BenchmarkResult[] }): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(RESULTS_DIR, `${stamp}.json`);
+  const json = `${JSON.stringify({ writtenAt: new Date().toISOString(), ...payload }, null, 2)}\n`;
+  writeFileSync(file, json);
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
+  return file;
+}

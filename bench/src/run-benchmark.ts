@@ -1,0 +1,104 @@
+/**
+ * One benchmark run over N users: prepare (untimed), then ours, baseline and ceiling against the
+ * same simulator, databases and machine, each from the same starting state (see phase-setup.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { ensureStack, openEnvironment, stopStack, type Log } from './environment';
+import { round } from './metrics';
+import { DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchOptions } from './options';
+import { runBaselinePhase } from './phases/baseline';
+import { runCeilingPhase } from './phases/ceiling';
+import { runOursPhase } from './phases/ours';
+import { startPhase } from './phases/phase-setup';
+import type { PhaseName, PhaseResult } from './phases/phase-result';
+import { buildAllCaches } from './phases/prepare';
+import { startWorkerProcess, type WorkerHandle } from './worker-handle';
+
+export interface Ratios {
+  speedupOverBaseline: number;
+  /** `rate / Bytemark calls per user`: what the rate limit allows at best. */
+  rateLimitCeilingUsersPerSecond: number;
+  efficiencyVsCeiling: number;
+  efficiencyVsRateLimitCeiling: number;
+  efficiencyVsSmallerCeiling: number;
+}
+
+export interface BenchmarkResult {
+  options: BenchOptions;
+  startedAt: string;
+  machine: { cpus: number; node: string; platform: string };
+  phases: Record<PhaseName, PhaseResult>;
+  ratios: Ratios;
+}
+
+export type RunOptions = Partial<BenchOptions> & { quick?: boolean };
+
+export function resolveOptions(input: RunOptions): BenchOptions {
+  const { quick, ...given } = input;
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_OPTIONS, ...(quick ? QUICK_OPTIONS : {}), ...defined };
+}
+
+export async function runBenchmark(
+  input: RunOptions,
+  log: Log = (line) => console.log(line),
+): Promise<BenchmarkResult> {
+  const options = resolveOptions(input);
+  const startedAt = new Date().toISOString();
+  const started = await ensureStack(log);
+  const workers: WorkerHandle[] = [];
+  const env = await openEnvironment(options, log);
+  try {
+    const runId = randomUUID().slice(0, 8);
+    const oursQueue = `bench-ours-${runId}`;
+    const ceilingQueue = `bench-ceiling-${runId}`;
+    const ours = await startWorkerProcess(env.workerEnv('ours', oursQueue), log);
+    workers.push(ours);
+    log(`prepare: building ${env.userIds.length} caches (untimed)`);
+    await buildAllCaches(env);
+
+    log(`ours: hourly schedule trigger → sweep of ${env.userIds.length} users`);
+    const oursResult = await runOursPhase(
+      env,
+      options,
+      ours,
+      oursQueue,
+      await startPhase(env, options, env.userIds, 0),
+    );
+    await ours.stop();
+
+    const sample = env.userIds.slice(0, options.baselineMaxUsers);
+    log(`baseline: the original sequential job over ${sample.length} users`);
+    const baselineResult = await runBaselinePhase(env, sample, await startPhase(env, options, sample, 1));
+
+    const ceiling = await startWorkerProcess(env.workerEnv('ceiling', ceilingQueue), log);
+    workers.push(ceiling);
+    log(`ceiling: no-op workflows of the same shape for ${env.userIds.length} users`);
+    await env.admin.setSettings({ latency: { fixedMs: 0, jitterMs: 0 }, rateLimitRps: 0 });
+    const ceilingResult = await runCeilingPhase(env, options, ceiling, ceilingQueue);
+    await ceiling.stop();
+
+    const rateCeiling = options.rate / Math.max(1e-9, oursResult.bytemarkCallsPerUser ?? 2);
+    const ratios: Ratios = {
+      speedupOverBaseline: round(oursResult.usersPerSecond / baselineResult.usersPerSecond, 1),
+      rateLimitCeilingUsersPerSecond: round(rateCeiling, 1),
+      efficiencyVsCeiling: round(oursResult.usersPerSecond / ceilingResult.usersPerSecond),
+      efficiencyVsRateLimitCeiling: round(oursResult.usersPerSecond / rateCeiling),
+      efficiencyVsSmallerCeiling: round(
+        oursResult.usersPerSecond / Math.min(rateCeiling, ceilingResult.usersPerSecond),
+      ),
+    };
+    return {
+      options,
+      startedAt,
+      machine: { cpus: os.cpus().length, node: process.version, platform: `${os.type()} ${os.release()}` },
+      phases: { baseline: baselineResult, ours: oursResult, ceiling: ceilingResult },
+      ratios,
+    };
+  } finally {
+    await Promise.allSettled(workers.map((w) => w.stop()));
+    await env.close();
+    await stopStack(log, started);
+  }
+}
