@@ -51,16 +51,17 @@ export class StagingRepository {
     }
     if (current.length > 0) chunks.push(current);
 
+    const previous = await this.collection.findOne({ _id: p.key });
     const base = { key: p.key, gen, user_id: p.userId, created_at: createdAt };
     for (const [seq, items] of chunks.entries()) {
-      await this.collection.insertOne({ _id: `${p.key}#${gen}#${seq}`, kind: 'chunk', ...base, seq, items });
+      await this.collection.insertOne({ _id: chunkId(p.key, gen, seq), kind: 'chunk', ...base, seq, items });
     }
     await this.collection.replaceOne(
       { _id: p.key },
       { kind: 'head', ...base, chunks: chunks.length, count: p.value.length, bytes },
       { upsert: true },
     );
-    await this.collection.deleteMany({ key: p.key, kind: 'chunk', gen: { $ne: gen } });
+    if (previous) await this.deleteChunks(previous);
     return { key: p.key, count: p.value.length, bytes };
   }
 
@@ -69,16 +70,36 @@ export class StagingRepository {
     const head = await this.collection.findOne({ _id: p.key });
     if (!head) return null;
     const expected = Number(head.chunks ?? 0);
-    const chunks = await this.collection.find({ key: p.key, kind: 'chunk', gen: head.gen }).sort({ seq: 1 }).toArray();
-    if (chunks.length !== expected) throw new StagingCorruptError(p.key, expected, chunks.length);
+    const chunks = await Promise.all(
+      Array.from({ length: expected }, (_, seq) =>
+        this.collection.findOne({ _id: chunkId(p.key, String(head.gen), seq) }),
+      ),
+    );
+    const found = chunks.filter((c) => c !== null);
+    if (found.length !== expected) throw new StagingCorruptError(p.key, expected, found.length);
     const out: unknown[] = [];
-    for (const chunk of chunks) for (const item of chunk.items ?? []) out.push(unescapePayloadKeys(item));
+    for (const chunk of found) for (const item of chunk.items ?? []) out.push(unescapePayloadKeys(item));
     return out;
   }
 
   async delete(p: { key: string }): Promise<void> {
+    const head = await this.collection.findOne({ _id: p.key });
+    if (!head) return;
     await this.collection.deleteOne({ _id: p.key });
-    await this.collection.deleteMany({ key: p.key });
+    await this.deleteChunks(head);
+  }
+
+  /**
+   * Chunks are addressed by `_id` only: FerretDB v1 (SQLite) pushes down nothing but an exact `_id`
+   * filter, so any other filter would decode every staged document.
+   */
+  private async deleteChunks(head: StagingDoc): Promise<void> {
+    const count = Number(head.chunks ?? 0);
+    await Promise.all(
+      Array.from({ length: count }, (_, seq) =>
+        this.collection.deleteOne({ _id: chunkId(String(head.key), String(head.gen), seq) }),
+      ),
+    );
   }
 
   /** Removes everything staged before `cutoff` (including orphaned chunks of interrupted puts). Returns the number of staged values removed. */
@@ -87,4 +108,8 @@ export class StagingRepository {
     await this.collection.deleteMany({ created_at: { $lt: p.cutoff } });
     return heads;
   }
+}
+
+function chunkId(key: string, gen: string, seq: number): string {
+  return `${key}#${gen}#${seq}`;
 }

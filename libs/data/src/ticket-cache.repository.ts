@@ -13,16 +13,23 @@ export function bsonSize(value: Record<string, unknown>): number {
   return mongoose.mongo.BSON.calculateObjectSize(value);
 }
 
-/** `bytemark_tickets_cache`: one document per user. Every query is scoped by `userId`. */
+/**
+ * `bytemark_tickets_cache`: one document per user, whose `_id` is the user id (`user_id` is kept too,
+ * under a unique index). Every query is scoped by `userId` and addressed by `_id`, the only filter
+ * FerretDB v1 (SQLite) pushes down; documents the original wrote with ObjectId `_id`s must be re-keyed
+ * once before this service takes over (see README).
+ */
 export class TicketCacheRepository {
-  private readonly collection: mongo.Collection<mongo.Document>;
+  private readonly collection: mongo.Collection<{ _id: number } & mongo.Document>;
 
   constructor(conn: Connection) {
-    this.collection = ticketCacheModel(conn).collection as unknown as mongo.Collection<mongo.Document>;
+    this.collection = ticketCacheModel(conn).collection as unknown as mongo.Collection<
+      { _id: number } & mongo.Document
+    >;
   }
 
   async findByUserId(f: { userId: number }): Promise<TicketCacheDoc | null> {
-    const raw = await this.collection.findOne({ user_id: f.userId }, { projection: { _id: 0 } });
+    const raw = await this.collection.findOne({ _id: f.userId }, { projection: { _id: 0 } });
     if (!raw) return null;
     const doc = unescapePayloadKeys(raw) as Partial<TicketCacheDoc>;
     return {
@@ -62,7 +69,7 @@ export class TicketCacheRepository {
     if (bytes > MAX_DOCUMENT_BYTES) {
       throw new CacheDocumentTooLargeError(f.userId, bytes, MAX_DOCUMENT_BYTES, doc.passes.length + doc.passes4.length);
     }
-    await this.collection.replaceOne({ user_id: f.userId }, stored, { upsert: true });
+    await this.collection.replaceOne({ _id: f.userId }, stored, { upsert: true });
   }
 
   /** Marks the cache fresh without rewriting it (an unchanged refresh): only `timestamp` and the refresh markers. */
@@ -76,25 +83,27 @@ export class TicketCacheRepository {
       refresh_summary: escapePayloadKeys(p.refreshSummary),
     };
     if (p.sourceHashes) set['source_hashes'] = p.sourceHashes;
-    await this.collection.updateOne({ user_id: f.userId }, { $set: set });
+    await this.collection.updateOne({ _id: f.userId }, { $set: set });
   }
 
   /** The list hashes stored at the last refresh, or null without a cache (reads one small field). */
   async sourceHashes(f: { userId: number }): Promise<SourceHashes | null> {
-    const row = await this.collection.findOne({ user_id: f.userId }, { projection: { _id: 0, source_hashes: 1 } });
+    const row = await this.collection.findOne({ _id: f.userId }, { projection: { _id: 0, source_hashes: 1 } });
     if (!row) return null;
     const hashes = row['source_hashes'] as Partial<SourceHashes> | null | undefined;
     return { passes: hashes?.passes ?? null, passes4: hashes?.passes4 ?? null };
   }
 
-  /** `user_id → timestamp` for the users that have a cache (one query). */
+  /**
+   * `user_id → timestamp` for the users that have a cache: one primary-key lookup per user, in
+   * parallel (FerretDB v1 pushes down only an exact `_id` filter; `$in` would decode every document).
+   */
   async timestamps(f: { userIds: number[] }): Promise<Map<number, number>> {
+    const rows = await Promise.all(
+      f.userIds.map((userId) => this.collection.findOne({ _id: userId }, { projection: { _id: 0, timestamp: 1 } })),
+    );
     const result = new Map<number, number>();
-    if (f.userIds.length === 0) return result;
-    const rows = await this.collection
-      .find({ user_id: { $in: f.userIds } }, { projection: { _id: 0, user_id: 1, timestamp: 1 } })
-      .toArray();
-    for (const row of rows) result.set(Number(row['user_id']), Number(row['timestamp']));
+    rows.forEach((row, i) => row && result.set(f.userIds[i]!, Number(row['timestamp'])));
     return result;
   }
 
@@ -103,6 +112,6 @@ export class TicketCacheRepository {
   }
 
   async deleteByUserId(f: { userId: number }): Promise<void> {
-    await this.collection.deleteOne({ user_id: f.userId });
+    await this.collection.deleteOne({ _id: f.userId });
   }
 }

@@ -1,0 +1,56 @@
+import { QueryTypes } from 'sequelize';
+import { StagingRepository } from '@btc/data';
+import { ingestPassInteractions } from '@btc/ticket-cache-client';
+import { openHarness, type Harness } from './testing/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await openHarness({ users: 1, passesPerUser: 1, firstUserId: 5001 });
+  await h.reset();
+});
+afterAll(() => h?.close());
+
+async function tableCount(): Promise<number> {
+  const [row] = await h.dependencies.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM hntb_bytemark_pass', { type: QueryTypes.SELECT });
+  return Number(row?.n);
+}
+
+describe('ingestPassInteractionsWorkflow', () => {
+  jest.setTimeout(120_000);
+
+  it('inserts a batch once when the same batch is submitted twice, concurrently or later', async () => {
+    const batch = Array.from({ length: 300 }, (_, i) => ({ bytemarkPassId: 7_000 + i, userId: `hashed-${i % 7}`, loggedOn: '2025-03-01T10:00:00Z' }));
+    batch.push({ bytemarkPassId: -5, userId: 'bad', loggedOn: '2025-03-01T10:00:00Z' });
+    await h.withWorkers(async (taskQueue) => {
+      const [a, b] = await Promise.all([ingestPassInteractions(h.client, batch, { taskQueue }), ingestPassInteractions(h.client, batch, { taskQueue })]);
+      expect(a).toEqual({ inserted: 300, duplicates: 0, rejected: 1, rejects: [{ index: 300, reason: expect.stringContaining('bytemarkPassId') }] });
+      expect(b).toEqual(a);
+      const later = await ingestPassInteractions(h.client, batch, { taskQueue });
+      expect(later).toEqual(a);
+    });
+    expect(await tableCount()).toBe(300);
+  });
+
+  it('takes a large batch by reference through staging, so history stays small', async () => {
+    const batch = Array.from({ length: 5_000 }, (_, i) => ({ bytemarkPassId: 100_000 + i, userId: `u-${i % 50}` }));
+    const staging = new StagingRepository(h.dependencies.mongo);
+    await h.withWorkers(async (taskQueue) => {
+      const result = await ingestPassInteractions(h.client, batch, { taskQueue, staging });
+      expect(result).toMatchObject({ inserted: 5_000, duplicates: 0, rejected: 0 });
+    });
+    expect(await tableCount()).toBe(5_300);
+    const handles = [];
+    for await (const wf of h.client.workflow.list({ query: "WorkflowType = 'ingestPassInteractionsWorkflow'" })) handles.push(wf.workflowId);
+    expect(handles.length).toBeGreaterThanOrEqual(2);
+    for (const id of handles) {
+      const history = await h.client.workflow.getHandle(id).fetchHistory();
+      expect(JSON.stringify(history).length).toBeLessThan(50_000);
+    }
+  });
+
+  it('refuses a large batch without a staging port, naming the limit', async () => {
+    const batch = Array.from({ length: 501 }, (_, i) => ({ bytemarkPassId: i + 1, userId: 'u' }));
+    await expect(ingestPassInteractions(h.client, batch)).rejects.toThrow(/exceed 500/);
+  });
+});
