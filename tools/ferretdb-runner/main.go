@@ -19,6 +19,11 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", ".data/ferretdb", "directory for the SQLite databases")
+	// FerretDB opens SQLite in WAL mode; with synchronous=NORMAL a commit no longer waits for an fsync
+	// (WAL stays consistent after a crash of the process; only an OS crash can lose the last commits).
+	// The default, FULL, made every write wait for the disk and capped the local stack at a few
+	// dozen writes per second.
+	sync := flag.String("sqlite-synchronous", "normal", "SQLite synchronous pragma: off, normal or full")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
 	flag.Parse()
 
@@ -38,7 +43,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
+		SQLiteURL: "file:" + *dataDir + "/?_pragma=synchronous(" + *sync + ")",
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb-runner: %v\n", err)

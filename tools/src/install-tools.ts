@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
 
@@ -10,6 +11,7 @@ export class ToolInstallError extends Error {
 interface Tool {
   name: string;
   binary: string;
+  /** The cache key: a new value builds a new binary. */
   version: string;
   build(outDir: string): { command: string; args: string[]; cwd: string };
 }
@@ -28,7 +30,7 @@ const tools: Tool[] = [
   {
     name: 'FerretDB runner',
     binary: 'ferretdb-runner',
-    version: FERRETDB_VERSION,
+    version: `${FERRETDB_VERSION}-${runnerSourceHash()}`,
     build: (outDir) => ({
       command: 'go',
       args: ['build', '-trimpath', '-o', join(outDir, 'ferretdb-runner'), '.'],
@@ -36,6 +38,13 @@ const tools: Tool[] = [
     }),
   },
 ];
+
+/** Our runner's own source is part of its cache key, so editing it rebuilds it. */
+function runnerSourceHash(): string {
+  const hash = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(repoRoot, 'tools', 'ferretdb-runner', file)));
+  return hash.digest('hex').slice(0, 12);
+}
 
 function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;

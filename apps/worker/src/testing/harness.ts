@@ -133,6 +133,10 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
       }
     },
     async reset(seed) {
+      // Workflows a killed earlier run left on test queues would hold per-user workflow ids.
+      for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running' AND TaskQueue STARTS_WITH 'test-'" })) {
+        await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('left over from an earlier test run').catch(() => undefined);
+      }
       await truncateMysqlTables(dependencies.sequelize);
       await clearMongoCollections(dependencies.mongo);
       await admin.reset({ ...seedParams, users: seed?.users ?? options.users, passesPerUser: seed?.passesPerUser ?? options.passesPerUser });
