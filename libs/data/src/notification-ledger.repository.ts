@@ -10,7 +10,7 @@ export class NotificationLedgerRepository {
   }
 
   async wasSent(p: { key: string }): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: p.key }, { limit: 1 })) > 0;
+    return (await this.collection.findOne({ _id: p.key }, { projection: { _id: 1 } })) !== null;
   }
 
   /** Idempotent: recording the same key twice keeps the first record. */

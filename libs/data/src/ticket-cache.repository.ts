@@ -14,22 +14,23 @@ export function bsonSize(value: Record<string, unknown>): number {
 }
 
 /**
- * `bytemark_tickets_cache`: one document per user, whose `_id` is the user id (`user_id` is kept too,
- * under a unique index). Every query is scoped by `userId` and addressed by `_id`, the only filter
- * FerretDB v1 (SQLite) pushes down; documents the original wrote with ObjectId `_id`s must be re-keyed
+ * `bytemark_tickets_cache`: one document per user, whose `_id` is the user id as a string (`user_id`
+ * is kept too, under a unique index). Every query is scoped by `userId` and addressed by `_id`: FerretDB
+ * v1 (SQLite) pushes down only an exact `_id` filter on a string or ObjectId, and decodes every document
+ * of the collection for any other. Documents the original wrote with ObjectId `_id`s must be re-keyed
  * once before this service takes over (see README).
  */
 export class TicketCacheRepository {
-  private readonly collection: mongo.Collection<{ _id: number } & mongo.Document>;
+  private readonly collection: mongo.Collection<{ _id: string } & mongo.Document>;
 
   constructor(conn: Connection) {
     this.collection = ticketCacheModel(conn).collection as unknown as mongo.Collection<
-      { _id: number } & mongo.Document
+      { _id: string } & mongo.Document
     >;
   }
 
   async findByUserId(f: { userId: number }): Promise<TicketCacheDoc | null> {
-    const raw = await this.collection.findOne({ _id: f.userId }, { projection: { _id: 0 } });
+    const raw = await this.collection.findOne({ _id: cacheId(f.userId) }, { projection: { _id: 0 } });
     if (!raw) return null;
     const doc = unescapePayloadKeys(raw) as Partial<TicketCacheDoc>;
     return {
@@ -69,7 +70,7 @@ export class TicketCacheRepository {
     if (bytes > MAX_DOCUMENT_BYTES) {
       throw new CacheDocumentTooLargeError(f.userId, bytes, MAX_DOCUMENT_BYTES, doc.passes.length + doc.passes4.length);
     }
-    await this.collection.replaceOne({ _id: f.userId }, stored, { upsert: true });
+    await this.collection.replaceOne({ _id: cacheId(f.userId) }, stored, { upsert: true });
   }
 
   /** Marks the cache fresh without rewriting it (an unchanged refresh): only `timestamp` and the refresh markers. */
@@ -83,12 +84,12 @@ export class TicketCacheRepository {
       refresh_summary: escapePayloadKeys(p.refreshSummary),
     };
     if (p.sourceHashes) set['source_hashes'] = p.sourceHashes;
-    await this.collection.updateOne({ _id: f.userId }, { $set: set });
+    await this.collection.updateOne({ _id: cacheId(f.userId) }, { $set: set });
   }
 
   /** The list hashes stored at the last refresh, or null without a cache (reads one small field). */
   async sourceHashes(f: { userId: number }): Promise<SourceHashes | null> {
-    const row = await this.collection.findOne({ _id: f.userId }, { projection: { _id: 0, source_hashes: 1 } });
+    const row = await this.collection.findOne({ _id: cacheId(f.userId) }, { projection: { _id: 0, source_hashes: 1 } });
     if (!row) return null;
     const hashes = row['source_hashes'] as Partial<SourceHashes> | null | undefined;
     return { passes: hashes?.passes ?? null, passes4: hashes?.passes4 ?? null };
@@ -100,7 +101,9 @@ export class TicketCacheRepository {
    */
   async timestamps(f: { userIds: number[] }): Promise<Map<number, number>> {
     const rows = await Promise.all(
-      f.userIds.map((userId) => this.collection.findOne({ _id: userId }, { projection: { _id: 0, timestamp: 1 } })),
+      f.userIds.map((userId) =>
+        this.collection.findOne({ _id: cacheId(userId) }, { projection: { _id: 0, timestamp: 1 } }),
+      ),
     );
     const result = new Map<number, number>();
     rows.forEach((row, i) => row && result.set(f.userIds[i]!, Number(row['timestamp'])));
@@ -112,6 +115,11 @@ export class TicketCacheRepository {
   }
 
   async deleteByUserId(f: { userId: number }): Promise<void> {
-    await this.collection.deleteOne({ _id: f.userId });
+    await this.collection.deleteOne({ _id: cacheId(f.userId) });
   }
+}
+
+/** The cache document's `_id`: a string, so FerretDB v1 looks it up by primary key. */
+export function cacheId(userId: number): string {
+  return String(userId);
 }
