@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { bytemarkTaskQueue } from '@btc/workflows';
 import { ensureStack, openEnvironment, stopStack, type Log } from './environment';
 import { round } from './metrics';
 import { DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchOptions } from './options';
@@ -13,6 +14,7 @@ import { runOursPhase } from './phases/ours';
 import { startPhase } from './phases/phase-setup';
 import type { PhaseName, PhaseResult } from './phases/phase-result';
 import { buildAllCaches } from './phases/prepare';
+import { warmUpCeiling, warmUpOurs } from './phases/warm-up';
 import { startWorkerProcess, type WorkerHandle } from './worker-handle';
 
 export interface Ratios {
@@ -57,6 +59,7 @@ export async function runBenchmark(
     workers.push(ours);
     log(`prepare: building ${env.userIds.length} caches (untimed)`);
     await buildAllCaches(env);
+    await warmUpOurs(env, oursQueue);
 
     log(`ours: hourly schedule trigger → sweep of ${env.userIds.length} users`);
     const oursResult = await runOursPhase(
@@ -75,7 +78,7 @@ export async function runBenchmark(
     const ceiling = await startWorkerProcess(env.workerEnv('ceiling', ceilingQueue), log);
     workers.push(ceiling);
     log(`ceiling: no-op workflows of the same shape for ${env.userIds.length} users`);
-    await env.admin.setSettings({ latency: { fixedMs: 0, jitterMs: 0 }, rateLimitRps: 0 });
+    await warmUpCeiling(env, ceilingQueue, bytemarkTaskQueue(ceilingQueue));
     const ceilingResult = await runCeilingPhase(env, options, ceiling, ceilingQueue);
     await ceiling.stop();
 
