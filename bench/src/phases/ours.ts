@@ -29,6 +29,7 @@ export async function runOursPhase(
   await ensureSchedule(env.client, schedule);
   const handle = env.client.schedule.getHandle(schedule.scheduleId);
   try {
+    const before = await worker.writeCounts(); // the warm-up's writes are not this phase's
     const t0 = performance.now();
     const triggeredAt = Date.now();
     await handle.trigger();
@@ -50,7 +51,8 @@ export async function runOursPhase(
       expected: processed + progress.failed,
     });
     const unchanged = env.userIds.filter((id) => !start.changed.has(id));
-    const writes = await worker.writeCounts();
+    const after = await worker.writeCounts();
+    const writes = Object.fromEntries(Object.entries(after).map(([id, n]) => [id, n - (before[Number(id)] ?? 0)]));
     const audit = await auditEntriesByUser(env.dependencies.mongo, start.startSec);
     return {
       name: 'ours',
