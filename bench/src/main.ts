@@ -34,13 +34,15 @@ const program = new Command('bench')
   .option('--latency-ms <ms>', 'simulated Bytemark latency per call (default 50)', num)
   .option('--rate <rps>', 'Bytemark rate limit: simulator and worker (default 400)', int)
   .option('--changed-fraction <f>', 'share of users whose passes changed (default 0.1)', fraction)
-  .option('--max-in-flight <n>', 'per-user workflows in flight in the sweep (default 100)', int)
-  .option('--baseline-max-users <n>', 'users the sequential baseline runs over (default 300)', int)
+  .option('--max-in-flight <n>', 'per-user workflows in flight in the sweep (default 20)', int)
+  .option('--baseline-max-users <n>', 'users the sequential baseline runs over (default 100)', int)
+  .option('--max-concurrent-activities <n>', 'WORKER_MAX_CONCURRENT_ACTIVITIES of the bench workers (default 50)', int)
+  .option('--sizes <list>', 'user counts of --series (default 500,2000,10000)', (v) => v.split(',').map(int))
   .option('--quick', 'a tiny run (20 users) for CI smoke')
   .option('--series', 'the scale series: 500, 2,000 and 10,000 users')
-  .action(async (opts: RunOptions & { series?: boolean }) => {
-    const { series, ...options } = opts;
-    const sizes = series ? [...SERIES_USERS] : [options.users];
+  .action(async (opts: RunOptions & { series?: boolean; sizes?: number[] }) => {
+    const { series, sizes: seriesSizes, ...options } = opts;
+    const sizes = series ? (seriesSizes ?? [...SERIES_USERS]) : [options.users];
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
     const log = (line: string) => console.log(`[bench] ${line}`);
     const started = await ensureStack(log);

@@ -23,9 +23,9 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   latencyMs: 50,
   rate: 400,
   changedFraction: 0.1,
-  maxInFlight: 100,
-  baselineMaxUsers: 300,
-  maxConcurrentActivities: 200,
+  maxInFlight: 20,
+  baselineMaxUsers: 100,
+  maxConcurrentActivities: 50,
   historySample: 20,
 };
 
