@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
-import { requestTicketRefresh } from '@btc/ticket-cache-client';
+import { temporal } from '@temporalio/proto';
+import { FREE_PRODUCT_UUIDS, PRODUCTS } from '@btc/bytemark-simulator';
+import { requestTicketRefresh, type RefreshHandle } from '@btc/ticket-cache-client';
 import { openHarness, uniqueTaskQueue, type Harness } from './testing/harness';
 
 let h: Harness;
@@ -30,7 +32,8 @@ function startWorkerProcess(taskQueue: string, crashPoint?: string): { child: Ch
 async function prepareChanges(userId: number): Promise<number> {
   const [first] = await h.admin.passes(userId);
   await h.admin.modifyPass(userId, first!.uuid, { label_name: 'modified before crash' });
-  await h.admin.addPass(userId, { status: 'USABLE' });
+  const paid = PRODUCTS.find((p) => !(FREE_PRODUCT_UUIDS as readonly string[]).includes(p.uuid))!;
+  await h.admin.addPass(userId, { status: 'USABLE', productUuid: paid.uuid });
   await h.admin.grantFreeTickets(userId, 2);
   return 4; // audit entries the refresh must write: 3 creates + 1 update
 }
@@ -76,6 +79,17 @@ async function runWithCrash(userId: number, crash: (taskQueue: string) => Promis
   }
 }
 
+/** Waits until the server shows the activity running on a worker (the fetch is in flight, held by the latency fault). */
+async function waitForStartedActivity(handle: RefreshHandle, activityType: string): Promise<void> {
+  const started = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+  for (let i = 0; i < 200; i++) {
+    const { raw } = await handle.describe();
+    if (raw.pendingActivities?.some((a) => a.activityType?.name === activityType && a.state === started)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${activityType} never started`);
+}
+
 describe('a refresh survives its worker being killed (SIGKILL)', () => {
   jest.setTimeout(180_000);
 
@@ -85,11 +99,8 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
       await h.admin.setFaults({ 'GET /passes': { latency: { fixedMs: 5000 }, times: 1, userId } });
       const victim = startWorkerProcess(taskQueue);
       await victim.ready;
-      const before = (await h.admin.counters())['GET /passes'];
-      await requestTicketRefresh(h.client, userId, { taskQueue });
-      for (let i = 0; i < 100 && JSON.stringify((await h.admin.counters())['GET /passes']) === JSON.stringify(before); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const handle = await requestTicketRefresh(h.client, userId, { taskQueue });
+      await waitForStartedActivity(handle, 'fetchPasses');
       victim.child.kill('SIGKILL');
       expect(await victim.exited).toBe(137);
     });
