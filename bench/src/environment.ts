@@ -26,7 +26,8 @@ import type { BenchOptions } from './options';
 
 export const BENCH_DATABASE = 'bytemark_bench';
 export const BENCH_CLIENT_ID = 'bench-client';
-export const FIRST_USER_ID = 1;
+/** Far from the ids the test suite uses on the same Temporal namespace (per-user workflow ids are global). */
+export const FIRST_USER_ID = 900_001;
 const FREE_PRODUCTS = ['2417edb7-856c-43ee-b3df-c508b8be259b', '654b9f9d-5972-445b-8c6b-5c29a35c7751'];
 
 export interface BenchEnvironment {
