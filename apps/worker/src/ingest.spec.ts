@@ -16,11 +16,14 @@ async function tableCount(): Promise<number> {
   return Number(row?.n);
 }
 
+/** Batch ids are content hashes, and the dev server keeps earlier runs: make this run's batches its own. */
+const RUN = Date.now().toString(36);
+
 describe('ingestPassInteractionsWorkflow', () => {
   jest.setTimeout(120_000);
 
   it('inserts a batch once when the same batch is submitted twice, concurrently or later', async () => {
-    const batch = Array.from({ length: 300 }, (_, i) => ({ bytemarkPassId: 7_000 + i, userId: `hashed-${i % 7}`, loggedOn: '2025-03-01T10:00:00Z' }));
+    const batch = Array.from({ length: 300 }, (_, i) => ({ bytemarkPassId: 7_000 + i, userId: `hashed-${RUN}-${i % 7}`, loggedOn: '2025-03-01T10:00:00Z' }));
     batch.push({ bytemarkPassId: -5, userId: 'bad', loggedOn: '2025-03-01T10:00:00Z' });
     await h.withWorkers(async (taskQueue) => {
       const [a, b] = await Promise.all([ingestPassInteractions(h.client, batch, { taskQueue }), ingestPassInteractions(h.client, batch, { taskQueue })]);
@@ -33,9 +36,9 @@ describe('ingestPassInteractionsWorkflow', () => {
   });
 
   it('takes a large batch by reference through staging, so history stays small', async () => {
-    const batch = Array.from({ length: 5_000 }, (_, i) => ({ bytemarkPassId: 100_000 + i, userId: `u-${i % 50}` }));
+    const batch = Array.from({ length: 5_000 }, (_, i) => ({ bytemarkPassId: 100_000 + i, userId: `u-${RUN}-${i % 50}` }));
     const staging = new StagingRepository(h.dependencies.mongo);
-    const since = new Date(Date.now() - 1000).toISOString();
+    const since = new Date().toISOString();
     await h.withWorkers(async (taskQueue) => {
       const result = await ingestPassInteractions(h.client, batch, { taskQueue, staging });
       expect(result).toMatchObject({ inserted: 5_000, duplicates: 0, rejected: 0 });
@@ -43,7 +46,10 @@ describe('ingestPassInteractionsWorkflow', () => {
     expect(await tableCount()).toBe(5_300);
     const handles = [];
     const query = `WorkflowType = 'ingestPassInteractionsWorkflow' AND StartTime >= '${since}'`;
-    for await (const wf of h.client.workflow.list({ query })) handles.push(wf.workflowId);
+    for (let i = 0; i < 50 && handles.length === 0; i++) {
+      for await (const wf of h.client.workflow.list({ query })) handles.push(wf.workflowId);
+      if (handles.length === 0) await new Promise((r) => setTimeout(r, 200)); // visibility is eventually consistent
+    }
     expect(handles).toHaveLength(1);
     const history = await h.client.workflow.getHandle(handles[0]!).fetchHistory();
     // 5,000 rows inline would be ~400 KB; by reference the whole history is a few KB.

@@ -49,8 +49,8 @@ describe('the hourly schedule and the sweep', () => {
     const fresh: number[] = [];
     const stale: number[] = [];
     for (let userId = FIRST; userId < FIRST + USERS; userId++) {
-      // One in ten stale, one in ten missing, the rest fresh: the freshness filter is what an hourly sweep mostly does.
-      const kind = userId % 10 === 0 ? 'stale' : userId % 10 === 1 ? 'missing' : 'fresh';
+      // One in twenty stale, one in twenty missing, the rest fresh: the freshness filter is what an hourly sweep mostly does.
+      const kind = userId % 20 === 0 ? 'stale' : userId % 20 === 1 ? 'missing' : 'fresh';
       if (kind === 'missing') continue;
       (kind === 'fresh' ? fresh : stale).push(userId);
       const payload = samplePassPayload(userId);
