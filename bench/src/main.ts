@@ -47,17 +47,17 @@ const program = new Command('bench')
     const log = (line: string) => console.log(`[bench] ${line}`);
     const started = await ensureStack(log);
     const runs: BenchmarkResult[] = [];
+    let file = '';
     try {
       for (const users of sizes) {
         const result = await runBenchmark({ ...options, users }, log);
         runs.push(result);
         printReport(result);
-        writeResults({ command, runs });
+        file = writeResults({ command, runs }); // after every size, so a long series keeps what it measured
       }
     } finally {
       await stopStack(log, started);
     }
-    const file = writeResults({ command, runs });
     if (runs.length > 1) {
       console.log(`\nscale series\n\n${seriesTable(runs)}`);
       writeFileSync(join(RESULTS_DIR, 'scale.svg'), scaleChartSvg(runs));
