@@ -74,7 +74,8 @@ async function runWithCrash(userId: number, crash: (taskQueue: string) => Promis
     expect(again).toMatchObject({ outcome: 'unchanged', created: 0, updated: 0, removed: 0 });
     expect(await auditIds(userId)).toHaveLength(audits.length);
   } finally {
-    survivor.child.kill('SIGTERM');
+    // No graceful stop needed; a worker still draining would hold this process's pipes open.
+    survivor.child.kill('SIGKILL');
     await survivor.exited;
   }
 }
