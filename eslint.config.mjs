@@ -36,7 +36,19 @@ const workflowForbidden = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/.tools/**', '**/.nx/**', '**/coverage/**', '**/jest.config.js', 'jest.preset.js', 'tools/jest-results-reporter.js'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.data/**',
+      '**/.tools/**',
+      '**/.nx/**',
+      '**/coverage/**',
+      '**/jest.config.js',
+      'jest.preset.js',
+      'tools/jest-results-reporter.js',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommended,
   {
@@ -63,7 +75,14 @@ export default tseslint.config(
             { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:workflows', 'type:activities', 'type:io', 'type:client', 'type:migrations', 'scope:simulator'],
+              onlyDependOnLibsWithTags: [
+                'type:workflows',
+                'type:activities',
+                'type:io',
+                'type:client',
+                'type:migrations',
+                'scope:simulator',
+              ],
             },
             { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
           ],
@@ -81,7 +100,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: workflowForbidden, message: 'Workflow code runs in the Temporal sandbox: no Node built-ins or I/O packages.' },
+            {
+              group: workflowForbidden,
+              message: 'Workflow code runs in the Temporal sandbox: no Node built-ins or I/O packages.',
+            },
             {
               group: ['@btc/*', '!@btc/workflows'],
               allowTypeImports: true,
@@ -93,7 +115,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'tools/**/*.ts', 'apps/worker/src/bundle-workflows.ts', 'apps/*/src/cli*.ts', 'bench/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      'tools/**/*.ts',
+      'apps/worker/src/bundle-workflows.ts',
+      'apps/*/src/cli*.ts', 'apps/*/src/cli/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   prettier,

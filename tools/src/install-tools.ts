@@ -42,7 +42,8 @@ const tools: Tool[] = [
 /** Our runner's own source is part of its cache key, so editing it rebuilds it. */
 function runnerSourceHash(): string {
   const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(repoRoot, 'tools', 'ferretdb-runner', file)));
+  for (const file of ['main.go', 'go.mod', 'go.sum'])
+    hash.update(readFileSync(join(repoRoot, 'tools', 'ferretdb-runner', file)));
   return hash.digest('hex').slice(0, 12);
 }
 

@@ -3,15 +3,7 @@ import mongoose from 'mongoose';
 import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import { SEARCH_ATTRIBUTES } from '@btc/workflows';
 import { ensureTools } from './install-tools';
-import {
-  StackError,
-  logFile,
-  portOpen,
-  recordedProcess,
-  startDetached,
-  stopRecorded,
-  waitHealthy,
-} from './processes';
+import { StackError, logFile, portOpen, recordedProcess, startDetached, stopRecorded, waitHealthy } from './processes';
 import { dataDir, repoRoot } from './paths';
 
 /** The fixed local addresses of ARCHITECTURE.md. */
@@ -83,7 +75,10 @@ interface Managed {
 }
 
 function managedComponents(bins: Record<string, string>): Managed[] {
-  const searchAttributes = Object.values(SEARCH_ATTRIBUTES).flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]);
+  const searchAttributes = Object.values(SEARCH_ATTRIBUTES).flatMap((a) => [
+    '--search-attribute',
+    `${a.name}=${a.type}`,
+  ]);
   return [
     {
       name: 'temporal',
@@ -166,7 +161,11 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
         address,
         healthy,
         managed: record ? 'started by us' : 'external',
-        detail: record ? `pid ${record.pid}, log ${logFile(name)}` : name === 'mariadb' ? 'system service' : 'no pid file',
+        detail: record
+          ? `pid ${record.pid}, log ${logFile(name)}`
+          : name === 'mariadb'
+            ? 'system service'
+            : 'no pid file',
       } satisfies ComponentStatus;
     }),
   );

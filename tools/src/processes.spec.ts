@@ -5,7 +5,12 @@ import { logFile, portOpen, recordedProcess, startDetached, stopRecorded, waitHe
 describe('local stack processes', () => {
   it('reports a component that crashes during start-up with its log path and the log tail', async () => {
     const name = `test-crasher-${process.pid}`;
-    const record = startDetached(name, '/bin/sh', ['-c', 'echo "listen tcp: address already in use" >&2; exit 3'], '/tmp');
+    const record = startDetached(
+      name,
+      '/bin/sh',
+      ['-c', 'echo "listen tcp: address already in use" >&2; exit 3'],
+      '/tmp',
+    );
     const error = await waitHealthy(name, record.pid, async () => false, 10_000).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('exited during start-up');

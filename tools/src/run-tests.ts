@@ -20,7 +20,17 @@ async function main(): Promise<number> {
     rmSync(resultsDir, { recursive: true, force: true });
     const nx = spawnSync(
       'npx',
-      ['nx', 'run-many', '-t', 'build', 'lint', 'test', '--parallel=1', '--outputStyle=static', ...process.argv.slice(2)],
+      [
+        'nx',
+        'run-many',
+        '-t',
+        'build',
+        'lint',
+        'test',
+        '--parallel=1',
+        '--outputStyle=static',
+        ...process.argv.slice(2),
+      ],
       {
         cwd: repoRoot,
         stdio: 'inherit',

@@ -34,7 +34,10 @@ const env = {
 const log = (line: string) => console.log(`[start] ${line}`);
 
 function runApp(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, entry)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   child.on('exit', (code, signal) => log(`${name} exited (${signal ?? code})`));
   return child;
 }
@@ -52,12 +55,21 @@ async function main(): Promise<void> {
   const started = await stackUp(log);
   await prepareDatabases(log);
 
-  const simulator = await startSimulator({ port: SIMULATOR_PORT, seed: 1, users: DEMO_USERS, passesPerUser: DEMO_PASSES, clientId: env.BYTEMARK_CLIENT_ID });
+  const simulator = await startSimulator({
+    port: SIMULATOR_PORT,
+    seed: 1,
+    users: DEMO_USERS,
+    passesPerUser: DEMO_PASSES,
+    clientId: env.BYTEMARK_CLIENT_ID,
+  });
   log(`Bytemark simulator on ${simulator.url} with ${DEMO_USERS} users`);
 
   const sequelize = createSequelize(env.MYSQL_URL, { logging: false });
   const mongo = await connectMongo(env.MONGO_URL);
-  const tokens = new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(process.env['TOKEN_ENCRYPTION_KEY'] ?? LOCAL_DEV_ENCRYPTION_KEY));
+  const tokens = new BytemarkTokensRepository(
+    sequelize,
+    TokenCipher.fromKeyring(process.env['TOKEN_ENCRYPTION_KEY'] ?? LOCAL_DEV_ENCRYPTION_KEY),
+  );
   const accounts = (await (await fetch(`${simulator.url}/admin/users`)).json()) as Array<{
     userId: number;
     email: string;

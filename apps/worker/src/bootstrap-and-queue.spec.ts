@@ -9,7 +9,12 @@ let notifications: Awaited<ReturnType<typeof startHttpRecorder>>;
 
 beforeAll(async () => {
   notifications = await startHttpRecorder();
-  h = await openHarness({ users: 12, passesPerUser: 3, firstUserId: FIRST, notificationUrl: `${notifications.url}/push` });
+  h = await openHarness({
+    users: 12,
+    passesPerUser: 3,
+    firstUserId: FIRST,
+    notificationUrl: `${notifications.url}/push`,
+  });
   await h.reset();
   await h.seedTokens();
 });
@@ -22,9 +27,12 @@ const start = <T>(taskQueue: string, workflow: string, args: unknown[], id: stri
   h.client.workflow.execute(workflow, { taskQueue, workflowId: `${id}-${Date.now()}`, args });
 
 async function rows(): Promise<Array<{ id: number; user_id: number; activity_type: number; status: number }>> {
-  return h.dependencies.sequelize.query('SELECT id, user_id, activity_type, status FROM bytemark_ticket_refresh_log ORDER BY id', {
-    type: QueryTypes.SELECT,
-  });
+  return h.dependencies.sequelize.query(
+    'SELECT id, user_id, activity_type, status FROM bytemark_ticket_refresh_log ORDER BY id',
+    {
+      type: QueryTypes.SELECT,
+    },
+  );
 }
 
 describe('bootstrap (buildCacheIfEmpty)', () => {
@@ -34,7 +42,11 @@ describe('bootstrap (buildCacheIfEmpty)', () => {
     await h.withWorkers(async (tq) => {
       expect(await h.dependencies.deps.cache.count()).toBe(0);
       const first = await start<BootstrapResult>(tq, 'bootstrapTicketCachesWorkflow', [{}], 'bootstrap');
-      expect(first).toMatchObject({ built: true, cachesBefore: 0, sweep: { usersSeen: 12, failed: 0, refreshed: { built: 12 } } });
+      expect(first).toMatchObject({
+        built: true,
+        cachesBefore: 0,
+        sweep: { usersSeen: 12, failed: 0, refreshed: { built: 12 } },
+      });
       expect(await h.dependencies.deps.cache.count()).toBe(12);
 
       const second = await start<BootstrapResult>(tq, 'bootstrapTicketCachesWorkflow', [{}], 'bootstrap');
@@ -43,8 +55,17 @@ describe('bootstrap (buildCacheIfEmpty)', () => {
 
       await h.dependencies.deps.cache.deleteByUserId({ userId: FIRST + 3 });
       await h.dependencies.deps.cache.deleteByUserId({ userId: FIRST + 5 });
-      const backfill = await start<BootstrapResult>(tq, 'bootstrapTicketCachesWorkflow', [{ backfill: true }], 'backfill');
-      expect(backfill).toMatchObject({ built: true, cachesBefore: 10, sweep: { skippedFresh: 10, refreshed: { built: 2 } } });
+      const backfill = await start<BootstrapResult>(
+        tq,
+        'bootstrapTicketCachesWorkflow',
+        [{ backfill: true }],
+        'backfill',
+      );
+      expect(backfill).toMatchObject({
+        built: true,
+        cachesBefore: 10,
+        sweep: { skippedFresh: 10, refreshed: { built: 2 } },
+      });
     });
   });
 });
@@ -56,14 +77,28 @@ describe('the legacy refresh-log queue', () => {
     const { refreshLog } = h.dependencies.deps;
     const hour = 3600_000;
     const now1 = await refreshLog.insert({ userId: FIRST, activityType: 1 });
-    const due3 = await refreshLog.insert({ userId: FIRST + 1, activityType: 3, scheduledOn: new Date(Date.now() - hour) });
-    const later3 = await refreshLog.insert({ userId: FIRST + 2, activityType: 3, scheduledOn: new Date(Date.now() + 3 * hour) });
+    const due3 = await refreshLog.insert({
+      userId: FIRST + 1,
+      activityType: 3,
+      scheduledOn: new Date(Date.now() - hour),
+    });
+    const later3 = await refreshLog.insert({
+      userId: FIRST + 2,
+      activityType: 3,
+      scheduledOn: new Date(Date.now() + 3 * hour),
+    });
     const free2 = await refreshLog.insert({ userId: FIRST + 4, activityType: 2, note: 'free:test' });
     const free2b = await refreshLog.insert({ userId: FIRST + 4, activityType: 2, note: 'free:test-2' });
 
     await h.withWorkers(async (tq) => {
       const result = await start<RefreshQueueResult>(tq, 'processRefreshLogQueueWorkflow', [{}], 'queue');
-      expect(result).toMatchObject({ refreshRows: 2, usersRefreshed: 2, usersDeferred: 0, notificationRows: 2, notificationsSent: 1 });
+      expect(result).toMatchObject({
+        refreshRows: 2,
+        usersRefreshed: 2,
+        usersDeferred: 0,
+        notificationRows: 2,
+        notificationsSent: 1,
+      });
     });
     const status = new Map((await rows()).map((r) => [r.id, r.status]));
     expect([now1, due3, free2, free2b].map((id) => status.get(id))).toEqual([1, 1, 1, 1]);

@@ -9,9 +9,12 @@ export const DEFAULT_FREE_TICKET_PRODUCT_UUIDS = [
 /** A fixed key for the local stack only; production must set TOKEN_ENCRYPTION_KEY (checked below). */
 export const LOCAL_DEV_ENCRYPTION_KEY = 'dev:bG9jYWwtZGV2LW9ubHktdG9rZW4tZW5jcnlwdGlvbiE=';
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
 const positiveInt = z.coerce.number().int().positive();
 
 const schema = z

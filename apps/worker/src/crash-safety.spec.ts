@@ -15,7 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-function startWorkerProcess(taskQueue: string, crashPoint?: string): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
+function startWorkerProcess(
+  taskQueue: string,
+  crashPoint?: string,
+): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'testing', 'worker-process.ts')], {
     env: h.workerEnv(taskQueue, crashPoint ? { CRASH_POINT: crashPoint } : {}),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -24,7 +27,9 @@ function startWorkerProcess(taskQueue: string, crashPoint?: string): { child: Ch
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker-ready') && resolve());
     child.once('exit', (code) => reject(new Error(`worker process exited before ready (${code})`)));
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ? 137 : code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ? 137 : code)),
+  );
   return { child, ready, exited };
 }
 

@@ -22,10 +22,14 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 function exportHistory(workflowId: string): string {
-  return execFileSync(TEMPORAL_CLI, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', '127.0.0.1:7233'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  return execFileSync(
+    TEMPORAL_CLI,
+    ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', '127.0.0.1:7233'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
 }
 
 describe('workflow history', () => {
@@ -34,14 +38,18 @@ describe('workflow history', () => {
   it('stays the same size for 10 and for 5,000 passes, because pass lists travel by reference', async () => {
     const sizes = await h.withWorkers(async (taskQueue) => {
       const result: Record<string, { events: number; bytes: number }> = {};
-      for (const [label, userId] of [['10 passes', 3001], ['5,000 passes', 3002]] as const) {
+      for (const [label, userId] of [
+        ['10 passes', 3001],
+        ['5,000 passes', 3002],
+      ] as const) {
         const summary = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
         expect(summary.outcome).toBe('built');
         expect(summary.created).toBe((await h.admin.passes(userId)).length);
         const history = await h.client.workflow.getHandle(refreshWorkflowId(userId)).fetchHistory();
         const json = exportHistory(refreshWorkflowId(userId));
         result[label] = { events: history.events?.length ?? 0, bytes: Buffer.byteLength(json) };
-        if (UPDATE_FIXTURES) writeFileSync(join(FIXTURES, `refresh-build-${userId === 3001 ? 10 : 5000}-passes.json`), json);
+        if (UPDATE_FIXTURES)
+          writeFileSync(join(FIXTURES, `refresh-build-${userId === 3001 ? 10 : 5000}-passes.json`), json);
       }
       return result;
     });
@@ -56,14 +64,22 @@ describe('workflow history', () => {
     const userId = 3003;
     await h.admin.expireSession(userId);
     const json = await h.withWorkers(async (taskQueue) => {
-      expect(await requestTicketRefresh(h.client, userId, { taskQueue, wait: true })).toMatchObject({ outcome: 'built' });
+      expect(await requestTicketRefresh(h.client, userId, { taskQueue, wait: true })).toMatchObject({
+        outcome: 'built',
+      });
       return exportHistory(refreshWorkflowId(userId));
     });
     if (UPDATE_FIXTURES) writeFileSync(join(FIXTURES, 'refresh-relogin.json'), json);
     const account = await h.admin.user(userId);
     const stored = await h.dependencies.deps.tokens.findByUserId(userId);
     expect(json).toContain('reloginUser');
-    const secrets = [account.token!, account.password, stored!.token!, h.config.bytemark.clientSecret!, ...TEST_TOKEN_KEYRING.split(/[,:]/)];
+    const secrets = [
+      account.token!,
+      account.password,
+      stored!.token!,
+      h.config.bytemark.clientSecret!,
+      ...TEST_TOKEN_KEYRING.split(/[,:]/),
+    ];
     for (const secret of secrets) expect(json).not.toContain(secret);
   });
 });

@@ -12,7 +12,9 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function tableCount(): Promise<number> {
-  const [row] = await h.dependencies.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM hntb_bytemark_pass', { type: QueryTypes.SELECT });
+  const [row] = await h.dependencies.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM hntb_bytemark_pass', {
+    type: QueryTypes.SELECT,
+  });
   return Number(row?.n);
 }
 
@@ -23,11 +25,23 @@ describe('ingestPassInteractionsWorkflow', () => {
   jest.setTimeout(120_000);
 
   it('inserts a batch once when the same batch is submitted twice, concurrently or later', async () => {
-    const batch = Array.from({ length: 300 }, (_, i) => ({ bytemarkPassId: 7_000 + i, userId: `hashed-${RUN}-${i % 7}`, loggedOn: '2025-03-01T10:00:00Z' }));
+    const batch = Array.from({ length: 300 }, (_, i) => ({
+      bytemarkPassId: 7_000 + i,
+      userId: `hashed-${RUN}-${i % 7}`,
+      loggedOn: '2025-03-01T10:00:00Z',
+    }));
     batch.push({ bytemarkPassId: -5, userId: 'bad', loggedOn: '2025-03-01T10:00:00Z' });
     await h.withWorkers(async (taskQueue) => {
-      const [a, b] = await Promise.all([ingestPassInteractions(h.client, batch, { taskQueue }), ingestPassInteractions(h.client, batch, { taskQueue })]);
-      expect(a).toEqual({ inserted: 300, duplicates: 0, rejected: 1, rejects: [{ index: 300, reason: expect.stringContaining('bytemarkPassId') }] });
+      const [a, b] = await Promise.all([
+        ingestPassInteractions(h.client, batch, { taskQueue }),
+        ingestPassInteractions(h.client, batch, { taskQueue }),
+      ]);
+      expect(a).toEqual({
+        inserted: 300,
+        duplicates: 0,
+        rejected: 1,
+        rejects: [{ index: 300, reason: expect.stringContaining('bytemarkPassId') }],
+      });
       expect(b).toEqual(a);
       const later = await ingestPassInteractions(h.client, batch, { taskQueue });
       expect(later).toEqual(a);
@@ -36,7 +50,10 @@ describe('ingestPassInteractionsWorkflow', () => {
   });
 
   it('takes a large batch by reference through staging, so history stays small', async () => {
-    const batch = Array.from({ length: 5_000 }, (_, i) => ({ bytemarkPassId: 100_000 + i, userId: `u-${RUN}-${i % 50}` }));
+    const batch = Array.from({ length: 5_000 }, (_, i) => ({
+      bytemarkPassId: 100_000 + i,
+      userId: `u-${RUN}-${i % 50}`,
+    }));
     const staging = new StagingRepository(h.dependencies.mongo);
     const since = new Date().toISOString();
     await h.withWorkers(async (taskQueue) => {

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   Runtime.install({
     logger: {
-      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
+      log: (level, message, meta) =>
+        logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
       trace: (m, meta) => logger.trace(meta ?? {}, m),
       debug: (m, meta) => logger.debug(meta ?? {}, m),
       info: (m, meta) => logger.info(meta ?? {}, m),
@@ -60,6 +61,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error({ err: error instanceof Error ? { type: error.name, message: error.message } : String(error) }, 'worker stopped');
+  logger.error(
+    { err: error instanceof Error ? { type: error.name, message: error.message } : String(error) },
+    'worker stopped',
+  );
   process.exitCode = 1;
 });

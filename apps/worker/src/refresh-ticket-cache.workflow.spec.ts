@@ -35,7 +35,14 @@ describe('refreshTicketCacheWorkflow', () => {
       const sim = await h.admin.passes(userId);
       const summary = await refresh(tq, userId);
       const cache = await cacheOf(userId);
-      expect(summary).toMatchObject({ outcome: 'built', created: sim.length, updated: 0, removed: 0, newFreeTickets: 0, cacheAgeBefore: null });
+      expect(summary).toMatchObject({
+        outcome: 'built',
+        created: sim.length,
+        updated: 0,
+        removed: 0,
+        newFreeTickets: 0,
+        cacheAgeBefore: null,
+      });
       expect(cache!.passes.length + cache!.passes4.length).toBe(sim.length);
       expect(cache!.passes.every((p) => p.free_ticket_status === 0)).toBe(true);
       const created = cache!.passes.map((p) => Date.parse(String(p.payload['time_created'])));
@@ -83,7 +90,9 @@ describe('refreshTicketCacheWorkflow', () => {
       expect(uuids).toContain(added.uuid);
       expect(uuids).not.toContain(expiring!.pass_uuid);
       expect(after!.passes.find((p) => p.pass_uuid === changed!.pass_uuid)?.payload['label_name']).toBe('changed');
-      expect(after!.passes4.map((p) => p.pass_uuid)).toEqual(expect.arrayContaining([...before!.passes4.map((p) => p.pass_uuid), expiring!.pass_uuid]));
+      expect(after!.passes4.map((p) => p.pass_uuid)).toEqual(
+        expect.arrayContaining([...before!.passes4.map((p) => p.pass_uuid), expiring!.pass_uuid]),
+      );
       expect(await auditCount(userId)).toBe(audits + 3);
     });
   });
@@ -121,7 +130,12 @@ describe('refreshTicketCacheWorkflow', () => {
     await h.withWorkers(async (tq) => {
       const userId = 1006;
       const account = (await h.admin.user(userId)) as { email: string; password: string };
-      await h.dependencies.deps.tokens.upsertAccount({ userId, email: account.email, password: account.password, token: null });
+      await h.dependencies.deps.tokens.upsertAccount({
+        userId,
+        email: account.email,
+        password: account.password,
+        token: null,
+      });
       expect(await refresh(tq, userId)).toMatchObject({ outcome: 'no-token' });
       expect(await cacheOf(userId)).toBeNull();
     });
@@ -136,10 +150,13 @@ describe('refreshTicketCacheWorkflow', () => {
       const newToken = (await h.dependencies.deps.tokens.findByUserId(userId))!.token;
       expect(newToken).not.toBe(oldToken);
       expect(newToken).toBe((await h.admin.user(userId)).token);
-      const [raw] = await h.dependencies.sequelize.query<{ token: string }>('SELECT token FROM bytemark_tokens WHERE user_id = ?', {
-        replacements: [userId],
-        type: QueryTypes.SELECT,
-      });
+      const [raw] = await h.dependencies.sequelize.query<{ token: string }>(
+        'SELECT token FROM bytemark_tokens WHERE user_id = ?',
+        {
+          replacements: [userId],
+          type: QueryTypes.SELECT,
+        },
+      );
       expect(raw!.token).not.toContain(newToken!);
     });
   });
@@ -200,7 +217,10 @@ describe('refreshTicketCacheWorkflow', () => {
         const summaries: RefreshSummary[] = await Promise.all(Array.from({ length: 100 }, () => refresh(tq, userId)));
         expect(new Set(summaries.map((s) => JSON.stringify(s))).size).toBe(1);
         const runs = [];
-        for await (const wf of h.client.workflow.list({ query: `WorkflowId = '${refreshWorkflowId(userId)}' AND StartTime >= '${since}'` })) runs.push(wf.runId);
+        for await (const wf of h.client.workflow.list({
+          query: `WorkflowId = '${refreshWorkflowId(userId)}' AND StartTime >= '${since}'`,
+        }))
+          runs.push(wf.runId);
         expect(runs).toHaveLength(1);
       } finally {
         await h.admin.setSettings({ latency: { fixedMs: 0 } });

@@ -11,7 +11,10 @@ describe('replaying recorded histories', () => {
   it('every committed history replays without non-determinism against the current workflow code', async () => {
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(3);
-    const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) }));
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')),
+    }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowsPath }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

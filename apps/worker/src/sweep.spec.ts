@@ -23,19 +23,29 @@ describe('the hourly schedule and the sweep', () => {
 
   it('schedule ensure is create-or-update: one schedule, changed settings applied, hourly, SKIP, short catch-up', async () => {
     const suffix = `-test-${Date.now()}`;
-    const options = (maxInFlight: number) => hourlyScheduleOptions({ taskQueue: 'unused-queue', maxInFlight, scheduleIdSuffix: suffix });
+    const options = (maxInFlight: number) =>
+      hourlyScheduleOptions({ taskQueue: 'unused-queue', maxInFlight, scheduleIdSuffix: suffix });
     try {
       expect(await ensureSchedule(h.client, options(5))).toBe('created');
       expect(await ensureSchedule(h.client, options(7))).toBe('updated');
       const described = await h.client.schedule.getHandle(options(7).scheduleId).describe();
-      expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([expect.objectContaining({ maxInFlight: 7, mode: 'if-stale' })]);
+      expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([
+        expect.objectContaining({ maxInFlight: 7, mode: 'if-stale' }),
+      ]);
       const ids: string[] = [];
-      for await (const s of h.client.schedule.list()) if (s.scheduleId === options(7).scheduleId) ids.push(s.scheduleId);
+      for await (const s of h.client.schedule.list())
+        if (s.scheduleId === options(7).scheduleId) ids.push(s.scheduleId);
       expect(ids).toHaveLength(1);
-      const cli = execFileSync(TEMPORAL_CLI, ['schedule', 'describe', '--schedule-id', options(7).scheduleId, '--output', 'json'], {
-        encoding: 'utf8',
-      });
-      const parsed = JSON.parse(cli) as { schedule: { spec: unknown; policies: { overlapPolicy: string; catchupWindow: string } } };
+      const cli = execFileSync(
+        TEMPORAL_CLI,
+        ['schedule', 'describe', '--schedule-id', options(7).scheduleId, '--output', 'json'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const parsed = JSON.parse(cli) as {
+        schedule: { spec: unknown; policies: { overlapPolicy: string; catchupWindow: string } };
+      };
       expect(parsed.schedule.policies.overlapPolicy).toMatch(/SKIP/);
       expect(parsed.schedule.policies.catchupWindow).toBe('600s');
       expect(JSON.stringify(parsed.schedule.spec)).toMatch(/minute/);
@@ -59,7 +69,16 @@ describe('the hourly schedule and the sweep', () => {
         {
           user_id: userId,
           timestamp: kind === 'fresh' ? now - 600 : now - 7200,
-          passes: [{ pass_uuid: String(payload['uuid']), timestamp: now, status: 'USABLE', free_ticket_status: 0, payload, payload_hash: passPayloadHash(payload) }],
+          passes: [
+            {
+              pass_uuid: String(payload['uuid']),
+              timestamp: now,
+              status: 'USABLE',
+              free_ticket_status: 0,
+              payload,
+              payload_hash: passPayloadHash(payload),
+            },
+          ],
           passes4: [],
           passesLog: [],
           passes4Log: [],
@@ -72,7 +91,9 @@ describe('the hourly schedule and the sweep', () => {
     await h.withWorkers(async (taskQueue) => {
       const suffix = `-sweep-${Date.now()}`;
       const options = hourlyScheduleOptions({ taskQueue, maxInFlight: 40, scheduleIdSuffix: suffix });
-      (options.action as { args: unknown[] }).args = [{ mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 40, usersPerRun: 500 }];
+      (options.action as { args: unknown[] }).args = [
+        { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 40, usersPerRun: 500 },
+      ];
       await ensureSchedule(h.client, options);
       try {
         const before = Date.now();
@@ -94,7 +115,9 @@ describe('the hourly schedule and the sweep', () => {
           else await new Promise((r) => setTimeout(r, 500));
         }
         const summary = await result;
-        console.log(`sweep of ${USERS} users: ${JSON.stringify({ ...summary, failedUserIds: undefined })}, mid-run: ${JSON.stringify(midRun)}`);
+        console.log(
+          `sweep of ${USERS} users: ${JSON.stringify({ ...summary, failedUserIds: undefined })}, mid-run: ${JSON.stringify(midRun)}`,
+        );
         expect(midRun).not.toBeNull();
         expect(summary.usersSeen).toBe(USERS);
         expect(summary.skippedFresh).toBe(fresh.length);
@@ -107,9 +130,13 @@ describe('the hourly schedule and the sweep', () => {
       }
     });
     const freshIds = fresh.slice(0, 20).map((id) => `'${refreshWorkflowId(id)}'`);
-    const startedForFresh = await h.client.workflow.count(`WorkflowId IN (${freshIds.join(', ')}) AND StartTime >= '${sweepStarted}'`);
+    const startedForFresh = await h.client.workflow.count(
+      `WorkflowId IN (${freshIds.join(', ')}) AND StartTime >= '${sweepStarted}'`,
+    );
     expect(startedForFresh.count).toBe(0);
-    const timestamps = await h.dependencies.deps.cache.timestamps({ userIds: [...stale.slice(0, 50), ...fresh.slice(0, 50)] });
+    const timestamps = await h.dependencies.deps.cache.timestamps({
+      userIds: [...stale.slice(0, 50), ...fresh.slice(0, 50)],
+    });
     for (const userId of stale.slice(0, 50)) expect(timestamps.get(userId)).toBeGreaterThanOrEqual(now);
     for (const userId of fresh.slice(0, 50)) expect(timestamps.get(userId)).toBe(now - 600);
   });

@@ -27,7 +27,11 @@ export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkAc
   const accountOf = async (userId: number) => {
     const account = await tokens.findByUserId(userId);
     if (!account?.token) {
-      throw ApplicationFailure.create({ message: `user ${userId} has no Bytemark token`, type: FAILURE_TYPES.auth, nonRetryable: true });
+      throw ApplicationFailure.create({
+        message: `user ${userId} has no Bytemark token`,
+        type: FAILURE_TYPES.auth,
+        nonRetryable: true,
+      });
     }
     return account as typeof account & { token: string };
   };

@@ -1,4 +1,9 @@
-import type { BytemarkActivities, RefreshQueueActivities, ResearchActivities, TicketCacheActivities } from '@btc/workflows';
+import type {
+  BytemarkActivities,
+  RefreshQueueActivities,
+  ResearchActivities,
+  TicketCacheActivities,
+} from '@btc/workflows';
 import { createBytemarkActivities, type BytemarkActivityDeps } from './bytemark.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
@@ -13,7 +18,10 @@ export { FREE_TICKET_NOTIFICATION, NotificationError, PushNotifier, SlackNotifie
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
 export { toTemporalFailure } from './temporal-failures';
 
-export type ActivityDeps = BytemarkActivityDeps & TicketCacheActivityDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
+export type ActivityDeps = BytemarkActivityDeps &
+  TicketCacheActivityDeps &
+  RefreshQueueActivityDeps &
+  ResearchActivityDeps;
 
 export interface Activities {
   /** For the Bytemark queue (rate-limited worker). */

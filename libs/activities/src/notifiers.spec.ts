@@ -42,7 +42,9 @@ describe('SlackNotifier against a local Slack Web API', () => {
 
   it("reports Slack's error without leaking the token", async () => {
     answer = { status: 200, body: { ok: false, error: 'channel_not_found' } };
-    const error = await new SlackNotifier({ botToken: TOKEN, channelId: 'C404', apiUrl: url }).post('x').catch((e: unknown) => e);
+    const error = await new SlackNotifier({ botToken: TOKEN, channelId: 'C404', apiUrl: url })
+      .post('x')
+      .catch((e: unknown) => e);
     answer = { status: 200, body: { ok: true } };
     expect(error).toBeInstanceOf(NotificationError);
     expect((error as Error).message).toContain('channel_not_found');

@@ -24,7 +24,10 @@ export class NotificationError extends Error {
 export class PushNotifier {
   private readonly http: AxiosInstance;
 
-  constructor(readonly url: string | undefined, timeoutMs = 10_000) {
+  constructor(
+    readonly url: string | undefined,
+    timeoutMs = 10_000,
+  ) {
     this.http = axios.create({ timeout: timeoutMs, validateStatus: () => true });
   }
 
@@ -37,7 +40,11 @@ export class PushNotifier {
     if (!this.url) throw new NotificationError('no notification endpoint is configured', null);
     const { type, ...content } = FREE_TICKET_NOTIFICATION;
     const response = await this.http
-      .post(this.url, { user_ids: [userId], notification_type: type, ...content }, { headers: { 'Idempotency-Key': idempotencyKey } })
+      .post(
+        this.url,
+        { user_ids: [userId], notification_type: type, ...content },
+        { headers: { 'Idempotency-Key': idempotencyKey } },
+      )
       .catch((error: unknown) => {
         throw new NotificationError(`notification endpoint unreachable: ${(error as Error).message}`, null);
       });
@@ -78,7 +85,10 @@ export class SlackNotifier {
       });
     const body = response.data as { ok?: boolean; error?: string } | undefined;
     if (response.status !== 200 || !body?.ok) {
-      throw new NotificationError(`Slack chat.postMessage failed: HTTP ${response.status} ${body?.error ?? ''}`.trim(), response.status);
+      throw new NotificationError(
+        `Slack chat.postMessage failed: HTTP ${response.status} ${body?.error ?? ''}`.trim(),
+        response.status,
+      );
     }
     return true;
   }

@@ -13,7 +13,9 @@ describe('passListHash', () => {
   it('is the same for the same passes in any order and with keys in any order', () => {
     fc.assert(
       fc.property(fc.uniqueArray(passArb, { selector: (p) => p.uuid, maxLength: 20 }), (passes) => {
-        const shuffled = [...passes].reverse().map((p) => Object.fromEntries(Object.entries(p).reverse()) as BytemarkPass);
+        const shuffled = [...passes]
+          .reverse()
+          .map((p) => Object.fromEntries(Object.entries(p).reverse()) as BytemarkPass);
         expect(passListHash(shuffled)).toBe(passListHash(passes as BytemarkPass[]));
       }),
     );

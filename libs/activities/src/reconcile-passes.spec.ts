@@ -30,7 +30,11 @@ function entry(p: BytemarkPass, freeTicketStatus = 0, timestamp = T0): PassEntry
   };
 }
 
-function update(cached: { passes: PassEntry[]; passes4: PassEntry[] }, v1: BytemarkPass[] | null, v4: BytemarkPass[] | null = []) {
+function update(
+  cached: { passes: PassEntry[]; passes4: PassEntry[] },
+  v1: BytemarkPass[] | null,
+  v4: BytemarkPass[] | null = [],
+) {
   const params: ReconcileParams = {
     mode: 'update',
     cached,
@@ -48,7 +52,10 @@ describe('reconcilePasses', () => {
     const out = reconcilePasses({
       mode: 'build',
       cached: null,
-      v1: [pass('b', { time_created: '2024-02-01T00:00:00Z' }), pass('a', { product_uuid: FREE, time_created: '2024-01-01T00:00:00Z' })],
+      v1: [
+        pass('b', { time_created: '2024-02-01T00:00:00Z' }),
+        pass('a', { product_uuid: FREE, time_created: '2024-01-01T00:00:00Z' }),
+      ],
       v4: [pass('x', { status: 'EXPIRED' })],
       rejectedUuids: new Set(),
       now: NOW,
@@ -93,14 +100,22 @@ describe('reconcilePasses', () => {
   });
 
   it('flags a new pass with a free product and reports it once as a new free ticket', () => {
-    const out = update({ passes: [entry(pass('a'))], passes4: [] }, [pass('a'), pass('f', { product_uuid: null, product: { uuid: FREE } })]);
+    const out = update({ passes: [entry(pass('a'))], passes4: [] }, [
+      pass('a'),
+      pass('f', { product_uuid: null, product: { uuid: FREE } }),
+    ]);
     expect(out.newFree).toEqual(['f']);
     expect(out.passes.find((e) => e.pass_uuid === 'f')?.free_ticket_status).toBe(1);
     expect(out.changes).toHaveLength(1);
   });
 
   it('prunes expired and used-up cached passes and drops passes the API no longer lists', () => {
-    const cached = [entry(pass('e', { status: 'EXPIRED' })), entry(pass('g', { status: 'USES_GONE' })), entry(pass('gone')), entry(pass('k'))];
+    const cached = [
+      entry(pass('e', { status: 'EXPIRED' })),
+      entry(pass('g', { status: 'USES_GONE' })),
+      entry(pass('gone')),
+      entry(pass('k')),
+    ];
     const out = update({ passes: cached, passes4: [] }, [pass('k')]);
     expect(out.passes.map((e) => e.pass_uuid)).toEqual(['k']);
     expect(out.counts).toEqual({ created: 0, updated: 0, removed: 3, unchanged: 1 });

@@ -36,21 +36,26 @@ export async function ingestPassInteractions(
   let input: IngestInput = { rows };
   if (rows.length > MAX_INLINE_INTERACTIONS) {
     if (!options.staging) {
-      throw new RangeError(`${rows.length} rows exceed ${MAX_INLINE_INTERACTIONS}; pass options.staging to send them by reference`);
+      throw new RangeError(
+        `${rows.length} rows exceed ${MAX_INLINE_INTERACTIONS}; pass options.staging to send them by reference`,
+      );
     }
     const stagingKey = `ingest/${batchId}`;
     await options.staging.put({ key: stagingKey, userId: 0, value: rows });
     input = { stagingKey };
   }
   try {
-    const handle = await client.workflow.start<typeof ingestPassInteractionsWorkflow>('ingestPassInteractionsWorkflow', {
-      workflowId,
-      taskQueue: options.taskQueue ?? TICKET_CACHE_TASK_QUEUE,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      staticSummary: `Ingest ${rows.length} pass interactions`,
-    });
+    const handle = await client.workflow.start<typeof ingestPassInteractionsWorkflow>(
+      'ingestPassInteractionsWorkflow',
+      {
+        workflowId,
+        taskQueue: options.taskQueue ?? TICKET_CACHE_TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        staticSummary: `Ingest ${rows.length} pass interactions`,
+      },
+    );
     return await handle.result();
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

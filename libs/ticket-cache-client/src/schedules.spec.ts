@@ -26,7 +26,10 @@ describe('schedule definitions', () => {
   });
 
   it('gives test and benchmark schedules their own ids and workflow ids', () => {
-    const ids = allSchedules({ ...settings, scheduleIdSuffix: '-bench' }).map((o) => [o.scheduleId, (o.action as { workflowId: string }).workflowId]);
+    const ids = allSchedules({ ...settings, scheduleIdSuffix: '-bench' }).map((o) => [
+      o.scheduleId,
+      (o.action as { workflowId: string }).workflowId,
+    ]);
     for (const [scheduleId, workflowId] of ids) {
       expect(scheduleId).toMatch(/-bench$/);
       expect(workflowId).toMatch(/-bench$/);

@@ -5,12 +5,7 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import {
-  HOURLY_SCHEDULE_ID,
-  REFRESH_QUEUE_SCHEDULE_ID,
-  sweepWorkflowId,
-  type SweepInput,
-} from '@btc/workflows';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId, type SweepInput } from '@btc/workflows';
 
 export interface ScheduleSettings {
   taskQueue: string;
@@ -79,15 +74,13 @@ export async function ensureSchedule(client: Client, options: ScheduleOptions): 
       if (!(createError instanceof Error && createError.name === 'ScheduleAlreadyRunning')) throw createError;
     }
   }
-  await handle.update(
-    (previous): ScheduleUpdateOptions => ({
-      ...previous,
-      spec: options.spec,
-      action: options.action,
-      policies: { ...previous.policies, ...options.policies },
-      state: { ...previous.state, note: options.state?.note },
-    }),
-  );
+  await handle.update((previous): ScheduleUpdateOptions => ({
+    ...previous,
+    spec: options.spec,
+    action: options.action,
+    policies: { ...previous.policies, ...options.policies },
+    state: { ...previous.state, note: options.state?.note },
+  }));
   return 'updated';
 }
 

@@ -14,8 +14,7 @@ export interface BootstrapInput {
 }
 
 export type BootstrapResult =
-  | { built: false; reason: string; cachesBefore: number }
-  | { built: true; cachesBefore: number; sweep: SweepProgress };
+  { built: false; reason: string; cachesBefore: number } | { built: true; cachesBefore: number; sweep: SweepProgress };
 
 /**
  * `buildCacheIfEmpty`: when the cache collection is empty, builds every token user's cache through

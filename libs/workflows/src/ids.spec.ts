@@ -1,4 +1,10 @@
-import { TICKET_CACHE_TASK_QUEUE, bytemarkTaskQueue, ingestWorkflowId, refreshWorkflowId, sweepWorkflowId } from './ids';
+import {
+  TICKET_CACHE_TASK_QUEUE,
+  bytemarkTaskQueue,
+  ingestWorkflowId,
+  refreshWorkflowId,
+  sweepWorkflowId,
+} from './ids';
 
 describe('durable ids', () => {
   it('derives one refresh workflow id per user, so concurrent requests meet on the same id', () => {

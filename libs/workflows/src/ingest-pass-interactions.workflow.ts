@@ -31,7 +31,9 @@ export async function ingestPassInteractionsWorkflow(input: IngestInput): Promis
       'InvalidIngestInput',
     );
   }
-  setCurrentDetails(input.stagingKey ? `ingesting staged batch ${input.stagingKey}` : `ingesting ${input.rows?.length} rows`);
+  setCurrentDetails(
+    input.stagingKey ? `ingesting staged batch ${input.stagingKey}` : `ingesting ${input.rows?.length} rows`,
+  );
   const result = await research.ingestPassInteractions(input);
   if (input.stagingKey) await db.discardStaging({ keys: [input.stagingKey] });
   setCurrentDetails(`${result.inserted} inserted, ${result.duplicates} duplicates, ${result.rejected} rejected`);

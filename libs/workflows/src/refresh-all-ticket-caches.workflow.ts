@@ -22,7 +22,16 @@ const db = proxyActivities<TicketCacheActivities & Pick<RefreshQueueActivities, 
 const MAX_FAILED_IDS = 100;
 
 export function emptySweepProgress(): SweepProgress {
-  return { usersSeen: 0, skippedFresh: 0, refreshed: {}, failed: 0, inFlight: 0, inFlightElsewhere: 0, runs: 1, failedUserIds: [] };
+  return {
+    usersSeen: 0,
+    skippedFresh: 0,
+    refreshed: {},
+    failed: 0,
+    inFlight: 0,
+    inFlightElsewhere: 0,
+    runs: 1,
+    failedUserIds: [],
+  };
 }
 
 /**
@@ -41,7 +50,10 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     alertOnFailures = 5,
   } = input;
   if (!(maxInFlight > 0 && pageSize > 0 && usersPerRun > 0)) {
-    throw ApplicationFailure.nonRetryable('maxInFlight, pageSize and usersPerRun must be positive', 'InvalidSweepInput');
+    throw ApplicationFailure.nonRetryable(
+      'maxInFlight, pageSize and usersPerRun must be positive',
+      'InvalidSweepInput',
+    );
   }
   const progress: SweepProgress = input.progress ?? emptySweepProgress();
   setHandler(sweepProgressQuery, () => progress);

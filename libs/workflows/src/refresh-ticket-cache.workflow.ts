@@ -97,7 +97,9 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   } catch (error) {
     // Auth is the user's state and ends as `failed-auth` above; anything reaching here is an outage or a bug.
     const reason = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
-    await db.notifySlack({ text: `Bytemark cache refresh failed for user ${userId} (${trigger}): ${reason}` }).catch(() => undefined);
+    await db
+      .notifySlack({ text: `Bytemark cache refresh failed for user ${userId} (${trigger}): ${reason}` })
+      .catch(() => undefined);
     throw error;
   } finally {
     // What a run that failed part-way staged is removed by the queue workflow's periodic staging cleanup.

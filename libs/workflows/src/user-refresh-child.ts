@@ -6,9 +6,7 @@ import { TRIGGER_KEY, USER_ID_KEY } from './search-attributes';
 import type { RefreshInput, RefreshSummary } from './types';
 
 export type ChildRefreshResult =
-  | { kind: 'done'; summary: RefreshSummary }
-  | { kind: 'already-running' }
-  | { kind: 'failed'; error: unknown };
+  { kind: 'done'; summary: RefreshSummary } | { kind: 'already-running' } | { kind: 'failed'; error: unknown };
 
 /**
  * Runs one user's refresh as a child under the per-user workflow id. A refresh already running for
@@ -40,7 +38,11 @@ export async function runUserRefresh(input: Required<RefreshInput>): Promise<Chi
 }
 
 /** Runs `task` for each item with at most `limit` running at once (deterministic: workflow promises only). */
-export async function forEachBounded<T>(items: Iterable<T>, limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function forEachBounded<T>(
+  items: Iterable<T>,
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   for (const item of items) {
     if (running.size >= limit) await Promise.race(running);

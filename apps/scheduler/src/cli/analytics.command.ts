@@ -95,5 +95,11 @@ function print(rows: object[], format: AnalyticsOptions['format']): void {
   if (rows.length === 0) return console.log('(no rows)');
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  console.log([line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r, c))))].join('\n'));
+  console.log(
+    [
+      line(columns),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...rows.map((r) => line(columns.map((c) => cell(r, c)))),
+    ].join('\n'),
+  );
 }

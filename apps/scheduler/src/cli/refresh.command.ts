@@ -12,7 +12,9 @@ import type { bootstrapTicketCachesWorkflow, refreshAllTicketCachesWorkflow } fr
 import type { SchedulerConfig } from '../config';
 import { CliError, parseUserId, printJson, withTemporal, workflowUrl } from './context';
 
-const modeOption = new Option('--mode <mode>', 'check | if-stale | build').choices(['check', 'if-stale', 'build']).default('check');
+const modeOption = new Option('--mode <mode>', 'check | if-stale | build')
+  .choices(['check', 'if-stale', 'build'])
+  .default('check');
 
 export function registerRefreshCommands(program: Command, config: () => SchedulerConfig): void {
   program
@@ -32,7 +34,11 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
   program
     .command('sweep')
     .description('start a sweep over every token user now (the hourly job, on demand)')
-    .addOption(new Option('--mode <mode>', 'check | if-stale | build').choices(['check', 'if-stale', 'build']).default('if-stale'))
+    .addOption(
+      new Option('--mode <mode>', 'check | if-stale | build')
+        .choices(['check', 'if-stale', 'build'])
+        .default('if-stale'),
+    )
     .option('--max-in-flight <n>', 'per-user workflows at once', (v) => positive(v, '--max-in-flight'))
     .option('--wait', 'follow its progress and print the final summary')
     .action((opts: { mode: RefreshMode; maxInFlight?: number; wait?: boolean }) =>
@@ -42,7 +48,14 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
           .start<typeof refreshAllTicketCachesWorkflow>('refreshAllTicketCachesWorkflow', {
             workflowId,
             taskQueue: TICKET_CACHE_TASK_QUEUE,
-            args: [{ mode: opts.mode, trigger: 'manual', select: opts.mode === 'if-stale' ? 'stale' : 'all', maxInFlight: opts.maxInFlight ?? config().sweepMaxInFlight }],
+            args: [
+              {
+                mode: opts.mode,
+                trigger: 'manual',
+                select: opts.mode === 'if-stale' ? 'stale' : 'all',
+                maxInFlight: opts.maxInFlight ?? config().sweepMaxInFlight,
+              },
+            ],
             staticSummary: 'Manual sweep (operator CLI)',
           })
           .catch((error: unknown) => {
@@ -74,13 +87,16 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
     .option('--wait', 'wait for the result')
     .action((opts: { backfill?: boolean; wait?: boolean }) =>
       withTemporal(config(), async (client) => {
-        const handle = await client.workflow.start<typeof bootstrapTicketCachesWorkflow>('bootstrapTicketCachesWorkflow', {
-          workflowId: bootstrapWorkflowId(),
-          taskQueue: TICKET_CACHE_TASK_QUEUE,
-          args: [{ backfill: opts.backfill, maxInFlight: config().sweepMaxInFlight }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: opts.backfill ? 'Backfill missing caches (operator CLI)' : 'Bootstrap (operator CLI)',
-        });
+        const handle = await client.workflow.start<typeof bootstrapTicketCachesWorkflow>(
+          'bootstrapTicketCachesWorkflow',
+          {
+            workflowId: bootstrapWorkflowId(),
+            taskQueue: TICKET_CACHE_TASK_QUEUE,
+            args: [{ backfill: opts.backfill, maxInFlight: config().sweepMaxInFlight }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            staticSummary: opts.backfill ? 'Backfill missing caches (operator CLI)' : 'Bootstrap (operator CLI)',
+          },
+        );
         console.log(`bootstrap: ${workflowUrl(config(), handle.workflowId)}`);
         if (opts.wait) printJson(await handle.result());
       }),

@@ -2,7 +2,12 @@ import { type Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import type { SchedulerConfig } from '../config';
-import { allSchedules, deleteScheduleIfPresent, ensureSchedule, ensureSearchAttributes } from '@btc/ticket-cache-client';
+import {
+  allSchedules,
+  deleteScheduleIfPresent,
+  ensureSchedule,
+  ensureSearchAttributes,
+} from '@btc/ticket-cache-client';
 import { CliError, printJson, withTemporal } from './context';
 
 const IDS = [HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID];
@@ -19,8 +24,15 @@ function parseDate(value: string, name: string): Date {
 }
 
 export function registerScheduleCommands(program: Command, config: () => SchedulerConfig): void {
-  const schedule = program.command('schedule').description('manage the Temporal Schedules (hourly sweep, legacy queue)');
-  const idOption = ['--id <scheduleId>', `schedule id (${IDS.join(' | ')})`, scheduleIdOption, HOURLY_SCHEDULE_ID] as const;
+  const schedule = program
+    .command('schedule')
+    .description('manage the Temporal Schedules (hourly sweep, legacy queue)');
+  const idOption = [
+    '--id <scheduleId>',
+    `schedule id (${IDS.join(' | ')})`,
+    scheduleIdOption,
+    HOURLY_SCHEDULE_ID,
+  ] as const;
 
   schedule
     .command('ensure')
@@ -29,7 +41,10 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
       withTemporal(config(), async (client) => {
         const added = await ensureSearchAttributes(client, config().temporal.namespace);
         if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
-        for (const options of allSchedules({ taskQueue: TICKET_CACHE_TASK_QUEUE, maxInFlight: config().sweepMaxInFlight })) {
+        for (const options of allSchedules({
+          taskQueue: TICKET_CACHE_TASK_QUEUE,
+          maxInFlight: config().sweepMaxInFlight,
+        })) {
           console.log(`${options.scheduleId}: ${await ensureSchedule(client, options)}`);
         }
       }),
@@ -47,7 +62,11 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
           spec: d.spec,
           policies: d.policies,
           state: d.state,
-          action: { workflowType: d.action.workflowType, workflowId: d.action.workflowId, taskQueue: d.action.taskQueue },
+          action: {
+            workflowType: d.action.workflowType,
+            workflowId: d.action.workflowId,
+            taskQueue: d.action.taskQueue,
+          },
           recentActions: d.info.recentActions.slice(-5),
           nextActionTimes: d.info.nextActionTimes.slice(0, 3),
         });
@@ -99,7 +118,8 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
 
 function notFound(id: string) {
   return (error: unknown): never => {
-    if (error instanceof ScheduleNotFoundError) throw new CliError(`schedule ${id} does not exist; run \`npm run cli -- schedule ensure\``);
+    if (error instanceof ScheduleNotFoundError)
+      throw new CliError(`schedule ${id} does not exist; run \`npm run cli -- schedule ensure\``);
     throw error;
   };
 }

@@ -13,7 +13,9 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .action(async (opts: { execute?: boolean }) => {
       const { tokenEncryptionKeys, mysqlUrl } = config();
       if (!tokenEncryptionKeys) {
-        throw new CliError('TOKEN_ENCRYPTION_KEY is not set: set it to the key the worker uses (keyId:base64-32-bytes)');
+        throw new CliError(
+          'TOKEN_ENCRYPTION_KEY is not set: set it to the key the worker uses (keyId:base64-32-bytes)',
+        );
       }
       const sequelize = createSequelize(mysqlUrl, { logging: false });
       try {
@@ -21,7 +23,9 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
         const report = await repo.encryptLegacyRows({ execute: Boolean(opts.execute) });
         console.log(`scanned ${report.scanned} rows; ${report.toEncrypt} hold plaintext token or password`);
         if (report.userIds.length) console.log(`users: ${report.userIds.join(', ')}`);
-        console.log(opts.execute ? `encrypted ${report.encrypted} rows` : 'dry run: nothing changed (add --execute to encrypt)');
+        console.log(
+          opts.execute ? `encrypted ${report.encrypted} rows` : 'dry run: nothing changed (add --execute to encrypt)',
+        );
       } finally {
         await sequelize.close();
       }

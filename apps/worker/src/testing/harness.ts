@@ -28,7 +28,10 @@ export interface Harness {
   /** Copies the simulator's accounts into `bytemark_tokens` (encrypted). */
   seedTokens(): Promise<Array<{ userId: number; email: string; password: string; token: string | null }>>;
   /** Runs `fn` while real workers poll a fresh task queue; returns its result. */
-  withWorkers<T>(fn: (taskQueue: string, workers: Worker[]) => Promise<T>, options?: { rateLimitRps?: number }): Promise<T>;
+  withWorkers<T>(
+    fn: (taskQueue: string, workers: Worker[]) => Promise<T>,
+    options?: { rateLimitRps?: number },
+  ): Promise<T>;
   /** Empties the test databases (guarded: `_test` only) and resets the simulator. */
   reset(seed?: { users: number; passesPerUser: number }): Promise<void>;
   close(): Promise<void>;
@@ -134,12 +137,21 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     },
     async reset(seed) {
       // Workflows a killed earlier run left on test queues would hold per-user workflow ids.
-      for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running' AND TaskQueue STARTS_WITH 'test-'" })) {
-        await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('left over from an earlier test run').catch(() => undefined);
+      for await (const wf of client.workflow.list({
+        query: "ExecutionStatus = 'Running' AND TaskQueue STARTS_WITH 'test-'",
+      })) {
+        await client.workflow
+          .getHandle(wf.workflowId, wf.runId)
+          .terminate('left over from an earlier test run')
+          .catch(() => undefined);
       }
       await truncateMysqlTables(dependencies.sequelize);
       await clearMongoCollections(dependencies.mongo);
-      await admin.reset({ ...seedParams, users: seed?.users ?? options.users, passesPerUser: seed?.passesPerUser ?? options.passesPerUser });
+      await admin.reset({
+        ...seedParams,
+        users: seed?.users ?? options.users,
+        passesPerUser: seed?.passesPerUser ?? options.passesPerUser,
+      });
     },
     async close() {
       await Promise.allSettled([connection.close(), native.close(), dependencies.close(), simulator.close()]);

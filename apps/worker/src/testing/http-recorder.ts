@@ -9,13 +9,20 @@ export interface RecordedRequest {
 }
 
 /** A real local HTTP endpoint that records what it receives (the notification endpoint, Slack's API). */
-export async function startHttpRecorder(respond: (req: RecordedRequest) => { status: number; body: unknown } = () => ({ status: 200, body: { ok: true } })) {
+export async function startHttpRecorder(
+  respond: (req: RecordedRequest) => { status: number; body: unknown } = () => ({ status: 200, body: { ok: true } }),
+) {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : null };
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: raw ? JSON.parse(raw) : null,
+      };
       requests.push(recorded);
       const { status, body } = respond(recorded);
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

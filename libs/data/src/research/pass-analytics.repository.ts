@@ -7,12 +7,37 @@ export interface Period {
   to: Date;
 }
 
-export interface HistoryRow { bytemarkPassId: number; userId: string; loggedOn: string }
-export interface UserCountRow { userId: string; count: number }
-export interface DailyRow { day: string; count: number }
-export interface HourlyRow { hour: number; count: number }
-export interface EngagementRow { userId: string; total: number; first: string | null; last: string | null; engagementDays: number | null }
-export interface TripCorrelationRow { passTime: string; bytemarkPassId: number; tripId: number | null; tripStart: string | null; travelMode: string | null }
+export interface HistoryRow {
+  bytemarkPassId: number;
+  userId: string;
+  loggedOn: string;
+}
+export interface UserCountRow {
+  userId: string;
+  count: number;
+}
+export interface DailyRow {
+  day: string;
+  count: number;
+}
+export interface HourlyRow {
+  hour: number;
+  count: number;
+}
+export interface EngagementRow {
+  userId: string;
+  total: number;
+  first: string | null;
+  last: string | null;
+  engagementDays: number | null;
+}
+export interface TripCorrelationRow {
+  passTime: string;
+  bytemarkPassId: number;
+  tripId: number | null;
+  tripStart: string | null;
+  travelMode: string | null;
+}
 
 /**
  * The research queries of the `hntb_bytemark_pass` seed, on MariaDB and MySQL 8. All times are UTC
@@ -80,7 +105,13 @@ export class PassAnalyticsRepository {
 
   /** A user's interactions with the trips they started the same UTC day (left join: no trip → nulls). */
   async tripCorrelation(p: { userId: string }): Promise<TripCorrelationRow[]> {
-    const rows = await this.select<{ pass_time: string; id: number; trip_id: number | null; trip_start: string | null; travel_mode: string | null }>(
+    const rows = await this.select<{
+      pass_time: string;
+      id: number;
+      trip_id: number | null;
+      trip_start: string | null;
+      travel_mode: string | null;
+    }>(
       `SELECT ${fmt('bp.logged_on')} AS pass_time, bp.bytemark_pass_id AS id, t.trip_id, ${fmt('t.started_on')} AS trip_start, t.travel_mode
        FROM hntb_bytemark_pass bp
        LEFT JOIN hntb_trip t ON bp.user_id = t.user_id AND DATE(bp.logged_on) = DATE(t.started_on)

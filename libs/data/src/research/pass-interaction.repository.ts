@@ -103,7 +103,9 @@ export class PassInteractionRepository {
 
   /** Rows in the table. */
   async countAll(): Promise<number> {
-    const [row] = await this.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLE}`, { type: QueryTypes.SELECT });
+    const [row] = await this.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLE}`, {
+      type: QueryTypes.SELECT,
+    });
     return Number(row?.n ?? 0);
   }
 }

@@ -40,12 +40,19 @@ export function validatePassInteraction(input: unknown, now: Date = new Date()):
   }
   let date = now;
   if (loggedOn !== undefined && loggedOn !== null) {
-    date = loggedOn instanceof Date ? loggedOn : typeof loggedOn === 'string' || typeof loggedOn === 'number' ? new Date(loggedOn) : new Date(NaN);
-    if (Number.isNaN(date.getTime())) return { ok: false, reason: `loggedOn is not a valid date (got ${describe(loggedOn)})` };
+    date =
+      loggedOn instanceof Date
+        ? loggedOn
+        : typeof loggedOn === 'string' || typeof loggedOn === 'number'
+          ? new Date(loggedOn)
+          : new Date(NaN);
+    if (Number.isNaN(date.getTime()))
+      return { ok: false, reason: `loggedOn is not a valid date (got ${describe(loggedOn)})` };
     if (date.getTime() > now.getTime() + MAX_FUTURE_MS) {
       return { ok: false, reason: `loggedOn ${date.toISOString()} is more than a day in the future` };
     }
-    if (date.getUTCFullYear() < 1000) return { ok: false, reason: `loggedOn ${date.toISOString()} is before year 1000 (DATETIME range)` };
+    if (date.getUTCFullYear() < 1000)
+      return { ok: false, reason: `loggedOn ${date.toISOString()} is before year 1000 (DATETIME range)` };
   }
   return { ok: true, row: { bytemarkPassId, userId, loggedOn: toUtcDatetime(date) } };
 }
