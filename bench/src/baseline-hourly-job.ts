@@ -5,10 +5,9 @@
  * It uses the same Bytemark client, repositories and reconcile as the Temporal version, so the
  * comparison measures the orchestration, not different code.
  */
-import { reconcilePasses } from '@btc/activities';
+import { reconcilePasses, toAuditEntries } from '@btc/activities';
 import type { BytemarkClient } from '@btc/bytemark-client';
 import {
-  ticketLogChangeId,
   type BytemarkTokensRepository,
   type RefreshLogRepository,
   type TicketCacheRepository,
@@ -78,20 +77,7 @@ export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<Baseline
         },
       );
       const runId = `baseline/${userId}/${now}`;
-      await deps.logs.insertMany(
-        { userId },
-        diff.changes.map(({ source, action, entry }) => ({
-          _id: ticketLogChangeId({ refreshId: runId, source, uuid: entry.pass_uuid, payloadHash: entry.payload_hash }),
-          user_id: userId,
-          timestamp: now,
-          uuid: entry.pass_uuid,
-          status: entry.status,
-          source,
-          action,
-          payload: entry.payload,
-          payload_hash: entry.payload_hash,
-        })),
-      );
+      await deps.logs.insertMany({ userId }, toAuditEntries({ userId, refreshId: runId, now, changes: diff.changes }));
       if (diff.newFree.length > 0) await deps.refreshLog.recordFreeTickets({ userId, passUuids: diff.newFree });
       result.refreshed += 1;
     } catch {

@@ -13,7 +13,7 @@ import { withHeartbeats } from './heartbeat';
 export { createBytemarkActivities, type BytemarkActivityDeps } from './bytemark.activities';
 export { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 export { createResearchActivities, type ResearchActivityDeps } from './research.activities';
-export { createTicketCacheActivities, type TicketCacheActivityDeps } from './ticket-cache.activities';
+export { createTicketCacheActivities, toAuditEntries, type TicketCacheActivityDeps } from './ticket-cache.activities';
 export { FREE_TICKET_NOTIFICATION, NotificationError, PushNotifier, SlackNotifier } from './notifiers';
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
 export { toTemporalFailure } from './temporal-failures';

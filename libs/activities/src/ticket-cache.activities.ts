@@ -12,7 +12,7 @@ import {
 } from '@btc/data';
 import type { ReconcileResult, TicketCacheActivities } from '@btc/workflows';
 import type { StagedListMeta } from './bytemark.activities';
-import { reconcilePasses } from './reconcile-passes';
+import { reconcilePasses, type PassChange } from './reconcile-passes';
 
 export interface TicketCacheActivityDeps {
   tokens: BytemarkTokensRepository;
@@ -104,17 +104,7 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
 
       if (changesKey) {
         // Staged before the cache write: a crash after the write can still complete the log writes.
-        const entries: AuditEntry[] = diff.changes.map(({ source, action, entry }) => ({
-          _id: ticketLogChangeId({ refreshId, source, uuid: entry.pass_uuid, payloadHash: entry.payload_hash }),
-          user_id: userId,
-          timestamp: now,
-          uuid: entry.pass_uuid,
-          status: entry.status,
-          source,
-          action,
-          payload: entry.payload,
-          payload_hash: entry.payload_hash,
-        }));
+        const entries = toAuditEntries({ userId, refreshId, now, changes: diff.changes });
         const meta: StagedChangesMeta = { kind: 'meta', newFree: diff.newFree };
         await staging.put({ key: changesKey, userId, value: [meta, ...entries] });
       }
@@ -187,4 +177,24 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
 
 function isMeta<T extends { kind: 'meta' }>(value: unknown): value is T {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'meta';
+}
+
+/** One `bytemark_tickets_log` entry per change, under a deterministic id: writing it again stores it once. */
+export function toAuditEntries(p: {
+  userId: number;
+  refreshId: string;
+  now: number;
+  changes: PassChange[];
+}): AuditEntry[] {
+  return p.changes.map(({ source, action, entry }) => ({
+    _id: ticketLogChangeId({ refreshId: p.refreshId, source, uuid: entry.pass_uuid, payloadHash: entry.payload_hash }),
+    user_id: p.userId,
+    timestamp: p.now,
+    uuid: entry.pass_uuid,
+    status: entry.status,
+    source,
+    action,
+    payload: entry.payload,
+    payload_hash: entry.payload_hash,
+  }));
 }
