@@ -34,7 +34,7 @@ const env = {
 const log = (line: string) => console.log(`[start] ${line}`);
 
 function runApp(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, entry)], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

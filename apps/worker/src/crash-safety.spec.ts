@@ -19,7 +19,8 @@ function startWorkerProcess(
   taskQueue: string,
   crashPoint?: string,
 ): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'testing', 'worker-process.ts')], {
+  // One process (tsx as a loader, not the tsx CLI, which would run the worker as a child): SIGKILL must kill the worker itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'testing', 'worker-process.ts')], {
     env: h.workerEnv(taskQueue, crashPoint ? { CRASH_POINT: crashPoint } : {}),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
