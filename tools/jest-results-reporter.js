@@ -13,7 +13,8 @@ class ResultsReporter {
   onRunComplete(_contexts, results) {
     const dir = join(__dirname, '..', '.data', 'test-results');
     mkdirSync(dir, { recursive: true });
-    const name = (this.globalConfig.rootDir || 'project').replace(/[^a-z0-9]+/gi, '_');
+    // One file per Jest run (a project may run Jest more than once).
+    const name = `${(this.globalConfig.rootDir || 'project').replace(/[^a-z0-9]+/gi, '_')}_${process.pid}`;
     writeFileSync(
       join(dir, `${name}.json`),
       JSON.stringify({
