@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -52,6 +53,8 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	go keepIDPathIndexes(ctx, *dataDir, time.Second, logger)
 
 	logger.Info("FerretDB listening", "address", *listen, "data", *dataDir)
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
 
@@ -41,9 +41,10 @@ const tools: Tool[] = [
 
 /** Our runner's own source is part of its cache key, so editing it rebuilds it. */
 function runnerSourceHash(): string {
+  const dir = join(repoRoot, 'tools', 'ferretdb-runner');
   const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum'])
-    hash.update(readFileSync(join(repoRoot, 'tools', 'ferretdb-runner', file)));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') || f.startsWith('go.')).sort())
+    hash.update(file).update(readFileSync(join(dir, file)));
   return hash.digest('hex').slice(0, 12);
 }
 
