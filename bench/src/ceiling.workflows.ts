@@ -7,6 +7,7 @@
  */
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { ParentClosePolicy, continueAsNew, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { forEachBounded } from '@btc/workflows/for-each-bounded';
 import { isChangedIndex } from './changed-users';
 import type { CeilingActivities, CeilingBytemarkActivities } from './ceiling.activities';
 
@@ -100,14 +101,4 @@ export async function ceilingUserWorkflow(input: CeilingUserInput): Promise<{ ou
     await db.discardStaging({ keys: [changesKey] });
   }
   return { outcome: changesKey ? 'updated' : 'unchanged' };
-}
-
-async function forEachBounded<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  const running = new Set<Promise<void>>();
-  for (const item of items) {
-    if (running.size >= limit) await Promise.race(running);
-    const p: Promise<void> = task(item).finally(() => running.delete(p));
-    running.add(p);
-  }
-  await Promise.all(running);
 }

@@ -11,6 +11,8 @@ import {
   STAGING_COLLECTION,
   TICKET_CACHE_COLLECTION,
   TICKET_LOG_COLLECTION,
+  connectMongo,
+  createSequelize,
 } from '@btc/data';
 import {
   LOCAL_DEV_ENCRYPTION_KEY,
@@ -57,6 +59,8 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
   const mysqlUrl = `${LOCAL.mysqlUrl}/${BENCH_DATABASE}`;
   const mongoUrl = `${LOCAL.mongoUrl}/${BENCH_DATABASE}`;
   await migrateUp({ mysqlUrl, mongoUrl });
+  await emptyBenchDatabases(mysqlUrl, mongoUrl);
+  await migrateUp({ mysqlUrl, mongoUrl }); // recreates the dropped collections' indexes
   const simulator = await startSimulator({
     port: 0,
     seed: 1,
@@ -108,6 +112,9 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
         WORKER_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities),
         WORKER_TASK_QUEUE: taskQueue,
         BENCH_WORKER_KIND: kind,
+        ...(options.workerHeapMb === null
+          ? {}
+          : { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --max-old-space-size=${options.workerHeapMb}`.trim() }),
       };
     },
     async close() {
@@ -115,7 +122,6 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
     },
   };
   try {
-    await emptyBenchDatabases(dependencies);
     const accounts = await admin.users();
     const { tokens } = dependencies.deps;
     await forEachLimit(accounts, 16, (a) => tokens.upsertAccount({ ...a, status: 'used' }));
@@ -128,15 +134,24 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
   return env;
 }
 
-/** Empties the bench tables and collections; refuses any database but `bytemark_bench`. */
-async function emptyBenchDatabases(dependencies: WorkerDependencies): Promise<void> {
-  const { sequelize, mongo } = dependencies;
-  if (sequelize.getDatabaseName() !== BENCH_DATABASE || mongo.db?.databaseName !== BENCH_DATABASE) {
-    throw new Error(`refusing to empty a database other than ${BENCH_DATABASE}`);
-  }
-  for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
-  for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
-    await mongo.db.collection(name).deleteMany({});
+/**
+ * Empties the bench tables and drops the bench collections (FerretDB v1 on SQLite fails a
+ * `deleteMany` that matches more than 32,766 documents: "too many SQL variables"). Refuses any
+ * database but `bytemark_bench`.
+ */
+async function emptyBenchDatabases(mysqlUrl: string, mongoUrl: string): Promise<void> {
+  const sequelize = createSequelize(mysqlUrl);
+  const mongo = await connectMongo(mongoUrl);
+  try {
+    if (sequelize.getDatabaseName() !== BENCH_DATABASE || mongo.db?.databaseName !== BENCH_DATABASE) {
+      throw new Error(`refusing to empty a database other than ${BENCH_DATABASE}`);
+    }
+    for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
+    for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
+      await mongo.db.collection(name).drop().catch(() => false); // absent: nothing to drop
+    }
+  } finally {
+    await Promise.allSettled([sequelize.close(), mongo.close()]);
   }
 }
 

@@ -45,17 +45,28 @@ export async function listUserRuns(
   return runs;
 }
 
-/** Mean history length of up to `sample` runs, evenly spread over `runs`. */
+/**
+ * Mean history length of a random sample of `sample` runs. Random, not every k-th: changed users
+ * are every 10th user id, so a regular stride can pick only changed or only unchanged users.
+ */
 export async function historyEventsPerUser(client: Client, runs: readonly UserRun[], sample: number): Promise<number> {
   if (runs.length === 0) return 0;
-  const step = Math.max(1, Math.floor(runs.length / sample));
-  const picked = runs.filter((_, i) => i % step === 0).slice(0, sample);
+  const picked = shuffled(runs).slice(0, sample);
   let events = 0;
   for (const run of picked) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     events += history.events?.length ?? 0;
   }
   return events / picked.length;
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /** Audit entries (ticket log) written at or after `sinceSec`, per user id. */

@@ -15,6 +15,8 @@ export interface BenchOptions {
   maxConcurrentActivities: number;
   /** Per-user workflows whose histories are fetched. */
   historySample: number;
+  /** `--max-old-space-size` of the bench workers; null leaves V8's default (sized from the machine's memory). */
+  workerHeapMb: number | null;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -26,7 +28,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   maxInFlight: 20,
   baselineMaxUsers: 100,
   maxConcurrentActivities: 50,
-  historySample: 20,
+  historySample: 50,
+  workerHeapMb: null,
 };
 
 /** `--quick`: a small run for the CI smoke test. */

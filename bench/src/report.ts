@@ -64,7 +64,9 @@ export function printReport(result: BenchmarkResult): void {
   const o = result.options;
   console.log(
     `\n${o.users} users, ${o.passes} passes each, latency ${o.latencyMs} ms, rate ${o.rate}/s, ` +
-      `changed ${o.changedFraction}, max in flight ${o.maxInFlight} (baseline over ${result.phases.baseline.detail['sampleUsers']} users)\n`,
+      `changed ${o.changedFraction}, max in flight ${o.maxInFlight}` +
+      (o.workerHeapMb === null ? '' : `, worker heap limit ${o.workerHeapMb} MB`) +
+      ` (baseline over ${result.phases.baseline.detail['sampleUsers']} users)\n`,
   );
   console.log(phaseTable(result));
   console.log('');

@@ -17,7 +17,7 @@ export async function buildAllCaches(env: BenchEnvironment): Promise<void> {
     const refreshId = `${refreshWorkflowId(userId)}/bench-prepare`;
     const [v1, v4] = await Promise.all(
       (['passes', 'passes4'] as const).map((source) =>
-        run(bytemark.fetchPasses, { userId, source, stagingKey: `${refreshId}/${source}`, skipIfUnchanged: false }),
+        run(bytemark.fetchPasses, { userId, source, stagingKey: `${refreshId}/${source}`, skipIfHash: null }),
       ),
     );
     const result = await run(ticketCache.reconcileTicketCache, {

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { BytemarkClient, PassList } from '@btc/bytemark-client';
-import type { BytemarkTokensRepository, StagingRepository, TicketCacheRepository } from '@btc/data';
+import type { BytemarkTokensRepository, StagingRepository } from '@btc/data';
 import { FAILURE_TYPES, type BytemarkActivities } from '@btc/workflows';
 import { passListHash } from './pass-list-hash';
 import { toTemporalFailure } from './temporal-failures';
@@ -8,7 +8,6 @@ import { toTemporalFailure } from './temporal-failures';
 export interface BytemarkActivityDeps {
   tokens: BytemarkTokensRepository;
   staging: StagingRepository;
-  cache: TicketCacheRepository;
   bytemark: BytemarkClient;
 }
 
@@ -22,7 +21,7 @@ export interface StagedListMeta {
 }
 
 export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkActivities {
-  const { tokens, staging, cache, bytemark } = deps;
+  const { tokens, staging, bytemark } = deps;
 
   const accountOf = async (userId: number) => {
     const account = await tokens.findByUserId(userId);
@@ -37,7 +36,7 @@ export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkAc
   };
 
   return {
-    async fetchPasses({ userId, source, stagingKey, skipIfUnchanged }) {
+    async fetchPasses({ userId, source, stagingKey, skipIfHash }) {
       const { token } = await accountOf(userId);
       const context = Context.current();
       const onPage = (progress: { page: number; passes: number }) => context.heartbeat(progress);
@@ -60,7 +59,7 @@ export function createBytemarkActivities(deps: BytemarkActivityDeps): BytemarkAc
       }
       const listHash = list.rejects.length === 0 ? passListHash(list.passes) : null;
       const summary = { passes: list.passes.length, pages: list.pages, rejected: list.rejects.length };
-      if (skipIfUnchanged && listHash !== null && (await cache.sourceHashes({ userId }))?.[source] === listHash) {
+      if (listHash !== null && listHash === skipIfHash) {
         return { stagingKey: null, ...summary };
       }
       const meta: StagedListMeta = {

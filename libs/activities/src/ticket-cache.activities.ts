@@ -58,10 +58,12 @@ export function createTicketCacheActivities(deps: TicketCacheActivityDeps): Tick
 
   return {
     async readCacheState({ userId }) {
-      const timestamp = (await cache.timestamps({ userIds: [userId] })).get(userId) ?? null;
-      if (timestamp === null) return { exists: false, timestamp: null, ageSeconds: null, stale: true };
+      const state = await cache.refreshState({ userId });
+      if (!state) return { exists: false, timestamp: null, ageSeconds: null, stale: true, sourceHashes: null };
+      const { timestamp, sourceHashes } = state;
       const ageSeconds = nowSeconds() - timestamp;
-      return { exists: true, timestamp, ageSeconds, stale: ageSeconds >= config.ttlSeconds - config.graceSeconds };
+      const stale = ageSeconds >= config.ttlSeconds - config.graceSeconds;
+      return { exists: true, timestamp, ageSeconds, stale, sourceHashes };
     },
 
     async lookupToken({ userId }) {

@@ -107,8 +107,8 @@ describe('TicketCacheRepository (FerretDB)', () => {
         sourceHashes: { passes: 'h1', passes4: null },
       },
     );
-    expect(await repo.sourceHashes({ userId: 6 })).toEqual({ passes: 'h1', passes4: null });
-    expect(await repo.sourceHashes({ userId: 404 })).toBeNull();
+    expect((await repo.refreshState({ userId: 6 }))?.sourceHashes).toEqual({ passes: 'h1', passes4: null });
+    expect(await repo.refreshState({ userId: 404 })).toBeNull();
     await repo.touch({ userId: 404 }, { timestamp: 1, refreshId: 'r', refreshSummary: {} });
     expect(await repo.findByUserId({ userId: 404 })).toBeNull();
   });

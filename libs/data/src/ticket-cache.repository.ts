@@ -87,12 +87,18 @@ export class TicketCacheRepository {
     await this.collection.updateOne({ _id: cacheId(f.userId) }, { $set: set });
   }
 
-  /** The list hashes stored at the last refresh, or null without a cache (reads one small field). */
-  async sourceHashes(f: { userId: number }): Promise<SourceHashes | null> {
-    const row = await this.collection.findOne({ _id: cacheId(f.userId) }, { projection: { _id: 0, source_hashes: 1 } });
+  /** When the cache was last refreshed and the list hashes it was built from; null without a cache. */
+  async refreshState(f: { userId: number }): Promise<{ timestamp: number; sourceHashes: SourceHashes } | null> {
+    const row = await this.collection.findOne(
+      { _id: cacheId(f.userId) },
+      { projection: { _id: 0, timestamp: 1, source_hashes: 1 } },
+    );
     if (!row) return null;
     const hashes = row['source_hashes'] as Partial<SourceHashes> | null | undefined;
-    return { passes: hashes?.passes ?? null, passes4: hashes?.passes4 ?? null };
+    return {
+      timestamp: Number(row['timestamp'] ?? 0),
+      sourceHashes: { passes: hashes?.passes ?? null, passes4: hashes?.passes4 ?? null },
+    };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { RefreshQueueActivities } from './activity-contracts';
 import { DATABASE_ACTIVITY } from './retry-policies';
-import { forEachBounded, runUserRefresh } from './user-refresh-child';
+import { forEachBounded } from './for-each-bounded';
+import { runUserRefresh } from './user-refresh-child';
 
 const queue = proxyActivities<RefreshQueueActivities>(DATABASE_ACTIVITY);
 

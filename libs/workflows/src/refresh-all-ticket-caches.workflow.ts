@@ -12,7 +12,8 @@ import {
 import type { RefreshQueueActivities, TicketCacheActivities } from './activity-contracts';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import type { SweepInput, SweepPage, SweepProgress } from './types';
-import { forEachBounded, runUserRefresh } from './user-refresh-child';
+import { forEachBounded } from './for-each-bounded';
+import { runUserRefresh } from './user-refresh-child';
 
 export const sweepProgressQuery = defineQuery<SweepProgress>('progress');
 

@@ -15,7 +15,7 @@ import {
 } from './activity-contracts';
 import { DATABASE_ACTIVITY, bytemarkFetchActivity, bytemarkLoginActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
-import type { FetchPassesResult, RefreshInput, RefreshOutcome, RefreshSummary } from './types';
+import type { FetchPassesResult, PassSource, RefreshInput, RefreshOutcome, RefreshSummary } from './types';
 
 const db = proxyActivities<TicketCacheActivities & Pick<RefreshQueueActivities, 'notifySlack'>>(DATABASE_ACTIVITY);
 
@@ -50,11 +50,12 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   if (!hasToken) return finish('no-token', EMPTY, state.ageSeconds);
 
   const buildMode = mode === 'build' || !state.exists;
+  const skipIfHash = (source: PassSource) => (buildMode ? null : (state.sourceHashes?.[source] ?? null));
   const fetchBoth = (): Promise<FetchPassesResult[]> => {
     setCurrentDetails(`user ${userId}: fetching passes (v1) and pass history (v4)`);
     return Promise.all([
-      bytemark.fetchPasses({ userId, source: 'passes', stagingKey: passesKey, skipIfUnchanged: !buildMode }),
-      bytemark.fetchPasses({ userId, source: 'passes4', stagingKey: passes4Key, skipIfUnchanged: !buildMode }),
+      bytemark.fetchPasses({ userId, source: 'passes', stagingKey: passesKey, skipIfHash: skipIfHash('passes') }),
+      bytemark.fetchPasses({ userId, source: 'passes4', stagingKey: passes4Key, skipIfHash: skipIfHash('passes4') }),
     ]);
   };
 

@@ -34,6 +34,8 @@ export interface CacheState {
   ageSeconds: number | null;
   /** Older than TTL − grace (always true without a cache). */
   stale: boolean;
+  /** The hashes of the v1 and v4 lists the cache was last built from (null without a cache). */
+  sourceHashes: Record<PassSource, string | null> | null;
 }
 
 export interface FetchPassesInput {
@@ -42,10 +44,11 @@ export interface FetchPassesInput {
   /** Where the fetched list is staged (claim-check); the list itself never enters history. */
   stagingKey: string;
   /**
-   * Compare the fetched list with the one the cache was last built from (by list hash) and stage
-   * nothing when it is the same: an unchanged user then costs one MongoDB write in all.
+   * The hash of the list the cache was last built from (`CacheState.sourceHashes`): when the fetched
+   * list has the same hash nothing is staged, so an unchanged user costs one MongoDB write in all.
+   * Null (a build, or no hash stored): always stage.
    */
-  skipIfUnchanged: boolean;
+  skipIfHash: string | null;
 }
 
 export interface FetchPassesResult {
@@ -62,7 +65,7 @@ export interface ReconcileInput {
   /** Identifies this run's diff: a retried reconcile that finds it already committed returns its summary. */
   refreshId: string;
   mode: 'build' | 'update';
-  /** Null: that list is unchanged since the last refresh (see `FetchPassesInput.skipIfUnchanged`). */
+  /** Null: that list is unchanged since the last refresh (see `FetchPassesInput.skipIfHash`). */
   passesKey: string | null;
   passes4Key: string | null;
   /** Unix seconds, taken from workflow time so that every retry computes the same document. */
