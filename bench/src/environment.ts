@@ -114,7 +114,9 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
         BENCH_WORKER_KIND: kind,
         ...(options.workerHeapMb === null
           ? {}
-          : { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --max-old-space-size=${options.workerHeapMb}`.trim() }),
+          : {
+              NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --max-old-space-size=${options.workerHeapMb}`.trim(),
+            }),
       };
     },
     async close() {
@@ -148,7 +150,10 @@ async function emptyBenchDatabases(mysqlUrl: string, mongoUrl: string): Promise<
     }
     for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
     for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
-      await mongo.db.collection(name).drop().catch(() => false); // absent: nothing to drop
+      await mongo.db
+        .collection(name)
+        .drop()
+        .catch(() => false); // absent: nothing to drop
     }
   } finally {
     await Promise.allSettled([sequelize.close(), mongo.close()]);

@@ -16,7 +16,11 @@ describe('FerretDB runner: lookups by _id', () => {
   });
 
   afterAll(async () => {
-    await client.db().collection(name).drop().catch(() => undefined);
+    await client
+      .db()
+      .collection(name)
+      .drop()
+      .catch(() => undefined);
     await client.close();
   });
 

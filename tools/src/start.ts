@@ -10,6 +10,7 @@ import {
   connectMongo,
   createSequelize,
 } from '@btc/data';
+import { triggerNow } from '@btc/ticket-cache-client';
 import { LOCAL_DEV_ENCRYPTION_KEY } from '@btc/worker';
 import { HOURLY_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
 import { prepareDatabases } from './databases';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   log(`bootstrap: ${JSON.stringify(bootstrap)}`);
 
   const before = Date.now();
-  await client.schedule.getHandle(HOURLY_SCHEDULE_ID).trigger();
+  await triggerNow(client, HOURLY_SCHEDULE_ID);
   const sweep = await waitForSweep(client, before);
   log(`hourly sweep (triggered now): ${JSON.stringify(sweep)}`);
 

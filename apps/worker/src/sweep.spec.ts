@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions } from '@btc/ticket-cache-client';
+import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
 import { refreshWorkflowId, type SweepProgress } from '@btc/workflows';
 import { samplePassPayload } from '@btc/data/testing';
 import { passPayloadHash } from '@btc/data';
@@ -54,6 +54,43 @@ describe('the hourly schedule and the sweep', () => {
     }
   });
 
+  it('a triggered sweep counts as running: a trigger or the hourly action while it runs starts nothing', async () => {
+    const suffix = `-overlap-${Date.now()}`;
+    // No worker polls this queue, so the triggered sweep stays running for the whole test.
+    const options = hourlyScheduleOptions({
+      taskQueue: `no-worker${suffix}`,
+      maxInFlight: 5,
+      scheduleIdSuffix: suffix,
+    });
+    const handle = h.client.schedule.getHandle(options.scheduleId);
+    const describeWhen = async (ready: (info: Awaited<ReturnType<typeof handle.describe>>['info']) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const { info } = await handle.describe();
+        if (ready(info)) return info;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('the schedule did not get there within 20 s');
+    };
+    await ensureSchedule(h.client, options);
+    let started: string | undefined;
+    try {
+      await triggerNow(h.client, options.scheduleId);
+      const first = await describeWhen((info) => info.runningActions.length === 1);
+      started = first.runningActions[0]!.workflow.workflowId;
+      await triggerNow(h.client, options.scheduleId);
+      const after = await describeWhen((info) => info.numActionsSkippedOverlap === 1);
+      expect(after.recentActions).toHaveLength(1);
+      expect(after.runningActions.map((a) => a.workflow.workflowId)).toEqual([started]);
+    } finally {
+      await deleteScheduleIfPresent(h.client, options.scheduleId);
+      if (started)
+        await h.client.workflow
+          .getHandle(started)
+          .terminate('test over')
+          .catch(() => undefined);
+    }
+  });
+
   it('a triggered sweep over 2,000 users refreshes stale and missing caches, skips fresh ones without a workflow, and continues as new', async () => {
     const now = Math.floor(Date.now() / 1000);
     const fresh: number[] = [];
@@ -97,7 +134,7 @@ describe('the hourly schedule and the sweep', () => {
       await ensureSchedule(h.client, options);
       try {
         const before = Date.now();
-        await h.client.schedule.getHandle(options.scheduleId).trigger();
+        await triggerNow(h.client, options.scheduleId);
         let workflowId: string | undefined;
         while (!workflowId) {
           const { info } = await h.client.schedule.getHandle(options.scheduleId).describe();

@@ -1,5 +1,5 @@
 /** OURS: the hourly sweep, started through the Schedule's trigger, on a worker in its own process. */
-import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions } from '@btc/ticket-cache-client';
+import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
 import type { SweepInput, SweepProgress } from '@btc/workflows';
 import type { BenchEnvironment } from '../environment';
 import { auditEntriesByUser, bytemarkCalls, historyEventsPerUser, listUserRuns, percentile, perUser } from '../metrics';
@@ -32,7 +32,7 @@ export async function runOursPhase(
     const before = await worker.writeCounts(); // the warm-up's writes are not this phase's
     const t0 = performance.now();
     const triggeredAt = Date.now();
-    await handle.trigger();
+    await triggerNow(env.client, schedule.scheduleId);
     let workflowId: string | undefined;
     while (!workflowId) {
       const { info } = await handle.describe();

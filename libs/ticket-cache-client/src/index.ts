@@ -14,6 +14,7 @@ export {
   ensureSchedule,
   hourlyScheduleOptions,
   refreshQueueScheduleOptions,
+  triggerNow,
   type ScheduleSettings,
 } from './schedules';
 export { ensureSearchAttributes } from './search-attributes';

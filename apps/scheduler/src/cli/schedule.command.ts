@@ -7,6 +7,7 @@ import {
   deleteScheduleIfPresent,
   ensureSchedule,
   ensureSearchAttributes,
+  triggerNow,
 } from '@btc/ticket-cache-client';
 import { CliError, printJson, withTemporal } from './context';
 
@@ -81,10 +82,13 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
       .description(verb === 'trigger' ? 'start the scheduled action now' : `${verb} the schedule`)
       .action((opts: { id: string; note?: string }) =>
         withTemporal(config(), async (client) => {
-          const handle = client.schedule.getHandle(opts.id);
-          if (verb === 'trigger') await handle.trigger().catch(notFound(opts.id));
-          else await handle[verb](opts.note).catch(notFound(opts.id));
-          console.log(`${opts.id}: ${verb}d`);
+          if (verb === 'trigger') {
+            await triggerNow(client, opts.id).catch(notFound(opts.id));
+            console.log(`${opts.id}: triggered (nothing starts while its last action is still running)`);
+          } else {
+            await client.schedule.getHandle(opts.id)[verb](opts.note).catch(notFound(opts.id));
+            console.log(`${opts.id}: ${verb}d`);
+          }
         }),
       );
   }
