@@ -4,15 +4,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { SimulatorAdmin, startSimulator, type RunningSimulator } from '@btc/bytemark-simulator';
-import { migrateUp } from '@btc/migrations';
+import { ensureMongoIndexes, migrateUp } from '@btc/migrations';
 import {
   BYTEMARK_TOKENS_TABLE,
   REFRESH_LOG_TABLE,
   STAGING_COLLECTION,
   TICKET_CACHE_COLLECTION,
   TICKET_LOG_COLLECTION,
-  connectMongo,
-  createSequelize,
 } from '@btc/data';
 import {
   LOCAL_DEV_ENCRYPTION_KEY,
@@ -59,8 +57,6 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
   const mysqlUrl = `${LOCAL.mysqlUrl}/${BENCH_DATABASE}`;
   const mongoUrl = `${LOCAL.mongoUrl}/${BENCH_DATABASE}`;
   await migrateUp({ mysqlUrl, mongoUrl });
-  await emptyBenchDatabases(mysqlUrl, mongoUrl);
-  await migrateUp({ mysqlUrl, mongoUrl }); // recreates the dropped collections' indexes
   const simulator = await startSimulator({
     port: 0,
     seed: 1,
@@ -124,6 +120,7 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
     },
   };
   try {
+    await emptyBenchDatabases(dependencies);
     const accounts = await admin.users();
     const { tokens } = dependencies.deps;
     await forEachLimit(accounts, 16, (a) => tokens.upsertAccount({ ...a, status: 'used' }));
@@ -141,23 +138,19 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
  * `deleteMany` that matches more than 32,766 documents: "too many SQL variables"). Refuses any
  * database but `bytemark_bench`.
  */
-async function emptyBenchDatabases(mysqlUrl: string, mongoUrl: string): Promise<void> {
-  const sequelize = createSequelize(mysqlUrl);
-  const mongo = await connectMongo(mongoUrl);
-  try {
-    if (sequelize.getDatabaseName() !== BENCH_DATABASE || mongo.db?.databaseName !== BENCH_DATABASE) {
-      throw new Error(`refusing to empty a database other than ${BENCH_DATABASE}`);
-    }
-    for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
-    for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
-      await mongo.db
-        .collection(name)
-        .drop()
-        .catch(() => false); // absent: nothing to drop
-    }
-  } finally {
-    await Promise.allSettled([sequelize.close(), mongo.close()]);
+async function emptyBenchDatabases(dependencies: WorkerDependencies): Promise<void> {
+  const { sequelize, mongo } = dependencies;
+  if (sequelize.getDatabaseName() !== BENCH_DATABASE || mongo.db?.databaseName !== BENCH_DATABASE) {
+    throw new Error(`refusing to empty a database other than ${BENCH_DATABASE}`);
   }
+  for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
+  for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
+    await mongo.db
+      .collection(name)
+      .drop()
+      .catch(() => false); // absent: nothing to drop
+  }
+  await ensureMongoIndexes(mongo); // the dropped collections' indexes
 }
 
 /** Runs `task` over `items` with at most `limit` at once. */
