@@ -6,6 +6,7 @@ import {
 } from './0003_create_hntb_bytemark_pass';
 import { createHntbTrip } from './0004_create_hntb_trip';
 import { addHntbBytemarkPassAnalyticsIndexes } from './0005_add_hntb_bytemark_pass_analytics_indexes';
+import { createBytemarkTicketCacheState } from './0006_create_bytemark_ticket_cache_state';
 import type { MysqlMigration } from './migration';
 
 /** Every MySQL migration, in order. Listed explicitly (no glob) so the order is reviewed and bundlers see them. */
@@ -16,5 +17,6 @@ export function mysqlMigrations(opts: { hntbBytemarkPass?: HntbBytemarkPassMigra
     createHntbBytemarkPassMigration(opts.hntbBytemarkPass),
     createHntbTrip,
     addHntbBytemarkPassAnalyticsIndexes,
+    createBytemarkTicketCacheState,
   ];
 }
