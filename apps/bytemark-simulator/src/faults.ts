@@ -32,9 +32,18 @@ export interface FaultSpec {
   schemaViolation?: boolean | { passIndex?: number; field?: string; mode?: 'missing' | 'wrong-type' };
   /** The same passes with their keys in reverse order. */
   reorderKeys?: boolean;
+  /**
+   * A list response without its pass array (HTTP 200, `errors: []`): `absent` (default) deletes
+   * `data.passes`, `renamed` moves it to `data.items`, `null-data` answers `data: null`.
+   */
+  missingPassArray?: boolean | { mode?: MissingPassArrayMode };
+  /** Pad the answer (a top-level `padding` string) to at least this many bytes; the JSON stays valid. */
+  oversizeBodyBytes?: number;
   times?: number;
   userId?: number;
 }
+
+export type MissingPassArrayMode = 'absent' | 'renamed' | 'null-data';
 
 interface FaultEntry {
   spec: FaultSpec;
@@ -97,4 +106,23 @@ export function violateSchema<T extends Record<string, unknown>>(passes: T[], sp
 /** The same object with its keys in reverse order. */
 export function reorderKeys<T extends Record<string, unknown>>(pass: T): T {
   return Object.fromEntries(Object.entries(pass).reverse()) as T;
+}
+
+/** The envelope with its pass array removed as the spec says; other `data` fields are kept. */
+export function dropPassArray(
+  payload: Record<string, unknown>,
+  spec: FaultSpec['missingPassArray'],
+): Record<string, unknown> {
+  const mode = (typeof spec === 'object' ? spec.mode : undefined) ?? 'absent';
+  if (mode === 'null-data') return { ...payload, data: null };
+  const data = payload['data'];
+  if (!data || typeof data !== 'object') return payload;
+  const { passes, ...rest } = data as Record<string, unknown>;
+  return { ...payload, data: mode === 'renamed' ? { ...rest, items: passes } : rest };
+}
+
+/** The envelope with a top-level `padding` string that makes its JSON at least `bytes` long. */
+export function padPayload(payload: Record<string, unknown>, bytes: number): Record<string, unknown> {
+  const base = Buffer.byteLength(JSON.stringify({ ...payload, padding: '' }));
+  return { ...payload, padding: 'x'.repeat(Math.max(0, Math.ceil(bytes) - base)) };
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SimulatorContext } from './context';
-import { latencyMs, reorderKeys, violateSchema, type FaultSpec } from './faults';
+import { dropPassArray, latencyMs, padPayload, reorderKeys, violateSchema, type FaultSpec } from './faults';
 
 export const SESSION_EXPIRED = { code: 50020, message: 'Unfortunately, your session has expired. Please log back in.' };
 const DEFAULT_HANG_MS = 30_000;
@@ -56,6 +56,9 @@ function faultAnswer(fault: FaultSpec): ApiAnswer | undefined {
 }
 
 function transformPasses(answer: ApiAnswer, fault: FaultSpec | undefined): ApiAnswer {
+  if (fault?.missingPassArray && answer.status === 200) {
+    return { ...answer, payload: dropPassArray(answer.payload, fault.missingPassArray) };
+  }
   const data = answer.payload['data'] as { passes?: unknown } | null | undefined;
   if (!fault || !data || !Array.isArray(data.passes) || (!fault.schemaViolation && !fault.reorderKeys)) return answer;
   let passes = data.passes as Array<Record<string, unknown>>;
@@ -67,8 +70,8 @@ function transformPasses(answer: ApiAnswer, fault: FaultSpec | undefined): ApiAn
 /**
  * Runs one API call through the simulator's pipeline: global rate limit, global latency, caller
  * authentication, the route's fault (latency, hang, error statuses, session expiry), the handler,
- * then payload faults (schema violation, reordered keys) and transport faults (malformed JSON,
- * truncated body). Every request is counted per route and answered status.
+ * then payload faults (missing pass array, schema violation, reordered keys, oversize padding) and
+ * transport faults (malformed JSON, truncated body). Every request is counted per route and answered status.
  */
 export async function runApiCall(
   ctx: SimulatorContext,
@@ -112,10 +115,12 @@ function send(
   answer: ApiAnswer,
   fault: FaultSpec | undefined,
 ): void {
+  const payload =
+    fault?.oversizeBodyBytes !== undefined ? padPayload(answer.payload, fault.oversizeBodyBytes) : answer.payload;
   const headers = answer.headers ?? {};
   if (fault?.truncatedBody) {
     ctx.counters.record(route, 'truncated');
-    const body = JSON.stringify(answer.payload);
+    const body = JSON.stringify(payload);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(answer.status, {
@@ -129,9 +134,9 @@ function send(
   ctx.counters.record(route, answer.status);
   reply.code(answer.status).headers(headers);
   if (fault?.malformedJson) {
-    const body = JSON.stringify(answer.payload);
+    const body = JSON.stringify(payload);
     void reply.type('application/json; charset=utf-8').send(`${body.slice(0, Math.floor(body.length / 2))}<html>`);
     return;
   }
-  void reply.send(answer.payload);
+  void reply.send(payload);
 }

@@ -1,5 +1,6 @@
 import {
   BytemarkAuthError,
+  BytemarkForbiddenError,
   BytemarkRateLimitError,
   BytemarkResponseError,
   BytemarkUnavailableError,
@@ -48,12 +49,22 @@ describe('BytemarkClient error mapping over real HTTP', () => {
     expect(error).toMatchObject({ type: 'auth', route: 'GET /passes', status: 401 });
   });
 
-  it('HTTP 403 is an auth error', async () => {
+  it('HTTP 403 is a forbidden error, not an auth error, so no re-login is attempted on it', async () => {
     const user = await t.account(1);
     await t.admin.setFaults({ 'GET /v4.0/passes': { httpStatus: 403 } });
     const error = await caught(t.client().listPassHistory(user.token, { status: 'EXPIRED' }));
-    expect(error).toBeInstanceOf(BytemarkAuthError);
-    expect(error).toMatchObject({ route: 'GET /v4.0/passes', status: 403 });
+    expect(error).toBeInstanceOf(BytemarkForbiddenError);
+    expect(error).not.toBeInstanceOf(BytemarkAuthError);
+    expect(error).toMatchObject({ type: 'forbidden', route: 'GET /v4.0/passes', status: 403 });
+    expect(error.message).toContain('logging in again will not help');
+  });
+
+  it('HTTP 403 at login is a forbidden error too', async () => {
+    const user = await t.account(1);
+    await t.admin.setFaults({ 'POST /users/login': { httpStatus: 403, times: 1 } });
+    const error = await caught(t.client().login(user.email, user.password));
+    expect(error).toBeInstanceOf(BytemarkForbiddenError);
+    expect(error).toMatchObject({ route: 'POST /users/login', status: 403 });
   });
 
   it('an expired session (errors[0].code 50020 on HTTP 200) is an auth error until the user logs in again', async () => {

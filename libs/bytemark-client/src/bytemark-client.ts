@@ -2,7 +2,13 @@ import axios, { type AxiosInstance, type Method } from 'axios';
 import { BytemarkError, BytemarkResponseError } from './errors';
 import { collectPassPages, type PageProgress, type PassList } from './pagination';
 import { loginDataSchema } from './pass.schema';
-import { handleResponse, transportError, type Envelope } from './response-handler';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  handleResponse,
+  transportError,
+  type Envelope,
+} from './response-handler';
 
 /** Structured logger the client reports to (pino-compatible). Receives no tokens or secrets. */
 export interface BytemarkLogger {
@@ -23,6 +29,16 @@ export interface BytemarkClientConfig {
   perPage?: number;
   /** Hard cap on pages per list call, default 1000; exceeding it throws BytemarkResponseError. */
   maxPages?: number;
+  /**
+   * Longest wait a 429 can impose, default 300000 (5 minutes): `retryAfterMs` is `Retry-After`
+   * capped at this, whatever the server says (the uncapped value is kept as `serverRetryAfterMs`).
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Largest response body read, in bytes, default 67108864 (64 MiB); a larger body is aborted at the
+   * limit and throws BytemarkResponseTooLargeError. Also bounds request bodies (axios maxBodyLength).
+   */
+  maxResponseBytes?: number;
   logger?: BytemarkLogger;
 }
 
@@ -37,9 +53,18 @@ export const DEFAULT_MAX_PAGES = 1000;
 
 const silentLogger: BytemarkLogger = { warn: () => undefined };
 
+function checkLimit(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`BytemarkClientConfig.${name} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
 /**
- * Typed Bytemark API client. Every request has a timeout, every response goes through the one
- * response handler, and every failure is a typed BytemarkError (see errors.ts).
+ * Typed Bytemark API client. Every request has a timeout and a body-size limit, every response goes
+ * through the one response handler, and every failure is a typed BytemarkError (see errors.ts).
+ * The constructor throws RangeError when `maxRetryAfterMs` or `maxResponseBytes` is not a
+ * non-negative (respectively positive) integer.
  */
 export class BytemarkClient {
   private readonly http: AxiosInstance;
@@ -48,6 +73,8 @@ export class BytemarkClient {
   private readonly timeoutMs: number;
   private readonly perPage: number;
   private readonly maxPages: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly maxResponseBytes: number;
   private readonly logger: BytemarkLogger;
   /** Kept off the enumerable surface so that inspecting the client never prints it. */
   readonly #credentials: { clientId: string; clientSecret?: string };
@@ -58,6 +85,8 @@ export class BytemarkClient {
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.perPage = config.perPage ?? DEFAULT_PER_PAGE;
     this.maxPages = config.maxPages ?? DEFAULT_MAX_PAGES;
+    this.maxRetryAfterMs = checkLimit('maxRetryAfterMs', config.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS, 0);
+    this.maxResponseBytes = checkLimit('maxResponseBytes', config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 1);
     this.logger = config.logger ?? silentLogger;
     this.#credentials = {
       clientId: config.clientId,
@@ -69,6 +98,8 @@ export class BytemarkClient {
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       maxRedirects: 0,
+      maxContentLength: this.maxResponseBytes,
+      maxBodyLength: this.maxResponseBytes,
       headers: { Accept: 'application/json' },
     });
   }
@@ -160,14 +191,20 @@ export class BytemarkClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw this.fail(transportError(route, error, this.timeoutMs));
+      throw this.fail(
+        transportError(route, error, { timeoutMs: this.timeoutMs, maxResponseBytes: this.maxResponseBytes }),
+      );
     }
     try {
-      return handleResponse(route, {
-        status: res.status,
-        headers: res.headers as Record<string, unknown>,
-        body: typeof res.data === 'string' ? res.data : '',
-      });
+      return handleResponse(
+        route,
+        {
+          status: res.status,
+          headers: res.headers as Record<string, unknown>,
+          body: typeof res.data === 'string' ? res.data : '',
+        },
+        { maxRetryAfterMs: this.maxRetryAfterMs },
+      );
     } catch (error) {
       throw error instanceof BytemarkError ? this.fail(error) : error;
     }

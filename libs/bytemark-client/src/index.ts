@@ -3,12 +3,20 @@ export type { BytemarkClientConfig, BytemarkLogger, ListOptions } from './bytema
 export {
   BytemarkAuthError,
   BytemarkError,
+  BytemarkForbiddenError,
   BytemarkRateLimitError,
   BytemarkResponseError,
+  BytemarkResponseTooLargeError,
   BytemarkUnavailableError,
 } from './errors';
 export type { BytemarkErrorContext, BytemarkErrorType } from './errors';
 export type { EnvelopeSummary, PageProgress, PassList, PassReject } from './pagination';
 export { passProductUuid } from './pass.schema';
 export type { BytemarkPass } from './pass.schema';
-export { parseRetryAfter, SESSION_EXPIRED_CODE } from './response-handler';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RETRY_AFTER_MS,
+  parseRetryAfter,
+  SESSION_EXPIRED_CODE,
+} from './response-handler';

@@ -1,6 +1,6 @@
 import { BytemarkResponseError } from './errors';
-import { passPageDataSchema, passSchema, type BytemarkPass } from './pass.schema';
-import type { Envelope } from './response-handler';
+import { passSchema, type BytemarkPass } from './pass.schema';
+import { readPassPage, type Envelope } from './response-handler';
 
 /** A pass the client could not accept, named by uuid (when it has a string one) and the offending field. */
 export interface PassReject {
@@ -57,7 +57,8 @@ export function splitPasses(
 
 /**
  * Reads pages 1, 2, ... while `data.pagination.next` is truthy. More than `maxPages` pages fails
- * loudly with a BytemarkResponseError instead of looping forever or truncating silently.
+ * loudly with a BytemarkResponseError instead of looping forever or truncating silently; so does a
+ * page without its pass array (see readPassPage), which must never read as an empty list.
  */
 export async function collectPassPages(
   route: string,
@@ -73,19 +74,7 @@ export async function collectPassPages(
       );
     }
     const envelope = await fetchPage(page);
-    const data = passPageDataSchema.safeParse(envelope.data);
-    if (!data.success) {
-      const issue = data.error.issues[0];
-      const field = `data.${issue?.path.join('.') ?? ''}`;
-      throw new BytemarkResponseError(
-        `Bytemark sent an invalid passes page on ${route}: ${field}: ${issue?.message ?? ''}`,
-        {
-          route,
-          field,
-        },
-      );
-    }
-    const items = data.data.passes ?? data.data.results ?? [];
+    const { items, next } = readPassPage(route, envelope.data);
     const { passes, rejects } = splitPasses(items, page);
     for (const p of passes) list.passes.push(p);
     for (const r of rejects) list.rejects.push(r);
@@ -95,6 +84,6 @@ export async function collectPassPages(
     list.envelopes.push({ errors: envelope.errors, server_time: envelope.server_time, data: rest });
     list.pages = page;
     opts.onPage?.({ page, passes: items.length });
-    if (!data.data.pagination?.next) return list;
+    if (!next) return list;
   }
 }

@@ -1,8 +1,32 @@
 import fc from 'fast-check';
-import { BytemarkAuthError, BytemarkRateLimitError, BytemarkResponseError, BytemarkUnavailableError } from './errors';
-import { splitPasses } from './pagination';
+import {
+  BytemarkAuthError,
+  BytemarkForbiddenError,
+  BytemarkRateLimitError,
+  BytemarkResponseError,
+  BytemarkResponseTooLargeError,
+  BytemarkUnavailableError,
+} from './errors';
+import { collectPassPages, splitPasses } from './pagination';
 import { passProductUuid } from './pass.schema';
-import { DEFAULT_RETRY_AFTER_MS, handleResponse, parseRetryAfter } from './response-handler';
+import {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_RETRY_AFTER_MS,
+  handleResponse,
+  parseRetryAfter,
+  readPassPage,
+  transportError,
+  type Envelope,
+} from './response-handler';
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
 
 const ok = (body: unknown, status = 200) => ({ status, headers: {}, body: JSON.stringify(body) });
 
@@ -32,7 +56,8 @@ describe('response handler', () => {
     expect(() => handleResponse('r', ok({ errors: [{ code: 50020, message: 'expired' }] }))).toThrow(BytemarkAuthError);
     expect(() => handleResponse('r', ok({ errors: [{ code: 1234, message: 'nope' }] }))).toThrow(BytemarkResponseError);
     expect(() => handleResponse('r', { status: 502, headers: {}, body: '<html>' })).toThrow(BytemarkUnavailableError);
-    expect(() => handleResponse('r', ok({ errors: [] }, 403))).toThrow(BytemarkAuthError);
+    expect(() => handleResponse('r', ok({ errors: [] }, 401))).toThrow(BytemarkAuthError);
+    expect(() => handleResponse('r', ok({ errors: [] }, 403))).toThrow(BytemarkForbiddenError);
     expect(() => handleResponse('r', ok({ errors: [] }, 404))).toThrow(BytemarkResponseError);
     expect(() => handleResponse('r', ok({ errors: [], data: 'text' }))).toThrow(BytemarkResponseError);
     expect(handleResponse('r', ok({ error: null, data: { a: 1 } }))).toEqual({
@@ -64,5 +89,129 @@ describe('response handler', () => {
         },
       ),
     );
+  });
+
+  it('a 403 is a forbidden error, not an auth error, even with an HTML body from a proxy', () => {
+    const error = thrown(() =>
+      handleResponse('GET /passes', { status: 403, headers: {}, body: '<html>Forbidden</html>' }),
+    );
+    expect(error).toBeInstanceOf(BytemarkForbiddenError);
+    expect(error).not.toBeInstanceOf(BytemarkAuthError);
+    expect(error).toMatchObject({ type: 'forbidden', route: 'GET /passes', status: 403 });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: 'BytemarkForbiddenError', type: 'forbidden' });
+  });
+
+  it('a 401 or a session-expired code on any status is an auth error (re-login may help)', () => {
+    expect(thrown(() => handleResponse('r', ok({ errors: [] }, 401)))).toMatchObject({ type: 'auth', status: 401 });
+    const expired = { errors: [{ code: 50020, message: 'Unfortunately, your session has expired.' }] };
+    expect(thrown(() => handleResponse('r', ok(expired, 403)))).toMatchObject({ type: 'auth', code: 50020 });
+    expect(thrown(() => handleResponse('r', ok(expired, 200)))).toBeInstanceOf(BytemarkAuthError);
+  });
+
+  it('a Retry-After of a day waits only the cap, and the error keeps what the server asked for', () => {
+    const error = thrown(() =>
+      handleResponse('GET /passes', { status: 429, headers: { 'retry-after': '86400' }, body: '' }),
+    ) as BytemarkRateLimitError;
+    expect(error).toBeInstanceOf(BytemarkRateLimitError);
+    expect(error.retryAfterMs).toBe(DEFAULT_MAX_RETRY_AFTER_MS);
+    expect(error.serverRetryAfterMs).toBe(86_400_000);
+    expect(error.message).toContain('capped');
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ retryAfterMs: 300_000, serverRetryAfterMs: 86_400_000 });
+  });
+
+  it('a Retry-After HTTP date far ahead waits only the configured cap', () => {
+    const now = Date.parse('2025-06-01T00:00:00Z');
+    const res = { status: 429, headers: { 'retry-after': 'Wed, 01 Jun 2033 00:00:00 GMT' }, body: '' };
+    const error = thrown(() => handleResponse('r', res, { now, maxRetryAfterMs: 60_000 })) as BytemarkRateLimitError;
+    expect(error.retryAfterMs).toBe(60_000);
+    expect(error.serverRetryAfterMs).toBeGreaterThan(8 * 365 * 86_400_000);
+  });
+
+  it('a Retry-After under the cap is honoured as sent', () => {
+    const res = { status: 429, headers: { 'retry-after': '12' }, body: '' };
+    const error = thrown(() => handleResponse('r', res)) as BytemarkRateLimitError;
+    expect(error.retryAfterMs).toBe(12_000);
+    expect(error.serverRetryAfterMs).toBe(12_000);
+    expect(error.message).not.toContain('capped');
+  });
+
+  it('any Retry-After, however absurd, yields a wait between 0 and the cap', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.nat().map(String),
+          fc.double().map(String),
+          fc.date().map((d) => d.toUTCString()),
+        ),
+        fc.nat(3_600_000),
+        (header, cap) => {
+          const error = thrown(() =>
+            handleResponse(
+              'r',
+              { status: 429, headers: { 'retry-after': header }, body: '' },
+              { maxRetryAfterMs: cap },
+            ),
+          ) as BytemarkRateLimitError;
+          expect(error.retryAfterMs).toBeGreaterThanOrEqual(0);
+          expect(error.retryAfterMs).toBeLessThanOrEqual(cap);
+          expect(Number.isFinite(error.retryAfterMs)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('a number-like string that is not a date is unreadable, not an immediate retry', () => {
+    expect(parseRetryAfter('5, 10')).toBeUndefined();
+    expect(parseRetryAfter('-5')).toBeUndefined();
+    expect(parseRetryAfter('9'.repeat(400))).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('a passes page without its pass array is malformed, never an empty list', () => {
+    for (const data of [{}, { page_count: 0, total_count: 40, pagination: { next: null } }, { items: [] }]) {
+      const error = thrown(() => readPassPage('GET /passes', data));
+      expect(error).toBeInstanceOf(BytemarkResponseError);
+      expect(error).toMatchObject({ route: 'GET /passes', field: 'data.passes' });
+      expect((error as Error).message).toContain('without its pass array');
+    }
+    expect(() => readPassPage('r', { passes: null })).toThrow(BytemarkResponseError);
+    expect(() => readPassPage('r', { results: 'x' })).toThrow(BytemarkResponseError);
+  });
+
+  it('an envelope with data null is malformed when read as a passes page', () => {
+    const envelope = handleResponse('GET /passes', ok({ errors: [], data: null }));
+    expect(() => readPassPage('GET /passes', envelope.data)).toThrow(BytemarkResponseError);
+  });
+
+  it('an explicitly empty pass array, in data.passes or data.results, is a legitimate empty list', () => {
+    expect(readPassPage('r', { passes: [], pagination: { next: null } })).toEqual({ items: [], next: false });
+    expect(readPassPage('r', { results: [] })).toEqual({ items: [], next: false });
+    expect(readPassPage('r', { results: [{ uuid: 'a' }], pagination: { next: 'x' } })).toEqual({
+      items: [{ uuid: 'a' }],
+      next: true,
+    });
+  });
+
+  it('a later page without its pass array fails the whole list, so no partial list is returned', async () => {
+    const pages: Envelope[] = [
+      { errors: [], server_time: null, data: { passes: [], pagination: { next: 'p2' } } },
+      { errors: [], server_time: null, data: { pagination: { next: null } } },
+    ];
+    await expect(
+      collectPassPages('GET /passes', (page) => Promise.resolve(pages[page - 1] as Envelope), { maxPages: 10 }),
+    ).rejects.toMatchObject({ type: 'response', field: 'data.passes' });
+  });
+
+  it('an axios body overflow becomes a too-large response error naming the limit', () => {
+    const overflow = Object.assign(new Error('maxContentLength size of 1048576 exceeded'), {
+      code: 'ERR_BAD_RESPONSE',
+    });
+    const error = transportError('GET /passes', overflow, { timeoutMs: 1000, maxResponseBytes: 1_048_576 });
+    expect(error).toBeInstanceOf(BytemarkResponseTooLargeError);
+    expect(error).toBeInstanceOf(BytemarkResponseError);
+    expect(error).toMatchObject({ type: 'response', route: 'GET /passes', limitBytes: 1_048_576 });
+    expect(error.message).toContain('1 MiB limit');
+    const cut = Object.assign(new Error('stream has been aborted'), { code: 'ERR_BAD_RESPONSE' });
+    expect(transportError('r', cut, { timeoutMs: 1000, maxResponseBytes: 1 })).toBeInstanceOf(BytemarkUnavailableError);
   });
 });

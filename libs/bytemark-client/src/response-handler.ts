@@ -1,17 +1,29 @@
 import { isAxiosError } from 'axios';
 import {
   BytemarkAuthError,
+  BytemarkForbiddenError,
   BytemarkRateLimitError,
   BytemarkResponseError,
+  BytemarkResponseTooLargeError,
   BytemarkUnavailableError,
   type BytemarkError,
 } from './errors';
-import { bytemarkErrorEntrySchema, envelopeSchema } from './pass.schema';
+import { bytemarkErrorEntrySchema, envelopeSchema, passPageDataSchema } from './pass.schema';
 
 /** Bytemark's "Unfortunately, your session has expired. Please log back in." */
 export const SESSION_EXPIRED_CODE = 50020;
 /** Used when a 429 carries no readable `Retry-After`. */
 export const DEFAULT_RETRY_AFTER_MS = 1000;
+/** Longest wait a 429 can impose, whatever `Retry-After` says (5 minutes). */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Largest response body the client reads (64 MiB; a 9999-pass page is a few MB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** What the handler needs besides the response: the clock and the client's `Retry-After` cap. */
+export interface HandlerOptions {
+  now?: number;
+  maxRetryAfterMs?: number;
+}
 
 /** A response envelope after validation: `errors` empty, `data` an object. */
 export interface Envelope {
@@ -27,13 +39,32 @@ export interface RawResponse {
   body: string;
 }
 
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+const MONTH = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i;
+const CLOCK = /\b\d{1,2}:\d{2}:\d{2}\b/;
+
+/**
+ * `Retry-After` as milliseconds, uncapped: delta-seconds, or an HTTP date (IMF-fixdate, RFC 850 or
+ * asctime, so a month name and a clock are required) as the time until it, 0 when it is past.
+ * Undefined when absent or unreadable. Absurd values are clamped to Number.MAX_SAFE_INTEGER.
+ */
 export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.round(Number(text) * 1000), Number.MAX_SAFE_INTEGER);
+  if (!MONTH.test(text) || !CLOCK.test(text)) return undefined;
   const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), Number.MAX_SAFE_INTEGER);
+}
+
+/** The wait a 429 imposes: the server's `Retry-After` capped at `maxRetryAfterMs`, or the default. */
+export function retryAfterWait(
+  header: unknown,
+  opts: HandlerOptions = {},
+): { retryAfterMs: number; serverRetryAfterMs?: number } {
+  const cap = opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const server = parseRetryAfter(header, opts.now ?? Date.now());
+  if (server === undefined) return { retryAfterMs: Math.min(DEFAULT_RETRY_AFTER_MS, cap) };
+  return { retryAfterMs: Math.min(server, cap), serverRetryAfterMs: server };
 }
 
 function firstError(errors: unknown): { code?: number; message?: string } | undefined {
@@ -63,9 +94,11 @@ function describe(first: { code?: number; message?: string } | undefined): strin
 
 /**
  * The one response handler: maps HTTP status and Bytemark `errors[]` codes to typed errors and
- * validates the envelope. Returns the envelope only when the call succeeded.
+ * validates the envelope. Returns the envelope only when the call succeeded. Order: session expiry
+ * (50020, any status) and 401 → auth; 403 → forbidden; 429 → rate limit; 5xx → unavailable; then
+ * JSON, `errors[]`, other non-2xx and the envelope schema → response.
  */
-export function handleResponse(route: string, res: RawResponse, now: number = Date.now()): Envelope {
+export function handleResponse(route: string, res: RawResponse, opts: HandlerOptions = {}): Envelope {
   const { status } = res;
   const json = tryParseJson(res.body);
   const first =
@@ -74,15 +107,25 @@ export function handleResponse(route: string, res: RawResponse, now: number = Da
       : undefined;
   const ctx = { route, status, ...(first?.code !== undefined ? { code: first.code } : {}) };
 
-  if (status === 401 || status === 403 || first?.code === SESSION_EXPIRED_CODE) {
+  if (status === 401 || first?.code === SESSION_EXPIRED_CODE) {
     const what = first?.code === SESSION_EXPIRED_CODE ? 'session expired' : `HTTP ${status}`;
     throw new BytemarkAuthError(`Bytemark rejected the credentials on ${route} (${what})${describe(first)}`, ctx);
   }
+  if (status === 403) {
+    throw new BytemarkForbiddenError(
+      `Bytemark refused ${route} with HTTP 403 (forbidden: client id revoked or a proxy in the way; logging in again will not help)${describe(first)}`,
+      ctx,
+    );
+  }
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now) ?? DEFAULT_RETRY_AFTER_MS;
-    throw new BytemarkRateLimitError(`Bytemark rate limit on ${route}; retry after ${retryAfterMs} ms`, {
+    const wait = retryAfterWait(res.headers['retry-after'], opts);
+    const asked =
+      wait.serverRetryAfterMs !== undefined && wait.serverRetryAfterMs > wait.retryAfterMs
+        ? ` (server asked for ${wait.serverRetryAfterMs} ms; capped)`
+        : '';
+    throw new BytemarkRateLimitError(`Bytemark rate limit on ${route}; retry after ${wait.retryAfterMs} ms${asked}`, {
       ...ctx,
-      retryAfterMs,
+      ...wait,
     });
   }
   if (status >= 500) {
@@ -116,15 +159,67 @@ export function handleResponse(route: string, res: RawResponse, now: number = Da
   };
 }
 
+/** A list page's pass items and whether another page follows. */
+export interface PassPage {
+  items: unknown[];
+  next: boolean;
+}
+
+/**
+ * Validates a list page's `data` (after handleResponse): the pass array is `data.passes`, else
+ * `data.results` (v4). A page with neither array (renamed, missing, `data` null) is malformed and
+ * throws BytemarkResponseError: reading it as an empty list would make the caller drop every pass.
+ * An explicitly empty array is a legitimate empty list.
+ */
+export function readPassPage(route: string, data: Record<string, unknown>): PassPage {
+  const parsed = passPageDataSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = `data.${issue?.path.join('.') ?? ''}`;
+    throw new BytemarkResponseError(
+      `Bytemark sent an invalid passes page on ${route}: ${field}: ${issue?.message ?? ''}`,
+      { route, field },
+    );
+  }
+  const items = parsed.data.passes ?? parsed.data.results;
+  if (items === undefined) {
+    throw new BytemarkResponseError(
+      `Bytemark sent a passes page without its pass array on ${route} (neither data.passes nor data.results is an array); treating it as malformed, not as an empty list`,
+      { route, field: 'data.passes' },
+    );
+  }
+  return { items, next: Boolean(parsed.data.pagination?.next) };
+}
+
+/** The limits a transport failure is reported against. */
+export interface TransportLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED', 'UND_ERR_HEADERS_TIMEOUT']);
 
 /**
  * Maps a transport failure (no usable response) to a typed error. Only the error code is read:
  * the axios error itself holds the request headers and is never attached or logged.
  */
-export function transportError(route: string, error: unknown, timeoutMs: number): BytemarkError {
+export function transportError(route: string, error: unknown, limits: TransportLimits): BytemarkError {
+  const { timeoutMs, maxResponseBytes } = limits;
   const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
   const name = (error as { name?: unknown } | null)?.name;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string' && /^maxContentLength size of \d+ exceeded$/.test(message)) {
+    return new BytemarkResponseTooLargeError(
+      `Bytemark's response to ${route} exceeded the ${formatBytes(maxResponseBytes)} limit (maxResponseBytes ${maxResponseBytes}); the transfer was aborted`,
+      { route, limitBytes: maxResponseBytes },
+    );
+  }
   if ((typeof code === 'string' && TIMEOUT_CODES.has(code)) || name === 'CanceledError' || name === 'AbortError') {
     return new BytemarkUnavailableError(`Bytemark did not answer ${route} within ${timeoutMs} ms`, { route });
   }
