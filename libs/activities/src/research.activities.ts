@@ -10,6 +10,11 @@ export interface ResearchActivityDeps {
 /** Rejects listed in the result (all are counted); the rest are in the activity's log. */
 const MAX_REPORTED_REJECTS = 100;
 
+/**
+ * `ingestPassInteractions`: invalid rows come back as rejects with reasons; a database failure is
+ * never a reject. It throws (`TransientDatabaseError`, `DatabaseOperationError` from `@btc/data`) and
+ * the batch, rolled back as a whole, runs again on the activity's retry.
+ */
 export function createResearchActivities(deps: ResearchActivityDeps): ResearchActivities {
   const { interactions, staging } = deps;
   return {

@@ -57,15 +57,36 @@ export { MONGO_INDEXES, type MongoIndexSpec } from './mongo-indexes';
 // Research tables (hntb_bytemark_pass analytics; built in src/research by the research-data work).
 export {
   PassAnalyticsRepository,
+  DEFAULT_HISTORY_LIMIT,
+  DEFAULT_ADOPTION_DAYS,
   type Period,
-  type HistoryRow,
-  type UserCountRow,
-  type DailyRow,
-  type HourlyRow,
-  type EngagementRow,
-  type TripCorrelationRow,
 } from './research/pass-analytics.repository';
+export {
+  PASS_HISTORY_COLUMNS,
+  PASS_USAGE_FREQUENCY_COLUMNS,
+  DAILY_PASS_USAGE_COLUMNS,
+  HOURLY_USAGE_COLUMNS,
+  USER_ENGAGEMENT_COLUMNS,
+  PASS_TRIP_CORRELATION_COLUMNS,
+  TRANSIT_ADOPTION_COLUMNS,
+  type PassHistoryRow,
+  type PassUsageFrequencyRow,
+  type DailyPassUsageRow,
+  type HourlyUsageRow,
+  type UserEngagementRow,
+  type PassTripCorrelationRow,
+  type TransitAdoptionRow,
+} from './research/pass-analytics.rows';
 export { PassInteractionRepository, INSERT_CHUNK_SIZE, type BatchReport } from './research/pass-interaction.repository';
+export {
+  TransientDatabaseError,
+  DatabaseOperationError,
+  classifyDatabaseError,
+  toDatabaseError,
+  type DatabaseErrorCode,
+  type DatabaseFailureKind,
+} from './research/database-errors';
+export { parseIsoDateTime, type ParsedDateTime } from './research/iso-date-time';
 export {
   validatePassInteraction,
   MAX_PASS_ID,

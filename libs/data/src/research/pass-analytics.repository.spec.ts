@@ -1,6 +1,16 @@
 import type { Sequelize } from 'sequelize';
-import { openTestConnections, truncateMysqlTables } from '../testing';
+import { createSequelize } from '../connections';
+import { ensureTestMysqlDatabase, testDatabaseUrls, truncateMysqlTables } from '../testing';
 import { PassAnalyticsRepository } from './pass-analytics.repository';
+import {
+  DAILY_PASS_USAGE_COLUMNS,
+  HOURLY_USAGE_COLUMNS,
+  PASS_HISTORY_COLUMNS,
+  PASS_TRIP_CORRELATION_COLUMNS,
+  PASS_USAGE_FREQUENCY_COLUMNS,
+  TRANSIT_ADOPTION_COLUMNS,
+  USER_ENGAGEMENT_COLUMNS,
+} from './pass-analytics.rows';
 import { PassInteractionRepository } from './pass-interaction.repository';
 
 interface Seeded {
@@ -22,122 +32,188 @@ const SEED: Seeded[] = [
   { id: 9, user: 'alice', at: '2025-03-10T17:45:00Z' },
 ];
 
-const utc = (iso: string) => iso.slice(0, 19).replace('T', ' ');
-const inPeriod = (s: Seeded, from: string, to: string) => s.at >= from && s.at <= to;
-
-function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
-  return m;
+/** The seed's column names, in its order, are the keys of every row. */
+function expectColumns(rows: object[], columns: readonly string[]): void {
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) expect(Object.keys(row)).toEqual(columns);
 }
 
-describe('PassAnalyticsRepository on MariaDB (UTC)', () => {
-  let db: Awaited<ReturnType<typeof openTestConnections>>;
+describe('PassAnalyticsRepository on MariaDB: the seed queries, column names and semantics', () => {
   let sequelize: Sequelize;
   let analytics: PassAnalyticsRepository;
+  let insertedAt: { from: number; to: number };
 
   beforeAll(async () => {
-    db = await openTestConnections();
-    sequelize = db.sequelize;
+    const { mysqlUrl } = testDatabaseUrls();
+    await ensureTestMysqlDatabase(mysqlUrl);
+    sequelize = createSequelize(mysqlUrl);
     analytics = new PassAnalyticsRepository(sequelize);
     await truncateMysqlTables(sequelize, ['hntb_bytemark_pass', 'hntb_trip']);
+    const from = Math.floor(Date.now() / 1000) * 1000;
     const report = await new PassInteractionRepository(sequelize).logBatch(
       SEED.map((s) => ({ bytemarkPassId: s.id, userId: s.user, loggedOn: s.at })),
       new Date('2025-06-01T00:00:00Z'),
     );
-    expect(report.inserted).toBe(SEED.length);
+    insertedAt = { from, to: Date.now() };
+    expect(report).toEqual({ inserted: SEED.length, duplicates: [], rejected: [] });
     await sequelize.query(
       `INSERT INTO hntb_trip (trip_id, user_id, started_on, travel_mode) VALUES
-       (100, 'alice', '2025-03-01 12:00:00', 'bus'), (101, 'alice', '2025-03-02 00:30:00', 'rail'), (102, 'bob', '2025-03-03 09:00:00', 'bus')`,
+       (100, 'alice', '2025-03-01 12:00:00', 'bus'), (101, 'alice', '2025-03-02 00:30:00', 'rail'),
+       (102, 'bob', '2025-03-03 09:00:00', 'bus'), (103, 'alice', '2025-03-01 06:00:00', 'walk')`,
     );
   });
-  afterAll(() => db.close());
+  afterAll(() => sequelize.close());
 
-  it('lists a user history newest first, limited', async () => {
-    const expected = SEED.filter((s) => s.user === 'alice')
-      .sort((a, b) => b.at.localeCompare(a.at))
-      .slice(0, 3);
+  it('getUserPassHistory: the newest rows of one user with the table columns, at most the limit', async () => {
     const rows = await analytics.userHistory({ userId: 'alice', limit: 3 });
-    expect(rows).toEqual(expected.map((s) => ({ bytemarkPassId: s.id, userId: s.user, loggedOn: utc(s.at) })));
+    expectColumns(rows, PASS_HISTORY_COLUMNS);
+    expect(rows.map(({ bytemark_pass_id, user_id, logged_on }) => ({ bytemark_pass_id, user_id, logged_on }))).toEqual([
+      { bytemark_pass_id: 9, user_id: 'alice', logged_on: '2025-03-10 17:45:00' },
+      { bytemark_pass_id: 3, user_id: 'alice', logged_on: '2025-03-02 00:00:00' },
+      { bytemark_pass_id: 2, user_id: 'alice', logged_on: '2025-03-01 23:59:59' },
+    ]);
+    for (const row of rows) {
+      for (const stamp of [row.created_on, row.modified_on]) {
+        const ms = Date.parse(`${stamp.replace(' ', 'T')}Z`);
+        expect(ms).toBeGreaterThanOrEqual(insertedAt.from - 1000);
+        expect(ms).toBeLessThanOrEqual(insertedAt.to + 1000);
+      }
+    }
+    expect(await analytics.userHistory({ userId: 'alice' })).toHaveLength(4); // default limit 100
   });
 
-  it('counts usage per user within an inclusive period', async () => {
-    const from = '2025-03-01T00:00:00Z';
-    const to = '2025-03-02T08:00:00Z';
-    const expected = [
-      ...countBy(
-        SEED.filter((s) => inPeriod(s, from, to)),
-        (s) => s.user,
-      ),
-    ]
-      .map(([userId, count]) => ({ userId, count }))
-      .sort((a, b) => b.count - a.count || a.userId.localeCompare(b.userId));
-    expect(await analytics.usageFrequency({ from: new Date(from), to: new Date(to) })).toEqual(expected);
-  });
-
-  it('counts daily usage on UTC day boundaries', async () => {
-    const from = '2025-02-28T00:00:00Z';
-    const to = '2025-03-31T23:59:59Z';
-    const expected = [
-      ...countBy(
-        SEED.filter((s) => inPeriod(s, from, to)),
-        (s) => s.at.slice(0, 10),
-      ),
-    ]
-      .map(([day, count]) => ({ day, count }))
-      .sort((a, b) => a.day.localeCompare(b.day));
-    expect(await analytics.dailyUsage({ from: new Date(from), to: new Date(to) })).toEqual(expected);
-  });
-
-  it('distributes usage over UTC hours', async () => {
-    const expected = [...countBy(SEED, (s) => s.at.slice(11, 13))]
-      .map(([hour, count]) => ({ hour: Number(hour), count }))
-      .sort((a, b) => a.hour - b.hour);
-    expect(await analytics.hourlyDistribution()).toEqual(expected);
-  });
-
-  it("reports a user's engagement: total, first, last and whole days between", async () => {
-    const mine = SEED.filter((s) => s.user === 'bob')
-      .map((s) => s.at)
-      .sort();
-    const days = (Date.parse(mine.at(-1)!.slice(0, 10)) - Date.parse(mine[0]!.slice(0, 10))) / 86_400_000;
-    expect(await analytics.userEngagement({ userId: 'bob' })).toEqual({
-      userId: 'bob',
-      total: mine.length,
-      first: utc(mine[0]!),
-      last: utc(mine.at(-1)!),
-      engagementDays: days,
+  it('getPassUsageFrequency: usage_count per user_id within an inclusive period, most first', async () => {
+    const rows = await analytics.usageFrequency({
+      from: new Date('2025-03-01T00:00:00Z'),
+      to: new Date('2025-03-02T08:00:00Z'),
     });
-    expect(await analytics.userEngagement({ userId: 'nobody' })).toEqual({
-      userId: 'nobody',
-      total: 0,
-      first: null,
-      last: null,
-      engagementDays: null,
-    });
-  });
-
-  it('correlates pass use with trips started the same UTC day, keeping passes without a trip', async () => {
-    const rows = await analytics.tripCorrelation({ userId: 'alice' });
-    expect(rows.map((r) => [r.bytemarkPassId, r.tripId])).toEqual([
-      [9, null],
-      [3, 101],
-      [2, 100],
-      [1, 100],
+    expectColumns(rows, PASS_USAGE_FREQUENCY_COLUMNS);
+    expect(rows).toEqual([
+      { usage_count: 3, user_id: 'alice' },
+      { usage_count: 2, user_id: 'bob' },
     ]);
   });
 
-  it('lists users active in the last N days before now', async () => {
-    const now = new Date('2025-03-11T00:00:00Z');
-    const since = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-    const expected = [
-      ...countBy(
-        SEED.filter((s) => s.at > since),
-        (s) => s.user,
-      ),
-    ]
-      .map(([userId, count]) => ({ userId, count }))
-      .sort((a, b) => b.count - a.count || a.userId.localeCompare(b.userId));
-    expect(await analytics.transitAdoption({ days: 7, now })).toEqual(expected);
+  it('compares period bounds to the millisecond, as the seed driver sends a Date', async () => {
+    const rows = await analytics.usageFrequency({
+      from: new Date('2025-03-01T00:00:00.500Z'), // excludes alice's 00:00:00
+      to: new Date('2025-03-02T07:59:59.999Z'), // includes bob's 07:59:59, excludes his 08:00:00
+    });
+    expect(rows).toEqual([
+      { usage_count: 2, user_id: 'alice' },
+      { usage_count: 1, user_id: 'bob' },
+    ]);
+  });
+
+  it('getDailyPassUsagePattern: daily_pass_usage per usage_date on UTC day boundaries', async () => {
+    const rows = await analytics.dailyUsage({
+      from: new Date('2025-02-28T00:00:00Z'),
+      to: new Date('2025-03-31T23:59:59Z'),
+    });
+    expectColumns(rows, DAILY_PASS_USAGE_COLUMNS);
+    expect(rows).toEqual([
+      { usage_date: '2025-02-28', daily_pass_usage: 1 },
+      { usage_date: '2025-03-01', daily_pass_usage: 2 },
+      { usage_date: '2025-03-02', daily_pass_usage: 3 },
+      { usage_date: '2025-03-05', daily_pass_usage: 1 },
+      { usage_date: '2025-03-10', daily_pass_usage: 2 },
+    ]);
+  });
+
+  it('getHourlyUsageDistribution: hourly_count per usage_hour over every row, as the seed (no period)', async () => {
+    const rows = await analytics.hourlyDistribution();
+    expectColumns(rows, HOURLY_USAGE_COLUMNS);
+    expect(rows).toEqual([
+      { usage_hour: 0, hourly_count: 2 },
+      { usage_hour: 7, hourly_count: 1 },
+      { usage_hour: 8, hourly_count: 2 },
+      { usage_hour: 17, hourly_count: 2 },
+      { usage_hour: 23, hourly_count: 2 },
+    ]);
+    const march2 = await analytics.hourlyDistribution({
+      from: new Date('2025-03-02T00:00:00Z'),
+      to: new Date('2025-03-02T23:59:59Z'),
+    });
+    expect(march2).toEqual([
+      { usage_hour: 0, hourly_count: 1 },
+      { usage_hour: 7, hourly_count: 1 },
+      { usage_hour: 8, hourly_count: 1 },
+    ]);
+  });
+
+  it('getUserEngagementMetrics: one row of total, first and last interaction and calendar days between', async () => {
+    const bob = await analytics.userEngagement({ userId: 'bob' });
+    expectColumns([bob], USER_ENGAGEMENT_COLUMNS);
+    expect(bob).toEqual({
+      total_interactions: 3,
+      first_interaction: '2025-03-02 07:59:59',
+      last_interaction: '2025-03-05 08:30:00',
+      engagement_days: 3,
+    });
+    // DATEDIFF counts calendar days: one second across midnight is a day.
+    expect((await analytics.userEngagement({ userId: 'carol' })).engagement_days).toBe(10);
+    expect(await analytics.userEngagement({ userId: 'nobody' })).toEqual({
+      total_interactions: 0,
+      first_interaction: null,
+      last_interaction: null,
+      engagement_days: null,
+    });
+  });
+
+  it('correlatePassUsageWithTrips: every same-day trip of each pass use, and passes without a trip kept with nulls', async () => {
+    const rows = await analytics.tripCorrelation({ userId: 'alice' });
+    expectColumns(rows, PASS_TRIP_CORRELATION_COLUMNS);
+    expect(rows).toEqual([
+      { pass_time: '2025-03-10 17:45:00', bytemark_pass_id: 9, trip_id: null, trip_start: null, travel_mode: null },
+      {
+        pass_time: '2025-03-02 00:00:00',
+        bytemark_pass_id: 3,
+        trip_id: 101,
+        trip_start: '2025-03-02 00:30:00',
+        travel_mode: 'rail',
+      },
+      {
+        pass_time: '2025-03-01 23:59:59',
+        bytemark_pass_id: 2,
+        trip_id: 103,
+        trip_start: '2025-03-01 06:00:00',
+        travel_mode: 'walk',
+      },
+      {
+        pass_time: '2025-03-01 23:59:59',
+        bytemark_pass_id: 2,
+        trip_id: 100,
+        trip_start: '2025-03-01 12:00:00',
+        travel_mode: 'bus',
+      },
+      {
+        pass_time: '2025-03-01 00:00:00',
+        bytemark_pass_id: 1,
+        trip_id: 103,
+        trip_start: '2025-03-01 06:00:00',
+        travel_mode: 'walk',
+      },
+      {
+        pass_time: '2025-03-01 00:00:00',
+        bytemark_pass_id: 1,
+        trip_id: 100,
+        trip_start: '2025-03-01 12:00:00',
+        travel_mode: 'bus',
+      },
+    ]);
+  });
+
+  it('analyzeTransitAdoptionRate: pass_usage_count per user_id strictly after now minus N days, most first', async () => {
+    const rows = await analytics.transitAdoption({ days: 8, now: new Date('2025-03-10T08:30:00Z') });
+    expectColumns(rows, TRANSIT_ADOPTION_COLUMNS);
+    // since 2025-03-02T08:30:00Z: bob's 03-05 and carol's and alice's 03-10 (those are "after now" here, still counted as the seed does).
+    expect(rows).toEqual([
+      { user_id: 'alice', pass_usage_count: 1 },
+      { user_id: 'bob', pass_usage_count: 1 },
+      { user_id: 'carol', pass_usage_count: 1 },
+    ]);
+    const edge = await analytics.transitAdoption({ days: 8, now: new Date('2025-03-10T08:00:00Z') });
+    expect(edge.find((r) => r.user_id === 'bob')).toEqual({ user_id: 'bob', pass_usage_count: 1 }); // 08:00:00 itself is not after
+    expect(await analytics.transitAdoption({ now: new Date('2030-01-01T00:00:00Z') })).toEqual([]); // default 30 days
   });
 });

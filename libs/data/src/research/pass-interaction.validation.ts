@@ -1,3 +1,5 @@
+import { ISO_DATE_TIME_EXAMPLE, parseIsoDateTime } from './iso-date-time';
+
 /** The largest value of MySQL's INT UNSIGNED (`bytemark_pass_id`). */
 export const MAX_PASS_ID = 4_294_967_295;
 export const MAX_USER_ID_LENGTH = 256;
@@ -20,8 +22,11 @@ export function toUtcDatetime(date: Date): string {
 
 /**
  * Checks one interaction at the edge: pass id a positive integer within INT UNSIGNED, user id a
- * non-empty string of at most 256 characters, `loggedOn` a valid date no more than a day ahead
- * (default: now). The reason names the field and the rule, never guesses a fix.
+ * non-empty string of at most 256 characters, `loggedOn` an ISO-8601 date-time string with a time
+ * zone designator (`2025-03-13T02:37:54Z`, `...-05:00`), stored in UTC to the second, no more than a
+ * day ahead; absent (or null), it defaults to `now`. Numbers are refused: seconds and milliseconds
+ * since the epoch cannot be told apart, and a mix-up stores a date in 1970. The reason names the
+ * field and the rule, never guesses a fix.
  */
 export function validatePassInteraction(input: unknown, now: Date = new Date()): Validated {
   if (typeof input !== 'object' || input === null) return { ok: false, reason: 'row is not an object' };
@@ -40,19 +45,20 @@ export function validatePassInteraction(input: unknown, now: Date = new Date()):
   }
   let date = now;
   if (loggedOn !== undefined && loggedOn !== null) {
-    date =
-      loggedOn instanceof Date
-        ? loggedOn
-        : typeof loggedOn === 'string' || typeof loggedOn === 'number'
-          ? new Date(loggedOn)
-          : new Date(NaN);
-    if (Number.isNaN(date.getTime()))
-      return { ok: false, reason: `loggedOn is not a valid date (got ${describe(loggedOn)})` };
+    if (typeof loggedOn !== 'string') {
+      return {
+        ok: false,
+        reason:
+          `loggedOn must be an ISO-8601 date-time string such as ${ISO_DATE_TIME_EXAMPLE} (got ${describe(loggedOn)})` +
+          (typeof loggedOn === 'number' ? '; epoch numbers are refused (seconds or milliseconds?)' : ''),
+      };
+    }
+    const parsed = parseIsoDateTime(loggedOn);
+    if (!parsed.ok) return { ok: false, reason: `loggedOn ${describe(loggedOn)} ${parsed.reason}` };
+    date = parsed.date;
     if (date.getTime() > now.getTime() + MAX_FUTURE_MS) {
       return { ok: false, reason: `loggedOn ${date.toISOString()} is more than a day in the future` };
     }
-    if (date.getUTCFullYear() < 1000)
-      return { ok: false, reason: `loggedOn ${date.toISOString()} is before year 1000 (DATETIME range)` };
   }
   return { ok: true, row: { bytemarkPassId, userId, loggedOn: toUtcDatetime(date) } };
 }
@@ -60,5 +66,7 @@ export function validatePassInteraction(input: unknown, now: Date = new Date()):
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === undefined) return 'nothing';
-  return typeof value === 'object' ? (value === null ? 'null' : 'an object') : String(value);
+  if (typeof value === 'number') return `the number ${value}`;
+  if (value instanceof Date) return 'a Date object';
+  return typeof value === 'object' ? (value === null ? 'null' : 'an object') : `a ${typeof value}`;
 }
