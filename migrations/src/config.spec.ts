@@ -2,7 +2,16 @@ import { DEFAULT_MONGO_URL, DEFAULT_MYSQL_URL, readMigrationConfig } from './con
 
 describe('readMigrationConfig', () => {
   it('defaults to the local stack databases', () => {
-    expect(readMigrationConfig({})).toEqual({ mysqlUrl: DEFAULT_MYSQL_URL, mongoUrl: DEFAULT_MONGO_URL });
+    expect(readMigrationConfig({})).toEqual({
+      mysqlUrl: DEFAULT_MYSQL_URL,
+      mongoUrl: DEFAULT_MONGO_URL,
+      production: false,
+    });
+  });
+
+  it('NODE_ENV=production marks the run as production, so down guards bytemark_tokens', () => {
+    expect(readMigrationConfig({ NODE_ENV: 'production' }).production).toBe(true);
+    expect(readMigrationConfig({ NODE_ENV: 'development' }).production).toBe(false);
   });
 
   it('a bad URL stops the command with a message naming the variable', () => {

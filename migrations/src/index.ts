@@ -3,11 +3,14 @@ export {
   migrateUp,
   migrateDown,
   migrationStatus,
+  PROTECTED_TABLES,
   type MigrationLogger,
+  type MigrationStatus,
   type MigratorOptions,
   type MigrateUpParams,
   type MigrateDownParams,
 } from './migrator';
+export { addMigrateCommands, type MigrateCommandsOptions } from './migrate-commands';
 export { ensureMongoIndexes } from './mongo-indexes';
 export { mysqlMigrations } from './mysql/migrations';
 export {
@@ -15,5 +18,10 @@ export {
   type HntbBytemarkPassMigrationOptions,
 } from './mysql/0003_create_hntb_bytemark_pass';
 export type { MysqlMigration } from './mysql/migration';
-export { MigrationStepError } from './errors';
+export type { ColumnSpec, IndexSpec, TableSpec, MigrationCreates } from './adoption/table-spec';
+export type { Finding } from './adoption/compare-table';
+export type { UpPlan, UpStep, DownPlan, DownStep, KnexHistory } from './adoption/plans';
+export { ADOPTIONS_TABLE, readAdoptions, type AdoptionRecord, type AdoptionAction } from './adoption/adoption-records';
+export { describeError, formatError, redactSecrets, type ErrorDescription } from './describe-error';
+export { MigrationStepError, SchemaConflictError, DownNotConfirmedError, ProductionDropRefusedError } from './errors';
 export { readMigrationConfig, type MigrationConfig } from './config';

@@ -20,7 +20,7 @@ export function buildCli(): Command {
   registerRefreshCommands(program, config);
   registerStatusCommand(program, config);
   registerTokensCommands(program, config);
-  registerMigrateCommand(program, config);
+  registerMigrateCommand(program);
   registerAnalyticsCommand(program, config);
   return program;
 }

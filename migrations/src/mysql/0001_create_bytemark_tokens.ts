@@ -1,4 +1,34 @@
+import type { TableSpec } from '../adoption/table-spec';
 import { TABLE_OPTIONS, type MysqlMigration } from './migration';
+
+const TIMESTAMP = { type: 'datetime', nullable: false, default: 'CURRENT_TIMESTAMP', optional: true } as const;
+
+/**
+ * The original platform created this table (domain §1.1: id, user_id with the unique index, email,
+ * password, token, status; types inferred). Adopting it needs what this project reads and writes:
+ * - `password` and `token` hold ciphertext `enc:v1:<keyId>:<iv>:<tag>:<data>`: about 96 characters
+ *   for a 12-character password, 80 + 4/3 of the length for a token. So at least 128 for the password
+ *   and 255 for the token (tokens up to ~130 characters once encrypted); narrower stops the run.
+ * - `status` is always written, so it needs no default; `created_on` / `modified_on` are ours and unused.
+ * - the unique key on `user_id` is what the upsert relies on.
+ */
+export const BYTEMARK_TOKENS_SPEC: TableSpec = {
+  table: 'bytemark_tokens',
+  columns: [
+    { name: 'id', type: 'int', nullable: false, autoIncrement: true },
+    { name: 'user_id', type: 'int', nullable: false },
+    { name: 'email', type: 'varchar(255)', nullable: false, minLength: 128 },
+    { name: 'password', type: 'varchar(512)', nullable: false, minLength: 128 },
+    { name: 'token', type: 'varchar(2048)', nullable: true, minLength: 255 },
+    { name: 'status', type: 'varchar(32)', nullable: false, default: 'used', defaultOptional: true, minLength: 8 },
+    { name: 'created_on', ...TIMESTAMP },
+    { name: 'modified_on', ...TIMESTAMP, onUpdateCurrentTimestamp: true },
+  ],
+  indexes: [
+    { name: 'PRIMARY', columns: ['id'], unique: true, required: true },
+    { name: 'user_id_unique_idx__001', columns: ['user_id'], unique: true, required: true },
+  ],
+};
 
 /**
  * `bytemark_tokens` (domain §1.1). Column types beyond `user_id`'s unique index are inferred.
@@ -7,6 +37,7 @@ import { TABLE_OPTIONS, type MysqlMigration } from './migration';
  */
 export const createBytemarkTokens: MysqlMigration = {
   name: '0001_create_bytemark_tokens',
+  creates: { kind: 'table', spec: BYTEMARK_TOKENS_SPEC },
   async up({ context: sequelize }) {
     await sequelize.query(`
       CREATE TABLE bytemark_tokens (

@@ -1,9 +1,28 @@
 import type { Sequelize } from 'sequelize';
 import { MigrationStepError } from '../errors';
+import type { TableSpec } from '../adoption/table-spec';
 import { TABLE_OPTIONS, type MysqlMigration } from './migration';
 
 const NAME = '0003_create_hntb_bytemark_pass';
 const TABLE = 'hntb_bytemark_pass';
+
+const TIMESTAMP = { type: 'datetime', nullable: false, default: 'CURRENT_TIMESTAMP' } as const;
+
+/** The seed's table, column by column. The unique index `bytemark_pass_id` repeats the primary key, so it is not required. */
+export const HNTB_BYTEMARK_PASS_SPEC: TableSpec = {
+  table: TABLE,
+  columns: [
+    { name: 'bytemark_pass_id', type: 'int unsigned', nullable: false },
+    { name: 'user_id', type: 'varchar(256)', nullable: false },
+    { name: 'logged_on', type: 'datetime', nullable: false, comment: 'The time that logged the bytemark pass' },
+    { name: 'created_on', ...TIMESTAMP },
+    { name: 'modified_on', ...TIMESTAMP, onUpdateCurrentTimestamp: true },
+  ],
+  indexes: [
+    { name: 'PRIMARY', columns: ['bytemark_pass_id'], unique: true, required: true },
+    { name: 'bytemark_pass_id', columns: ['bytemark_pass_id'], unique: true },
+  ],
+};
 
 export interface HntbBytemarkPassMigrationOptions {
   /** Test hook: runs after CREATE TABLE, before the unique index; throwing here simulates a part-way failure. */
@@ -20,6 +39,7 @@ export interface HntbBytemarkPassMigrationOptions {
 export function createHntbBytemarkPassMigration(opts: HntbBytemarkPassMigrationOptions = {}): MysqlMigration {
   return {
     name: NAME,
+    creates: { kind: 'table', spec: HNTB_BYTEMARK_PASS_SPEC },
     async up({ context: sequelize }) {
       let created = false;
       let step = 'create table';

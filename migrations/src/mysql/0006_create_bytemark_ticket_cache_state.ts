@@ -1,4 +1,35 @@
+import type { TableSpec } from '../adoption/table-spec';
 import { TABLE_OPTIONS, type MysqlMigration } from './migration';
+
+const UNSIGNED_NULL = { type: 'int unsigned', nullable: true } as const;
+
+/** Ours: a table of this name found in a database is adopted only when it has every column. */
+export const BYTEMARK_TICKET_CACHE_STATE_SPEC: TableSpec = {
+  table: 'bytemark_ticket_cache_state',
+  columns: [
+    { name: 'user_id', type: 'int', nullable: false },
+    { name: 'refreshed_at', ...UNSIGNED_NULL },
+    { name: 'checked_at', type: 'int unsigned', nullable: false },
+    { name: 'cache_version', ...UNSIGNED_NULL },
+    { name: 'passes_hash', type: 'char(32)', nullable: true },
+    { name: 'passes4_hash', type: 'char(32)', nullable: true },
+    { name: 'pass_count', type: 'int unsigned', nullable: false, default: '0' },
+    { name: 'outcome', type: 'varchar(32)', nullable: false },
+    { name: 'refresh_trigger', type: 'varchar(32)', nullable: false },
+    { name: 'run_ref', type: 'varchar(512)', nullable: false },
+    {
+      name: 'modified_on',
+      type: 'datetime',
+      nullable: false,
+      default: 'CURRENT_TIMESTAMP',
+      onUpdateCurrentTimestamp: true,
+    },
+  ],
+  indexes: [
+    { name: 'PRIMARY', columns: ['user_id'], unique: true, required: true },
+    { name: 'idx__refreshed_at', columns: ['refreshed_at'], unique: false },
+  ],
+};
 
 /**
  * `bytemark_ticket_cache_state`: ours, not the original platform's. One row per user with the
@@ -14,6 +45,7 @@ import { TABLE_OPTIONS, type MysqlMigration } from './migration';
  */
 export const createBytemarkTicketCacheState: MysqlMigration = {
   name: '0006_create_bytemark_ticket_cache_state',
+  creates: { kind: 'table', spec: BYTEMARK_TICKET_CACHE_STATE_SPEC },
   async up({ context: sequelize }) {
     await sequelize.query(`
       CREATE TABLE bytemark_ticket_cache_state (

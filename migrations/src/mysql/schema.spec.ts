@@ -1,16 +1,13 @@
 import { createSequelize } from '@btc/data';
 import { testMysqlUrl } from '@btc/data/testing';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
+import { readTable } from '../adoption/read-table';
 import { migrateUp } from '../migrator';
 
 /**
  * Checks the migrated schema against the stated DDL through information_schema, column by column.
- * MariaDB 10.11 and MySQL 8 report the same DDL differently; `normalise` maps both to one form:
- * - COLUMN_DEFAULT: MariaDB `current_timestamp()`, quoted string literals (`'used'`) and the text
- *   `NULL`; MySQL 8 `CURRENT_TIMESTAMP`, bare `used` and SQL NULL.
- * - EXTRA: MariaDB `on update current_timestamp()`; MySQL 8 `DEFAULT_GENERATED on update CURRENT_TIMESTAMP`
- *   (and `DEFAULT_GENERATED` alone for a plain CURRENT_TIMESTAMP default).
- * - COLUMN_TYPE: MariaDB `int(10) unsigned`; MySQL 8.0.19+ drops the display width: `int unsigned`.
+ * MariaDB 10.11 and MySQL 8 report the same DDL differently; `readTable` (adoption/read-table.ts)
+ * normalises both to one form (display widths, CURRENT_TIMESTAMP spellings, quoted defaults, EXTRA).
  */
 interface Column {
   name: string;
@@ -21,42 +18,17 @@ interface Column {
   comment: string;
 }
 
-function normaliseDefault(value: string | null): string | null {
-  if (value === null || value === 'NULL') return null;
-  if (/^current_timestamp(\(\))?$/i.test(value)) return 'CURRENT_TIMESTAMP';
-  const quoted = /^'(.*)'$/.exec(value);
-  return quoted ? (quoted[1] as string) : value;
-}
-
-function normaliseExtra(value: string): string {
-  return value
-    .replace(/DEFAULT_GENERATED/i, '')
-    .replace(/current_timestamp(\(\))?/i, 'CURRENT_TIMESTAMP')
-    .trim()
-    .toLowerCase()
-    .replace('current_timestamp', 'CURRENT_TIMESTAMP');
-}
-
 async function columns(sequelize: Sequelize, table: string): Promise<Column[]> {
-  const rows = await sequelize.query<{
-    COLUMN_NAME: string;
-    COLUMN_TYPE: string;
-    IS_NULLABLE: string;
-    COLUMN_DEFAULT: string | null;
-    EXTRA: string;
-    COLUMN_COMMENT: string;
-  }>(
-    `SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT
-     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
-    { replacements: [table], type: QueryTypes.SELECT },
-  );
-  return rows.map((r) => ({
-    name: r.COLUMN_NAME,
-    type: r.COLUMN_TYPE.replace(/^int\(\d+\)/, 'int'),
-    nullable: r.IS_NULLABLE === 'YES',
-    default: normaliseDefault(r.COLUMN_DEFAULT),
-    extra: normaliseExtra(r.EXTRA),
-    comment: r.COLUMN_COMMENT,
+  const actual = await readTable(sequelize, table);
+  return (actual?.columns ?? []).map((c) => ({
+    name: c.name,
+    type: c.type,
+    nullable: c.nullable,
+    default: c.default,
+    extra: [c.autoIncrement ? 'auto_increment' : '', c.onUpdateCurrentTimestamp ? 'on update CURRENT_TIMESTAMP' : '']
+      .filter(Boolean)
+      .join(' '),
+    comment: c.comment,
   }));
 }
 
@@ -64,20 +36,8 @@ async function indexes(
   sequelize: Sequelize,
   table: string,
 ): Promise<Array<{ name: string; unique: boolean; columns: string }>> {
-  const rows = await sequelize.query<{ INDEX_NAME: string; NON_UNIQUE: number; COLUMN_NAME: string }>(
-    `SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
-    { replacements: [table], type: QueryTypes.SELECT },
-  );
-  const byName = new Map<string, { name: string; unique: boolean; columns: string[] }>();
-  for (const r of rows) {
-    const entry = byName.get(r.INDEX_NAME) ?? { name: r.INDEX_NAME, unique: Number(r.NON_UNIQUE) === 0, columns: [] };
-    entry.columns.push(r.COLUMN_NAME);
-    byName.set(r.INDEX_NAME, entry);
-  }
-  return [...byName.values()]
-    .map((i) => ({ ...i, columns: i.columns.join(',') }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const actual = await readTable(sequelize, table);
+  return (actual?.indexes ?? []).map((i) => ({ name: i.name, unique: i.unique, columns: i.columns.join(',') }));
 }
 
 const CREATED = { type: 'datetime', nullable: false, default: 'CURRENT_TIMESTAMP', extra: '', comment: '' };
@@ -87,12 +47,12 @@ describe('migrated MySQL schema (information_schema)', () => {
   let sequelize: Sequelize;
 
   beforeAll(async () => {
-    const url = testMysqlUrl('bytemark_schema_test');
+    const url = testMysqlUrl('bytemark_migr_schema_test');
     await migrateUp({ mysqlUrl: url });
     sequelize = createSequelize(url);
   });
   afterAll(async () => {
-    await sequelize.query('DROP DATABASE IF EXISTS bytemark_schema_test');
+    await sequelize.query('DROP DATABASE IF EXISTS bytemark_migr_schema_test');
     await sequelize.close();
   });
 
