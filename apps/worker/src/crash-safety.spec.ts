@@ -107,26 +107,21 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
       const victim = startWorkerProcess(taskQueue);
       await victim.ready;
       const handle = await requestTicketRefresh(h.client, userId, { taskQueue });
-      await waitForStartedActivity(handle, 'fetchPasses');
+      await waitForStartedActivity(handle, 'refreshUserTickets');
       victim.child.kill('SIGKILL');
       expect(await victim.exited).toBe(137);
     });
   });
 
-  it('after the cache write, before the log writes', async () => {
-    await runWithCrash(2002, async (taskQueue) => {
-      const victim = startWorkerProcess(taskQueue, 'after-cache-write');
+  it.each([
+    ['right after the cache commit, before any audit entry', 2002, 'after-cache-commit'],
+    ['half-way through the audit entries', 2003, 'during-log-writes'],
+    ['after the audit entries, before the free-ticket row', 2004, 'before-free-ticket-row'],
+  ])('%s', async (_label, userId, crashPoint) => {
+    await runWithCrash(userId, async (taskQueue) => {
+      const victim = startWorkerProcess(taskQueue, crashPoint);
       await victim.ready;
-      await requestTicketRefresh(h.client, 2002, { taskQueue });
-      expect(await victim.exited).toBe(137);
-    });
-  });
-
-  it('in the middle of the log writes', async () => {
-    await runWithCrash(2003, async (taskQueue) => {
-      const victim = startWorkerProcess(taskQueue, 'during-log-writes');
-      await victim.ready;
-      await requestTicketRefresh(h.client, 2003, { taskQueue });
+      await requestTicketRefresh(h.client, userId, { taskQueue });
       expect(await victim.exited).toBe(137);
     });
   });

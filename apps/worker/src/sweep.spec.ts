@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
-import { refreshWorkflowId, type SweepProgress } from '@btc/workflows';
+import { SWEEP_PROGRESS_QUERY, type SweepProgress } from '@btc/workflows';
 import { samplePassPayload } from '@btc/data/testing';
 import { passPayloadHash } from '@btc/data';
 import { openHarness, type Harness } from './testing/harness';
@@ -101,26 +101,36 @@ describe('the hourly schedule and the sweep', () => {
       if (kind === 'missing') continue;
       (kind === 'fresh' ? fresh : stale).push(userId);
       const payload = samplePassPayload(userId);
-      await h.dependencies.deps.cache.replace(
+      const refreshedAt = kind === 'fresh' ? now - 600 : now - 7200;
+      const { cache, states } = h.dependencies.deps;
+      const pass = { pass_uuid: String(payload['uuid']), timestamp: now, status: 'USABLE', free_ticket_status: 0 };
+      await cache.commit(
         { userId },
         {
           user_id: userId,
-          timestamp: kind === 'fresh' ? now - 600 : now - 7200,
-          passes: [
-            {
-              pass_uuid: String(payload['uuid']),
-              timestamp: now,
-              status: 'USABLE',
-              free_ticket_status: 0,
-              payload,
-              payload_hash: passPayloadHash(payload),
-            },
-          ],
+          timestamp: refreshedAt,
+          passes: [{ ...pass, payload, payload_hash: passPayloadHash(payload) }],
           passes4: [],
           passesLog: [],
           passes4Log: [],
+          version: 1,
+          refresh_id: 'seeded',
+          refresh_summary: null,
+          pending: null,
         },
+        { expectedVersion: null },
       );
+      await states.record({
+        userId,
+        refreshedAt,
+        checkedAt: refreshedAt,
+        cacheVersion: null,
+        listHashes: { passes: null, passes4: null },
+        passCount: 1,
+        outcome: 'built',
+        trigger: 'bootstrap',
+        runRef: 'seeded',
+      });
     }
     const missing = USERS - fresh.length - stale.length;
 
@@ -128,8 +138,9 @@ describe('the hourly schedule and the sweep', () => {
     await h.withWorkers(async (taskQueue) => {
       const suffix = `-sweep-${Date.now()}`;
       const options = hourlyScheduleOptions({ taskQueue, maxInFlight: 40, scheduleIdSuffix: suffix });
+      // Small batches and runs, so that 200 stale users make several batches and the sweep continues as new.
       (options.action as { args: unknown[] }).args = [
-        { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 40, usersPerRun: 500 },
+        { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 20, batchSize: 50, usersPerRun: 100 },
       ];
       await ensureSchedule(h.client, options);
       try {
@@ -147,7 +158,7 @@ describe('the hourly schedule and the sweep', () => {
         let done = false;
         void result.finally(() => (done = true)).catch(() => undefined);
         while (!done && !midRun) {
-          const p = await handle.query<SweepProgress>('progress').catch(() => null);
+          const p = await handle.query<SweepProgress>(SWEEP_PROGRESS_QUERY).catch(() => null);
           if (p && p.usersSeen > 0 && Object.keys(p.refreshed).length > 0) midRun = p;
           else await new Promise((r) => setTimeout(r, 500));
         }
@@ -166,15 +177,20 @@ describe('the hourly schedule and the sweep', () => {
         await deleteScheduleIfPresent(h.client, options.scheduleId);
       }
     });
-    const freshIds = fresh.slice(0, 20).map((id) => `'${refreshWorkflowId(id)}'`);
-    const startedForFresh = await h.client.workflow.count(
-      `WorkflowId IN (${freshIds.join(', ')}) AND StartTime >= '${sweepStarted}'`,
-    );
-    expect(startedForFresh.count).toBe(0);
-    const timestamps = await h.dependencies.deps.cache.timestamps({
-      userIds: [...stale.slice(0, 50), ...fresh.slice(0, 50)],
-    });
-    for (const userId of stale.slice(0, 50)) expect(timestamps.get(userId)).toBeGreaterThanOrEqual(now);
-    for (const userId of fresh.slice(0, 50)) expect(timestamps.get(userId)).toBe(now - 600);
+    // A fresh user is in no batch (its id is in no batch's BytemarkUserIds) and its cache is untouched.
+    for (const userId of fresh.slice(0, 5)) {
+      const batches = await h.client.workflow.count(`BytemarkUserIds = '${userId}' AND StartTime >= '${sweepStarted}'`);
+      expect(batches.count).toBe(0);
+    }
+    const { cache, states } = h.dependencies.deps;
+    for (const userId of stale.slice(0, 20)) {
+      expect((await cache.findByUserId({ userId }))?.timestamp).toBeGreaterThanOrEqual(now);
+      const batches = await h.client.workflow.count(`BytemarkUserIds = '${userId}' AND StartTime >= '${sweepStarted}'`);
+      expect(batches.count).toBe(1);
+    }
+    for (const userId of fresh.slice(0, 20)) {
+      expect((await cache.findByUserId({ userId }))?.timestamp).toBe(now - 600);
+      expect((await states.find(userId))?.checkedAt).toBe(now - 600);
+    }
   });
 });

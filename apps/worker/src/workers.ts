@@ -8,7 +8,7 @@ export interface CreateWorkersOptions {
   /** The workflows' queue; the Bytemark queue is derived from it. */
   taskQueue: string;
   activities: Activities;
-  /** Global Bytemark rate limit, enforced by the server across every worker of the queue. */
+  /** Global Bytemark rate limit in calls per second, enforced by the server across every worker of the queue. */
   rateLimitRps: number;
   maxConcurrentActivities: number;
   /** A pre-built bundle (production); without it the workflows are bundled at start (development, tests). */
@@ -16,8 +16,22 @@ export interface CreateWorkersOptions {
 }
 
 /**
- * The two workers of the service: workflows and database activities on `taskQueue`, and the
- * Bytemark API activities on their own queue with `maxTaskQueueActivitiesPerSecond`.
+ * Bytemark calls one user refresh makes: v1 and v4, one page each. The server's rate limit counts
+ * activities, so the queue allows `rateLimitRps / 2` refreshes per second. A re-login or a second
+ * page adds a call the limit does not see; both are rare (an expired session, a list over 9,999 passes).
+ */
+export const BYTEMARK_CALLS_PER_REFRESH = 2;
+
+/**
+ * Workflows the worker keeps in its cache. The hourly path keeps few open at once (the sweep and its
+ * running batches); the rest are per-user refreshes, which last seconds. Set explicitly: the SDK's
+ * default is sized from the heap limit and keeps thousands of finished-but-cached runs in memory.
+ */
+export const MAX_CACHED_WORKFLOWS = 200;
+
+/**
+ * The two workers of the service: workflows and database activities on `taskQueue`, and the user
+ * refreshes (which call Bytemark) on their own queue with `maxTaskQueueActivitiesPerSecond`.
  */
 export async function createWorkers(options: CreateWorkersOptions): Promise<[Worker, Worker]> {
   const { connection, namespace, taskQueue, activities } = options;
@@ -31,13 +45,14 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<[Wor
     ...workflowSource,
     activities: activities.ticketCache,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
   });
   const bytemark = await Worker.create({
     connection,
     namespace,
     taskQueue: bytemarkTaskQueue(taskQueue),
     activities: activities.bytemark,
-    maxTaskQueueActivitiesPerSecond: options.rateLimitRps,
+    maxTaskQueueActivitiesPerSecond: options.rateLimitRps / BYTEMARK_CALLS_PER_REFRESH,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
   });
   return [ticketCache, bytemark];

@@ -1,43 +1,51 @@
 import type {
-  BytemarkActivities,
+  LegacyBytemarkActivities,
+  LegacyRefreshActivities,
   RefreshQueueActivities,
   ResearchActivities,
-  TicketCacheActivities,
+  StagingActivities,
+  SweepActivities,
+  UserRefreshActivities,
 } from '@btc/workflows';
-import { createBytemarkActivities, type BytemarkActivityDeps } from './bytemark.activities';
+import { wrapActivities } from './activity-wrapper';
+import { createLegacyBytemarkActivities, createLegacyRefreshActivities } from './legacy/refresh.v1.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
+import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
-import { createTicketCacheActivities, type TicketCacheActivityDeps } from './ticket-cache.activities';
-import { withHeartbeats } from './heartbeat';
+import { createStagingActivities } from './staging.activities';
+import { createSweepActivities } from './sweep.activities';
 
-export { createBytemarkActivities, type BytemarkActivityDeps } from './bytemark.activities';
-export { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
-export { createResearchActivities, type ResearchActivityDeps } from './research.activities';
-export { createTicketCacheActivities, toAuditEntries, type TicketCacheActivityDeps } from './ticket-cache.activities';
+export { CacheWriteConflictError, commitRefresh } from './commit-refresh';
+export { FAILURE_MAP, failureRule, toActivityFailure, type FailureRule } from './failure-map';
+export { fetchPassLists, listHashes, type PassLists } from './fetch-pass-lists';
 export { FREE_TICKET_NOTIFICATION, NotificationError, PushNotifier, SlackNotifier } from './notifiers';
+export { finishPendingEffects, toAuditEntries } from './pending-effects';
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
-export { toTemporalFailure } from './temporal-failures';
+export { createUserRefreshActivities, isStale, type UserRefreshDeps } from './refresh-user.activity';
 
-export type ActivityDeps = BytemarkActivityDeps &
-  TicketCacheActivityDeps &
-  RefreshQueueActivityDeps &
-  ResearchActivityDeps;
+export type ActivityDeps = UserRefreshDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
 
 export interface Activities {
-  /** For the Bytemark queue (rate-limited worker). */
-  bytemark: BytemarkActivities;
-  /** For the workflows' queue: database work, the legacy queue, alerts and research ingestion. */
-  ticketCache: TicketCacheActivities & RefreshQueueActivities & ResearchActivities;
+  /** For the rate-limited Bytemark queue: a user's refresh (and the previous version's fetches). */
+  bytemark: UserRefreshActivities & LegacyBytemarkActivities;
+  /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup. */
+  ticketCache: SweepActivities &
+    RefreshQueueActivities &
+    ResearchActivities &
+    StagingActivities &
+    LegacyRefreshActivities;
 }
 
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
 export function createActivities(deps: ActivityDeps): Activities {
   return {
-    bytemark: withHeartbeats(createBytemarkActivities(deps)),
-    ticketCache: withHeartbeats({
-      ...createTicketCacheActivities(deps),
+    bytemark: wrapActivities({ ...createUserRefreshActivities(deps), ...createLegacyBytemarkActivities(deps) }),
+    ticketCache: wrapActivities({
+      ...createSweepActivities(deps),
       ...createRefreshQueueActivities(deps),
       ...createResearchActivities(deps),
+      ...createStagingActivities(deps),
+      ...createLegacyRefreshActivities(deps),
     }),
   };
 }

@@ -1,8 +1,6 @@
 import type { BytemarkPass } from '@btc/bytemark-client';
 import { passProductUuid } from '@btc/bytemark-client';
-import type { PassEntry } from '@btc/data';
-import { passPayloadHash } from '@btc/data';
-import type { PassSource } from '@btc/workflows';
+import { passPayloadHash, type PassEntry, type PassSource } from '@btc/data';
 
 /** Statuses after which a pass can never be used again; pruned from `passes` on update (domain §6 #18). */
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['EXPIRED', 'USES_GONE']);

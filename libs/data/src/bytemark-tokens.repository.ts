@@ -52,6 +52,25 @@ export class BytemarkTokensRepository {
     };
   }
 
+  /** The user's OAuth token, decrypted (the password is left alone); null without a row or a token. */
+  async findToken(userId: number): Promise<string | null> {
+    const row = (await this.model.findOne({ attributes: ['token'], where: { user_id: userId }, raw: true })) as Pick<
+      BytemarkTokenRow,
+      'token'
+    > | null;
+    return row?.token ? this.cipher.decrypt(row.token) : null;
+  }
+
+  /** The stored login, decrypted, for a re-login; null without a row. */
+  async findCredentials(userId: number): Promise<{ email: string; password: string } | null> {
+    const row = (await this.model.findOne({
+      attributes: ['email', 'password'],
+      where: { user_id: userId },
+      raw: true,
+    })) as Pick<BytemarkTokenRow, 'email' | 'password'> | null;
+    return row ? { email: row.email, password: this.cipher.decrypt(row.password) } : null;
+  }
+
   async updateToken(userId: number, token: string): Promise<void> {
     await this.sequelize.query(`UPDATE ${BYTEMARK_TOKENS_TABLE} SET token = ? WHERE user_id = ?`, {
       replacements: [this.cipher.encrypt(token), userId],

@@ -36,6 +36,21 @@ export class CacheDocumentTooLargeError extends Error {
   }
 }
 
+/**
+ * Thrown when a user's cache document cannot be written because a document of the original platform
+ * (ObjectId `_id`) holds the user's `user_id`: it must be re-keyed once (`npm run cli -- cache adopt-legacy`).
+ */
+export class LegacyCacheDocumentError extends Error {
+  readonly type = 'LegacyCacheDocumentError';
+  constructor(readonly userId: number) {
+    super(
+      `the cache of user ${userId} is a document of the original platform that was never re-keyed; ` +
+        'run `npm run cli -- cache adopt-legacy --execute` once',
+    );
+    this.name = 'LegacyCacheDocumentError';
+  }
+}
+
 /** Thrown when a payload key cannot be stored even after escaping (a NUL character). Names the key path. */
 export class PayloadKeyError extends Error {
   readonly type = 'PayloadKeyError';

@@ -12,6 +12,7 @@ export {
   TokenDecryptionError,
   TokenKeyringError,
   CacheDocumentTooLargeError,
+  LegacyCacheDocumentError,
   PayloadKeyError,
   StagingCorruptError,
   DatabaseUrlError,
@@ -42,11 +43,22 @@ export {
 export {
   TICKET_CACHE_COLLECTION,
   ticketCacheSchema,
+  type CacheChangeSummary,
   type PassEntry,
-  type SourceHashes,
+  type PassSource,
+  type PendingChange,
+  type PendingEffects,
   type TicketCacheDoc,
 } from './ticket-cache.schema';
-export { TicketCacheRepository, MAX_DOCUMENT_BYTES, API_LOG_KEEP, bsonSize } from './ticket-cache.repository';
+export { TicketCacheRepository, MAX_DOCUMENT_BYTES, API_LOG_KEEP, bsonSize, cacheId } from './ticket-cache.repository';
+export {
+  TICKET_CACHE_STATE_TABLE,
+  TicketCacheStateRepository,
+  type ListHashes,
+  type StateSweepPage,
+  type SweepSelect,
+  type TicketCacheState,
+} from './ticket-cache-state.repository';
 export { TICKET_LOG_COLLECTION, ticketLogSchema, type TicketLogEntry } from './ticket-log.schema';
 export { TicketLogRepository } from './ticket-log.repository';
 export { STAGING_COLLECTION, stagingSchema } from './staging.schema';

@@ -4,12 +4,19 @@ import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
 import { connectMongo, createSequelize, ensureMysqlDatabase, mongoDatabaseName, parseMysqlUrl } from './connections';
 import { DatabaseUrlError } from './errors';
 import { REFRESH_LOG_TABLE } from './refresh-log.model';
+import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
 export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 /** The tables tests may truncate. */
-export const TEST_MYSQL_TABLES = [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE, 'hntb_bytemark_pass', 'hntb_trip'] as const;
+export const TEST_MYSQL_TABLES = [
+  BYTEMARK_TOKENS_TABLE,
+  REFRESH_LOG_TABLE,
+  TICKET_CACHE_STATE_TABLE,
+  'hntb_bytemark_pass',
+  'hntb_trip',
+] as const;
 
 /** Test database URLs: `TEST_MYSQL_URL` / `TEST_MONGO_URL`, defaulting to the local stack's `bytemark_test`. */
 export function testDatabaseUrls(): { mysqlUrl: string; mongoUrl: string } {

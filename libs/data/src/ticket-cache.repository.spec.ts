@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { CacheDocumentTooLargeError } from './errors';
+import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from './errors';
 import { passPayloadHash } from './hashing';
 import { bsonSize, TicketCacheRepository } from './ticket-cache.repository';
 import type { PassEntry, TicketCacheDoc } from './ticket-cache.schema';
@@ -17,14 +17,27 @@ function entry(i: number, payloadOverrides: Record<string, unknown> = {}): PassE
   };
 }
 
-function cacheDoc(userId: number, passes: PassEntry[], passes4: PassEntry[] = []): TicketCacheDoc {
-  return { user_id: userId, timestamp: 1_741_833_474, passes, passes4, passesLog: [], passes4Log: [] };
+function cacheDoc(userId: number, passes: PassEntry[], passes4: PassEntry[] = [], version = 1): TicketCacheDoc {
+  return {
+    user_id: userId,
+    timestamp: 1_741_833_474,
+    passes,
+    passes4,
+    passesLog: [],
+    passes4Log: [],
+    version,
+    refresh_id: `r-${version}`,
+    refresh_summary: null,
+    pending: null,
+  };
 }
 
 describe('TicketCacheRepository (FerretDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;
   let mongo: Connection;
   let repo: TicketCacheRepository;
+  /** Writes a new document (there was none). */
+  const create = (doc: TicketCacheDoc) => repo.commit({ userId: doc.user_id }, doc, { expectedVersion: null });
 
   beforeAll(async () => {
     conns = await openTestConnections();
@@ -35,17 +48,73 @@ describe('TicketCacheRepository (FerretDB)', () => {
   afterAll(() => conns.close());
 
   it('the unique index on user_id rejects a second document for the same user', async () => {
-    await repo.replace({ userId: 1 }, cacheDoc(1, [entry(1)]));
+    expect(await create(cacheDoc(1, [entry(1)]))).toBe(true);
     const raw = mongo.collection('bytemark_tickets_cache');
     await expect(raw.insertOne({ user_id: 1, timestamp: 0, passes: [] })).rejects.toMatchObject({ code: 11000 });
-    await repo.replace({ userId: 1 }, cacheDoc(1, [entry(2)]));
+    expect(await repo.commit({ userId: 1 }, cacheDoc(1, [entry(2)], [], 2), { expectedVersion: 1 })).toBe(true);
     expect(await repo.count()).toBe(1);
     expect((await repo.findByUserId({ userId: 1 }))?.passes.map((p) => p.pass_uuid)).toEqual([entry(2).pass_uuid]);
   });
 
+  it('a write from a stale version loses: it changes nothing and says so', async () => {
+    await create(cacheDoc(12, [entry(1)]));
+    expect(await repo.commit({ userId: 12 }, cacheDoc(12, [entry(2)], [], 2), { expectedVersion: 1 })).toBe(true);
+    // A slow attempt that read version 1 before the write above:
+    expect(await repo.commit({ userId: 12 }, cacheDoc(12, [entry(3)], [], 2), { expectedVersion: 1 })).toBe(false);
+    expect(await create(cacheDoc(12, [entry(4)]))).toBe(false);
+    expect(await repo.touch({ userId: 12 }, { timestamp: 1_900_000_000, expectedVersion: 1 })).toBe(false);
+    const back = await repo.findByUserId({ userId: 12 });
+    expect(back).toMatchObject({ version: 2, timestamp: 1_741_833_474 });
+    expect(back?.passes.map((p) => p.pass_uuid)).toEqual([entry(2).pass_uuid]);
+  });
+
+  it('a document of the original platform (ObjectId _id) is reported for re-keying, not duplicated', async () => {
+    await mongo.collection('bytemark_tickets_cache').insertOne({ user_id: 13, timestamp: 1, passes: [] });
+    await expect(create(cacheDoc(13, [entry(1)]))).rejects.toBeInstanceOf(LegacyCacheDocumentError);
+    expect(await repo.count()).toBe(1);
+  });
+
+  it('a document without a version (written by the original platform) counts as version 0', async () => {
+    await mongo
+      .collection('bytemark_tickets_cache')
+      .insertOne({ _id: '14' as never, user_id: 14, timestamp: 5, passes: [] });
+    expect(await repo.findByUserId({ userId: 14 })).toMatchObject({ version: 0, refresh_id: null, pending: null });
+    expect(await repo.touch({ userId: 14 }, { timestamp: 6, expectedVersion: 0 })).toBe(true);
+    expect(await repo.commit({ userId: 14 }, cacheDoc(14, [entry(1)]), { expectedVersion: 0 })).toBe(true);
+    expect(await repo.findByUserId({ userId: 14 })).toMatchObject({ version: 1 });
+  });
+
+  it('fields the original platform stored and this service does not know survive a write', async () => {
+    await mongo
+      .collection('bytemark_tickets_cache')
+      .insertOne({ _id: '15' as never, user_id: 15, timestamp: 5, passes: [], app_hint: 'kept' });
+    await repo.commit({ userId: 15 }, cacheDoc(15, [entry(1)]), { expectedVersion: 0 });
+    expect(await mongo.collection('bytemark_tickets_cache').findOne({ user_id: 15 })).toMatchObject({
+      app_hint: 'kept',
+    });
+  });
+
+  it('pending effects are stored with the commit, block a touch, and are cleared only for their own refresh', async () => {
+    const pending = {
+      refresh_id: 'r-2',
+      timestamp: 7,
+      changes: [{ source: 'passes' as const, action: 'create' as const, uuid: 'u' }],
+      new_free: ['u'],
+    };
+    await create(cacheDoc(16, [entry(1)]));
+    await repo.commit({ userId: 16 }, { ...cacheDoc(16, [entry(1)], [], 2), pending }, { expectedVersion: 1 });
+    expect((await repo.findByUserId({ userId: 16 }))?.pending).toEqual(pending);
+    expect(await repo.touch({ userId: 16 }, { timestamp: 8, expectedVersion: 2 })).toBe(false);
+    await repo.clearPending({ userId: 16 }, { refreshId: 'r-1' });
+    expect((await repo.findByUserId({ userId: 16 }))?.pending).toEqual(pending);
+    await repo.clearPending({ userId: 16 }, { refreshId: 'r-2' });
+    expect((await repo.findByUserId({ userId: 16 }))?.pending).toBeNull();
+    expect(await repo.touch({ userId: 16 }, { timestamp: 8, expectedVersion: 2 })).toBe(true);
+  });
+
   it('a payload key with a dot or a leading dollar round-trips, stored escaped', async () => {
     const odd = entry(3, { 'fare.zone': 'A', $meta: { 'a.b': [{ $x: 1 }] }, 'wide\uFF0Edot': true });
-    await repo.replace({ userId: 2 }, cacheDoc(2, [odd]));
+    await create(cacheDoc(2, [odd]));
     const back = await repo.findByUserId({ userId: 2 });
     expect(back?.passes[0]?.payload).toEqual(odd.payload);
     expect(passPayloadHash(back?.passes[0]?.payload)).toBe(odd.payload_hash);
@@ -59,75 +128,50 @@ describe('TicketCacheRepository (FerretDB)', () => {
     const doc: TicketCacheDoc = {
       ...cacheDoc(3, passes.slice(0, 4_000), passes.slice(4_000)),
       passesLog: [{ errors: [], server_time: '2025-03-13T02:37:54Z', data: { total_count: 4_000 } }],
-      refresh_id: 'r-1',
-      source_hashes: { passes: 'a', passes4: 'b' },
-      refresh_summary: { created: 5_000 },
+      refresh_summary: { outcome: 'built', created: 5_000, updated: 0, removed: 0, unchanged: 0, newFreeTickets: 0 },
     };
     const t0 = Date.now();
-    await repo.replace({ userId: 3 }, doc);
+    await create(doc);
     const t1 = Date.now();
     const back = await repo.findByUserId({ userId: 3 });
     const t2 = Date.now();
     expect(back).toEqual(doc);
-    const bytes = bsonSize(doc as unknown as Record<string, unknown>);
+    const bytes = bsonSize({ ...doc });
     process.stdout.write(
       `5,000 passes: ${bytes} BSON bytes (${Math.round(bytes / 5_000)} per pass); write ${t1 - t0} ms, read ${t2 - t1} ms\n`,
     );
   });
 
   it('a document over 16 MB is refused with CacheDocumentTooLargeError naming the user, and the old document stays', async () => {
-    await repo.replace({ userId: 4 }, cacheDoc(4, [entry(1)]));
+    await create(cacheDoc(4, [entry(1)]));
     const huge = Array.from({ length: 20 }, (_, i) => entry(i, { blob: 'x'.repeat(900_000) }));
-    const attempt = repo.replace({ userId: 4 }, cacheDoc(4, huge));
+    const attempt = repo.commit({ userId: 4 }, cacheDoc(4, huge, [], 2), { expectedVersion: 1 });
     await expect(attempt).rejects.toBeInstanceOf(CacheDocumentTooLargeError);
-    await expect(repo.replace({ userId: 4 }, cacheDoc(4, huge))).rejects.toThrow(/user 4 .*20 passes/);
+    await expect(repo.commit({ userId: 4 }, cacheDoc(4, huge, [], 2), { expectedVersion: 1 })).rejects.toThrow(
+      /user 4 .*20 passes/,
+    );
     expect((await repo.findByUserId({ userId: 4 }))?.passes).toHaveLength(1);
   });
 
   it('keeps only the last 10 API envelopes of each log', async () => {
     const envelopes = Array.from({ length: 15 }, (_, i) => ({ errors: [], server_time: `t${i}`, data: { page: i } }));
-    await repo.replace({ userId: 5 }, { ...cacheDoc(5, []), passesLog: envelopes, passes4Log: envelopes.slice(0, 3) });
+    await create({ ...cacheDoc(5, []), passesLog: envelopes, passes4Log: envelopes.slice(0, 3) });
     const back = await repo.findByUserId({ userId: 5 });
     expect(back?.passesLog).toEqual(envelopes.slice(5));
     expect(back?.passes4Log).toHaveLength(3);
   });
 
-  it('touch changes only the timestamp and refresh markers', async () => {
-    await repo.replace({ userId: 6 }, cacheDoc(6, [entry(1)]));
-    await repo.touch({ userId: 6 }, { timestamp: 1_800_000_000, refreshId: 'r-9', refreshSummary: { unchanged: 1 } });
-    const back = await repo.findByUserId({ userId: 6 });
-    expect(back).toMatchObject({ timestamp: 1_800_000_000, refresh_id: 'r-9', refresh_summary: { unchanged: 1 } });
-    expect(back?.passes).toEqual([entry(1)]);
-    await repo.touch(
-      { userId: 6 },
-      {
-        timestamp: 1_800_000_001,
-        refreshId: 'r-10',
-        refreshSummary: {},
-        sourceHashes: { passes: 'h1', passes4: null },
-      },
-    );
-    expect((await repo.refreshState({ userId: 6 }))?.sourceHashes).toEqual({ passes: 'h1', passes4: null });
-    expect(await repo.refreshState({ userId: 404 })).toBeNull();
-    await repo.touch({ userId: 404 }, { timestamp: 1, refreshId: 'r', refreshSummary: {} });
+  it('touch changes only the timestamp', async () => {
+    await create(cacheDoc(6, [entry(1)]));
+    expect(await repo.touch({ userId: 6 }, { timestamp: 1_800_000_000, expectedVersion: 1 })).toBe(true);
+    expect(await repo.findByUserId({ userId: 6 })).toEqual({ ...cacheDoc(6, [entry(1)]), timestamp: 1_800_000_000 });
+    expect(await repo.touch({ userId: 404 }, { timestamp: 1, expectedVersion: 1 })).toBe(false);
     expect(await repo.findByUserId({ userId: 404 })).toBeNull();
   });
 
-  it('timestamps returns user_id → timestamp for the users that have a cache, in one query', async () => {
-    await repo.replace({ userId: 7 }, { ...cacheDoc(7, []), timestamp: 100 });
-    await repo.replace({ userId: 8 }, { ...cacheDoc(8, []), timestamp: 200 });
-    expect(await repo.timestamps({ userIds: [7, 8, 9] })).toEqual(
-      new Map([
-        [7, 100],
-        [8, 200],
-      ]),
-    );
-    expect(await repo.timestamps({ userIds: [] })).toEqual(new Map());
-  });
-
   it('deleteByUserId removes only that user', async () => {
-    await repo.replace({ userId: 10 }, cacheDoc(10, []));
-    await repo.replace({ userId: 11 }, cacheDoc(11, []));
+    await create(cacheDoc(10, []));
+    await create(cacheDoc(11, []));
     await repo.deleteByUserId({ userId: 10 });
     expect(await repo.findByUserId({ userId: 10 })).toBeNull();
     expect(await repo.count()).toBe(1);

@@ -2,6 +2,9 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 export const TICKET_CACHE_COLLECTION = 'bytemark_tickets_cache';
 
+/** Which Bytemark list a cached pass came from: v1 current passes, or v4 history. */
+export type PassSource = 'passes' | 'passes4';
+
 /** One cached pass (domain §2.1). `payload` is the Bytemark pass verbatim (keys unescaped when read back). */
 export interface PassEntry {
   pass_uuid: string;
@@ -12,12 +15,36 @@ export interface PassEntry {
   payload_hash: string;
 }
 
-export interface SourceHashes {
-  passes: string | null;
-  passes4: string | null;
+/** What the last change of the cache did, kept so that a retried refresh returns it instead of diffing again. */
+export interface CacheChangeSummary {
+  outcome: 'built' | 'updated' | 'unchanged';
+  created: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  newFreeTickets: number;
 }
 
-/** One user's cache document. Timestamps are unix seconds. */
+/** One audit entry still to write: the pass is found in the committed document by source and uuid. */
+export interface PendingChange {
+  source: PassSource;
+  action: 'create' | 'update';
+  uuid: string;
+}
+
+/**
+ * The effects of a commit that are written after it (audit entries, the free-ticket queue row),
+ * recorded in the same document write as the cache change: whoever reads the document next (the
+ * retry, or the user's next refresh) finishes them before anything else, so none is ever lost.
+ */
+export interface PendingEffects {
+  refresh_id: string;
+  timestamp: number;
+  changes: PendingChange[];
+  new_free: string[];
+}
+
+/** One user's cache document. Timestamps are unix seconds; the field names and types are the original's. */
 export interface TicketCacheDoc {
   user_id: number;
   timestamp: number;
@@ -25,21 +52,41 @@ export interface TicketCacheDoc {
   passes4: PassEntry[];
   passesLog: unknown[];
   passes4Log: unknown[];
-  /** Hash of each whole API pass list at the last refresh (lets a refresh skip an unchanged list). */
-  source_hashes?: SourceHashes | null;
-  refresh_id?: string | null;
-  refresh_summary?: Record<string, unknown> | null;
+  /** Incremented by every content change: the compare-and-set token. 0: written by the original platform. */
+  version: number;
+  /** The refresh that made the last content change, and what it did. */
+  refresh_id: string | null;
+  refresh_summary: CacheChangeSummary | null;
+  pending: PendingEffects | null;
 }
 
-/** Loose on purpose (`strict: false`): pass arrays are stored as given, with no per-element casting. */
-export const ticketCacheSchema = new Schema(
+/**
+ * The stored form: `_id` is the user id as a string, payload keys are escaped (`payload-keys.ts`),
+ * and `version` / `pending` are absent when 0 / none (a document of the original platform has neither).
+ */
+export type StoredTicketCache = Omit<TicketCacheDoc, 'version' | 'pending'> & {
+  _id: string;
+  version?: number;
+  pending?: PendingEffects;
+};
+
+/**
+ * Pass arrays are `Mixed`: stored as given, no per-element casting. `strict: false` keeps fields
+ * the original platform's documents carry that this service does not know.
+ */
+export const ticketCacheSchema = new Schema<StoredTicketCache>(
   {
+    _id: { type: String, required: true },
     user_id: { type: Number, required: true },
     timestamp: { type: Number, required: true },
-    passes: { type: Array, default: [] },
-    passes4: { type: Array, default: [] },
-    passesLog: { type: Array, default: [] },
-    passes4Log: { type: Array, default: [] },
+    passes: [Schema.Types.Mixed],
+    passes4: [Schema.Types.Mixed],
+    passesLog: [Schema.Types.Mixed],
+    passes4Log: [Schema.Types.Mixed],
+    version: Number,
+    refresh_id: String,
+    refresh_summary: Schema.Types.Mixed,
+    pending: Schema.Types.Mixed,
   },
   {
     collection: TICKET_CACHE_COLLECTION,
@@ -51,9 +98,6 @@ export const ticketCacheSchema = new Schema(
   },
 );
 
-export function ticketCacheModel(conn: Connection): Model<TicketCacheDoc> {
-  return (
-    (conn.models['BytemarkTicketsCache'] as Model<TicketCacheDoc> | undefined) ??
-    conn.model<TicketCacheDoc>('BytemarkTicketsCache', ticketCacheSchema)
-  );
+export function ticketCacheModel(conn: Connection): Model<StoredTicketCache> {
+  return conn.models['BytemarkTicketsCache'] ?? conn.model('BytemarkTicketsCache', ticketCacheSchema);
 }

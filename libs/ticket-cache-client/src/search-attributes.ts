@@ -6,6 +6,7 @@ import { SEARCH_ATTRIBUTES } from '@btc/workflows';
 const INDEXED_VALUE_TYPE = {
   Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
   Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KeywordList: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 } as const;
 
 /** Registers our custom search attributes on a server that lacks them; returns the names it added. */

@@ -1,34 +1,30 @@
-import type {
-  CacheState,
-  FetchPassesInput,
-  FetchPassesResult,
-  SweepPage,
-  SweepSelect,
-  ReconcileInput,
-  ReconcileResult,
-  WriteRefreshLogsInput,
-  WriteRefreshLogsResult,
-} from './types';
+import type { RefreshSummary, SweepPage, SweepSelect, UserRefreshInput } from './types';
 
 /**
  * The activities the workflows call, declared here so that workflow code depends on contracts
  * only; `@btc/activities` implements them. Method names are durable activity type names.
  */
-export interface TicketCacheActivities {
-  readCacheState(input: { userId: number }): Promise<CacheState>;
-  lookupToken(input: { userId: number }): Promise<{ hasToken: boolean }>;
-  reconcileTicketCache(input: ReconcileInput): Promise<ReconcileResult>;
-  writeRefreshLogs(input: WriteRefreshLogsInput): Promise<WriteRefreshLogsResult>;
-  discardStaging(input: { keys: string[] }): Promise<void>;
-  /** One page of token users after `cursor`, filtered by cache freshness in one query. */
+
+/** The refresh of one user, on the rate-limited Bytemark queue: the same code for the hourly batches and the per-user workflow. */
+export interface UserRefreshActivities {
+  /**
+   * Token lookup, v1 and v4 fetch (one re-login on an expired session), hash-diff reconcile,
+   * compare-and-set cache write, audit entries and the free-ticket row: all of it, idempotent per
+   * `refreshId`. An unchanged user costs one small MySQL read and one MongoDB write.
+   */
+  refreshUserTickets(input: UserRefreshInput): Promise<RefreshSummary>;
+}
+
+/** The sweep's and the bootstrap's reads, on the workflows' queue. */
+export interface SweepActivities {
+  /** One page of token users after `cursor` to refresh (freshness filtered in the same query), and how many were skipped. */
   listSweepPage(input: { cursor: number; limit: number; select: SweepSelect }): Promise<SweepPage>;
   countTicketCaches(): Promise<{ count: number }>;
 }
 
-/** Activities that call the Bytemark API; they run on `bytemarkTaskQueue(...)`, the rate-limited queue. */
-export interface BytemarkActivities {
-  fetchPasses(input: FetchPassesInput): Promise<FetchPassesResult>;
-  reloginUser(input: { userId: number }): Promise<void>;
+/** The claim-check store's cleanup, for whoever staged a value (research ingestion). */
+export interface StagingActivities {
+  discardStaging(input: { keys: string[] }): Promise<void>;
 }
 
 /** The legacy `bytemark_ticket_refresh_log` queue and the alerts (domain §4.8–4.9). */

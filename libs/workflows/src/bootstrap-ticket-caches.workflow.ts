@@ -1,11 +1,11 @@
 import { executeChild, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { TicketCacheActivities } from './activity-contracts';
+import type { SweepActivities } from './activity-contracts';
 import { sweepWorkflowId } from './ids';
 import { refreshAllTicketCachesWorkflow } from './refresh-all-ticket-caches.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import type { SweepProgress } from './types';
 
-const db = proxyActivities<TicketCacheActivities>(DATABASE_ACTIVITY);
+const db = proxyActivities<SweepActivities>(DATABASE_ACTIVITY);
 
 export interface BootstrapInput {
   /** Build caches only for token users that have none, even when the collection is not empty. */
@@ -31,7 +31,8 @@ export async function bootstrapTicketCachesWorkflow(input: BootstrapInput = {}):
   setCurrentDetails(count === 0 ? 'cache collection empty: building every token user' : 'backfilling missing caches');
   const sweep = await executeChild(refreshAllTicketCachesWorkflow, {
     workflowId: sweepWorkflowId(`bootstrap-${workflowInfo().runId}`),
-    args: [{ mode: 'build', trigger: 'bootstrap', select: 'missing', maxInFlight: input.maxInFlight }],
+    // `check` builds a missing cache and updates one that exists without a refresh state (written before it).
+    args: [{ mode: 'check', trigger: 'bootstrap', select: 'missing', maxInFlight: input.maxInFlight }],
     staticSummary: count === 0 ? 'Bootstrap: build every token user cache' : 'Backfill: build missing caches',
   });
   setCurrentDetails(`built ${sweep.refreshed.built ?? 0} caches, ${sweep.failed} failed`);

@@ -26,6 +26,19 @@ export function sweepWorkflowId(startedBy: string): string {
   return `bytemark-ticket-cache-sweep-${startedBy}`;
 }
 
+/**
+ * A batch of a sweep, named after the sweep, its first run (continue-as-new keeps it) and the
+ * batch's first user, so that ids are unique across sweeps and a retried start finds its batch.
+ */
+export function batchWorkflowId(p: { sweepWorkflowId: string; sweepFirstRunId: string; firstUserId: number }): string {
+  return `${p.sweepWorkflowId}/${p.sweepFirstRunId.slice(0, 8)}/batch-${p.firstUserId}`;
+}
+
+/** The activity id of a user's refresh inside a batch: what an operator looks for in the batch's history. */
+export function userActivityId(userId: number): string {
+  return `user-${userId}`;
+}
+
 export function bootstrapWorkflowId(): string {
   return 'bytemark-ticket-cache-bootstrap';
 }
@@ -34,9 +47,25 @@ export function ingestWorkflowId(batchId: string): string {
   return `hntb-pass-ingest-${batchId}`;
 }
 
+/** The sweep's query for its progress. */
+export const SWEEP_PROGRESS_QUERY = 'progress';
+
+/**
+ * Patch ids (`patched()`): runs started before a change keep the code they started with. Each
+ * guards a branch in `legacy/`, removed (with `deprecatePatch`) once no such run is open.
+ */
+export const PATCHES = {
+  /** `refreshTicketCacheWorkflow` as one activity (was six). */
+  refreshAsOneActivity: 'refresh-as-one-activity',
+  /** `refreshAllTicketCachesWorkflow` hands users to batch workflows (was one child workflow per user). */
+  refreshInBatches: 'refresh-in-batches',
+} as const;
+
 /** Custom search attributes; `tools/` and the scheduler register them on servers that lack them. */
 export const SEARCH_ATTRIBUTES = {
   userId: { name: 'BytemarkUserId', type: 'Int' },
+  /** On batch workflows: every user id of the batch, so `BytemarkUserIds = '42'` finds user 42's hourly refresh. */
+  userIds: { name: 'BytemarkUserIds', type: 'KeywordList' },
   outcome: { name: 'BytemarkRefreshOutcome', type: 'Keyword' },
   trigger: { name: 'BytemarkRefreshTrigger', type: 'Keyword' },
 } as const;

@@ -1,35 +1,48 @@
 export {
   FAILURE_TYPES,
   MAX_INLINE_INTERACTIONS,
-  type BytemarkActivities,
   type IngestResult,
   type PassInteractionInput,
   type RefreshQueueActivities,
   type ResearchActivities,
-  type TicketCacheActivities,
+  type StagingActivities,
+  type SweepActivities,
+  type UserRefreshActivities,
 } from './activity-contracts';
 export {
   HOURLY_SCHEDULE_ID,
+  PATCHES,
   REFRESH_QUEUE_SCHEDULE_ID,
   SEARCH_ATTRIBUTES,
+  SWEEP_PROGRESS_QUERY,
   TICKET_CACHE_TASK_QUEUE,
+  batchWorkflowId,
   bootstrapWorkflowId,
   bytemarkTaskQueue,
   ingestWorkflowId,
   refreshWorkflowId,
   sweepWorkflowId,
+  userActivityId,
 } from './ids';
 export type { IngestInput } from './ingest-pass-interactions.workflow';
 export type { BootstrapInput, BootstrapResult } from './bootstrap-ticket-caches.workflow';
 export type { RefreshQueueInput, RefreshQueueResult } from './process-refresh-log-queue.workflow';
-export { OUTCOME_KEY, TRIGGER_KEY, USER_ID_KEY } from './search-attributes';
 export type {
   CacheState,
   FetchPassesInput,
   FetchPassesResult,
-  PassSource,
+  LegacyBytemarkActivities,
+  LegacyRefreshActivities,
   ReconcileInput,
   ReconcileResult,
+  WriteRefreshLogsInput,
+  WriteRefreshLogsResult,
+} from './legacy/types.v1';
+export { OUTCOME_KEY, TRIGGER_KEY, USER_IDS_KEY, USER_ID_KEY } from './search-attributes';
+export type {
+  BatchInput,
+  BatchResult,
+  OutcomeCounts,
   RefreshInput,
   RefreshMode,
   RefreshOutcome,
@@ -39,8 +52,8 @@ export type {
   SweepPage,
   SweepProgress,
   SweepSelect,
-  WriteRefreshLogsInput,
-  WriteRefreshLogsResult,
+  UserFailure,
+  UserRefreshInput,
 } from './types';
 
 /** Absolute path of the workflow bundle entry, for `Worker.create({ workflowsPath })` in development. */

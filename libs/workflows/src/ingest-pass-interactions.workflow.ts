@@ -4,12 +4,12 @@ import {
   type IngestResult,
   type PassInteractionInput,
   type ResearchActivities,
-  type TicketCacheActivities,
+  type StagingActivities,
 } from './activity-contracts';
 import { DATABASE_ACTIVITY } from './retry-policies';
 
 const research = proxyActivities<ResearchActivities>({ ...DATABASE_ACTIVITY, startToCloseTimeout: '30 minutes' });
-const db = proxyActivities<Pick<TicketCacheActivities, 'discardStaging'>>(DATABASE_ACTIVITY);
+const db = proxyActivities<StagingActivities>(DATABASE_ACTIVITY);
 
 export interface IngestInput {
   rows?: PassInteractionInput[];

@@ -1,115 +1,140 @@
 import {
   ApplicationFailure,
-  ChildWorkflowFailure,
+  ParentClosePolicy,
   continueAsNew,
   defineQuery,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RefreshQueueActivities, TicketCacheActivities } from './activity-contracts';
+import type { RefreshQueueActivities, SweepActivities } from './activity-contracts';
+import { failureMessage } from './failure-message';
+import { PATCHES, SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
+import { refreshAllTicketCachesV1 } from './legacy/refresh-all-ticket-caches.v1';
+import type { LegacySweepInput } from './legacy/types.v1';
+import { refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
-import type { SweepInput, SweepPage, SweepProgress } from './types';
-import { forEachBounded } from './for-each-bounded';
-import { runUserRefresh } from './user-refresh-child';
+import { TRIGGER_KEY, USER_IDS_KEY } from './search-attributes';
+import type { BatchInput, BatchResult, SweepInput, SweepPage, SweepProgress } from './types';
 
-export const sweepProgressQuery = defineQuery<SweepProgress>('progress');
+export const sweepProgressQuery = defineQuery<SweepProgress>(SWEEP_PROGRESS_QUERY);
 
-const db = proxyActivities<TicketCacheActivities & Pick<RefreshQueueActivities, 'notifySlack'>>(DATABASE_ACTIVITY);
+const db = proxyActivities<SweepActivities & Pick<RefreshQueueActivities, 'notifySlack'>>(DATABASE_ACTIVITY);
 
 /** Failed user ids kept in the progress (and so in history) at most. */
 const MAX_FAILED_IDS = 100;
 
 export function emptySweepProgress(): SweepProgress {
-  return {
-    usersSeen: 0,
-    skippedFresh: 0,
-    refreshed: {},
-    failed: 0,
-    inFlight: 0,
-    inFlightElsewhere: 0,
-    runs: 1,
-    failedUserIds: [],
-  };
+  return { usersSeen: 0, skippedFresh: 0, refreshed: {}, failed: 0, inFlight: 0, batches: 0, runs: 1, failedUserIds: [] };
 }
 
 /**
- * The hourly sweep: pages through token users by id cursor, drops fresh caches before starting any
- * per-user work, runs per-user refreshes as children with a bounded number in flight, and continues
- * as new every `usersPerRun` users so its history stays bounded. A user's failure never fails the sweep.
+ * The hourly sweep: pages through token users by id cursor with the freshness filter in the same
+ * query (fresh users cost nothing here), hands each page of stale users to a batch workflow
+ * (`refreshTicketCacheBatchWorkflow`, one activity per user) with `batchesInFlight` batches at once,
+ * and continues as new every `usersPerRun` users so its history stays bounded. A user's failure
+ * never fails the sweep; at the end, one alert lists how many failed.
  */
 export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Promise<SweepProgress> {
+  if (!patched(PATCHES.refreshInBatches)) {
+    // A run started by the previous version (whose input and progress have the v1 shape).
+    return (await refreshAllTicketCachesV1(input as LegacySweepInput)) as unknown as SweepProgress;
+  }
   const {
     mode = 'if-stale',
     trigger = 'hourly',
     select = 'stale',
-    maxInFlight = 20,
-    pageSize = 200,
-    usersPerRun = 500,
+    maxInFlight = 25,
+    batchSize = 200,
+    batchesInFlight = 2,
+    usersPerRun = 2000,
     alertOnFailures = 5,
   } = input;
-  if (!(maxInFlight > 0 && pageSize > 0 && usersPerRun > 0)) {
+  if (!(maxInFlight > 0 && batchSize > 0 && batchesInFlight > 0 && usersPerRun > 0)) {
     throw ApplicationFailure.nonRetryable(
-      'maxInFlight, pageSize and usersPerRun must be positive',
+      'maxInFlight, batchSize, batchesInFlight and usersPerRun must be positive',
       'InvalidSweepInput',
     );
   }
+  const { workflowId, firstExecutionRunId } = workflowInfo();
   const progress: SweepProgress = input.progress ?? emptySweepProgress();
   setHandler(sweepProgressQuery, () => progress);
   const report = () =>
     setCurrentDetails(
-      `seen ${progress.usersSeen}, skipped fresh ${progress.skippedFresh}, ` +
-        `refreshed ${JSON.stringify(progress.refreshed)}, failed ${progress.failed}, ` +
-        `in flight ${progress.inFlight}, already running elsewhere ${progress.inFlightElsewhere}, run ${progress.runs}`,
+      `seen ${progress.usersSeen}, skipped fresh ${progress.skippedFresh}, refreshed ${JSON.stringify(progress.refreshed)}, ` +
+        `failed ${progress.failed}, in flight ${progress.inFlight} in ${progress.batches} batches so far, run ${progress.runs}`,
     );
 
-  const refreshUser = async (userId: number): Promise<void> => {
-    progress.inFlight += 1;
+  const running = new Set<Promise<void>>();
+  const runBatch = async (userIds: number[]): Promise<void> => {
+    const args: BatchInput = { userIds, mode, trigger, maxInFlight };
+    progress.inFlight += userIds.length;
+    progress.batches += 1;
     report();
-    const result = await runUserRefresh({ userId, mode, trigger });
-    progress.inFlight -= 1;
-    if (result.kind === 'done') {
-      const { outcome } = result.summary;
-      progress.refreshed[outcome] = (progress.refreshed[outcome] ?? 0) + 1;
-    } else if (result.kind === 'already-running') {
-      progress.inFlightElsewhere += 1;
-    } else {
-      progress.failed += 1;
-      if (progress.failedUserIds.length < MAX_FAILED_IDS) progress.failedUserIds.push(userId);
-      log.warn('A user refresh failed; the sweep goes on', { userId, error: failureMessage(result.error) });
+    try {
+      const child = await startChild(refreshTicketCacheBatchWorkflow, {
+        workflowId: batchWorkflowId({ sweepWorkflowId: workflowId, sweepFirstRunId: firstExecutionRunId, firstUserId: userIds[0]! }),
+        args: [args],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [
+          { key: USER_IDS_KEY, value: userIds.map(String) },
+          { key: TRIGGER_KEY, value: trigger },
+        ],
+        staticSummary: `Refresh ${userIds.length} users, ${userIds[0]}…${userIds[userIds.length - 1]} (${trigger})`,
+      });
+      count(progress, userIds, await child.result());
+    } catch (error) {
+      // The batch itself failed (it never fails for a user's sake): count its users as failed.
+      log.error('A batch failed; its users count as failed', { error: failureMessage(error), users: userIds.length });
+      count(progress, userIds, { users: userIds.length, outcomes: {}, failed: userIds.length, failures: [] });
     }
+    progress.inFlight -= userIds.length;
     report();
   };
 
   let cursor: number | null = input.cursor ?? 0;
-  let handledThisRun = 0;
+  let handedThisRun = 0;
   while (cursor !== null) {
-    const page: SweepPage = await db.listSweepPage({ cursor, limit: pageSize, select });
+    const page: SweepPage = await db.listSweepPage({ cursor, limit: batchSize, select });
     progress.usersSeen += page.seen;
     progress.skippedFresh += page.skippedFresh;
     report();
-    await forEachBounded(page.userIds, maxInFlight, refreshUser);
-    handledThisRun += page.seen;
+    if (page.userIds.length > 0) {
+      if (running.size >= batchesInFlight) await Promise.race(running);
+      const batch: Promise<void> = runBatch(page.userIds).finally(() => running.delete(batch));
+      running.add(batch);
+    }
+    handedThisRun += page.userIds.length;
     cursor = page.nextCursor;
-    if (cursor !== null && (handledThisRun >= usersPerRun || workflowInfo().continueAsNewSuggested)) {
+    if (cursor !== null && (handedThisRun >= usersPerRun || workflowInfo().continueAsNewSuggested)) {
+      await Promise.all(running);
       progress.runs += 1;
       await continueAsNew<typeof refreshAllTicketCachesWorkflow>({ ...input, cursor, progress });
     }
   }
+  await Promise.all(running);
   report();
   if (progress.failed >= alertOnFailures) {
-    await db.notifySlack({
-      text:
-        `Bytemark ticket cache sweep (${trigger}): ${progress.failed} of ${progress.usersSeen} users failed ` +
-        `(first: ${progress.failedUserIds.slice(0, 10).join(', ')}). Workflow ${workflowInfo().workflowId}.`,
-    });
+    await db
+      .notifySlack({
+        text:
+          `Bytemark ticket cache sweep (${trigger}): ${progress.failed} of ${progress.usersSeen} users failed ` +
+          `(first: ${progress.failedUserIds.slice(0, 10).join(', ')}). Workflow ${workflowId}.`,
+      })
+      .catch((error: unknown) => log.warn('The sweep alert could not be posted', { error: failureMessage(error) }));
   }
   return progress;
 }
 
-export function failureMessage(error: unknown): string {
-  if (error instanceof ChildWorkflowFailure) return error.cause?.message ?? error.message;
-  return error instanceof Error ? error.message : String(error);
+function count(progress: SweepProgress, userIds: number[], result: BatchResult): void {
+  for (const [outcome, n] of Object.entries(result.outcomes) as Array<[keyof SweepProgress['refreshed'], number]>) {
+    progress.refreshed[outcome] = (progress.refreshed[outcome] ?? 0) + n;
+  }
+  progress.failed += result.failed;
+  const failedIds = result.failures.length > 0 ? result.failures.map((f) => f.userId) : result.failed > 0 ? userIds : [];
+  for (const userId of failedIds) if (progress.failedUserIds.length < MAX_FAILED_IDS) progress.failedUserIds.push(userId);
 }

@@ -1,122 +1,28 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  log,
-  proxyActivities,
-  setCurrentDetails,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import {
-  FAILURE_TYPES,
-  type BytemarkActivities,
-  type RefreshQueueActivities,
-  type TicketCacheActivities,
-} from './activity-contracts';
-import { DATABASE_ACTIVITY, bytemarkFetchActivity, bytemarkLoginActivity } from './retry-policies';
+import { patched, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { UserRefreshActivities } from './activity-contracts';
+import { PATCHES } from './ids';
+import { refreshTicketCacheV1 } from './legacy/refresh-ticket-cache.v1';
+import { describeRefresh } from './refresh-summary';
+import { userRefreshActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
-import type { FetchPassesResult, PassSource, RefreshInput, RefreshOutcome, RefreshSummary } from './types';
-
-const db = proxyActivities<TicketCacheActivities & Pick<RefreshQueueActivities, 'notifySlack'>>(DATABASE_ACTIVITY);
-
-const EMPTY = { created: 0, updated: 0, removed: 0, unchanged: 0, newFreeTickets: 0 };
+import type { RefreshInput, RefreshSummary } from './types';
 
 /**
- * Refreshes one user's Bytemark ticket cache: token lookup, v1 and v4 fetch in parallel (staged,
- * never in history), hash-diff reconcile, then audit and refresh-log writes. The Temporal version
- * of `checkTicketCache` (mode `check`), `checkTicketCacheTimeout` (`if-stale`) and `buildTicketCache` (`build`).
+ * Refreshes one user's Bytemark ticket cache, on demand and for the refresh-log queue: one
+ * `refreshUserTickets` activity (the same unit the hourly batches run), then the outcome as a
+ * search attribute. The Temporal version of `checkTicketCache` (mode `check`),
+ * `checkTicketCacheTimeout` (`if-stale`) and `buildTicketCache` (`build`). About 13 history events.
  */
 export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshSummary> {
+  if (!patched(PATCHES.refreshAsOneActivity)) return refreshTicketCacheV1(input);
   const { userId, mode = 'check', trigger = 'manual' } = input;
   const { workflowId, runId, taskQueue } = workflowInfo();
-  const bytemark = proxyActivities<BytemarkActivities>(bytemarkFetchActivity(taskQueue));
-  const login = proxyActivities<Pick<BytemarkActivities, 'reloginUser'>>(bytemarkLoginActivity(taskQueue));
-  const refreshId = `${workflowId}/${runId}`;
-  const passesKey = `${refreshId}/passes`;
-  const passes4Key = `${refreshId}/passes4`;
-
-  const finish = (outcome: RefreshOutcome, counts = EMPTY, cacheAgeBefore: number | null = null): RefreshSummary => {
-    upsertSearchAttributes([{ key: OUTCOME_KEY, value: outcome }]);
-    const summary = { outcome, ...counts, cacheAgeBefore };
-    setCurrentDetails(describe(summary));
-    return summary;
-  };
-
-  setCurrentDetails(`user ${userId}, mode ${mode}, trigger ${trigger}: reading cache state`);
-  const state = await db.readCacheState({ userId });
-  if (mode === 'if-stale' && state.exists && !state.stale) return finish('fresh-skipped', EMPTY, state.ageSeconds);
-
-  const { hasToken } = await db.lookupToken({ userId });
-  if (!hasToken) return finish('no-token', EMPTY, state.ageSeconds);
-
-  const buildMode = mode === 'build' || !state.exists;
-  const skipIfHash = (source: PassSource) => (buildMode ? null : (state.sourceHashes?.[source] ?? null));
-  const fetchBoth = (): Promise<FetchPassesResult[]> => {
-    setCurrentDetails(`user ${userId}: fetching passes (v1) and pass history (v4)`);
-    return Promise.all([
-      bytemark.fetchPasses({ userId, source: 'passes', stagingKey: passesKey, skipIfHash: skipIfHash('passes') }),
-      bytemark.fetchPasses({ userId, source: 'passes4', stagingKey: passes4Key, skipIfHash: skipIfHash('passes4') }),
-    ]);
-  };
-
-  let staged: string[] = [];
-  try {
-    let fetched: FetchPassesResult[];
-    try {
-      fetched = await fetchBoth();
-    } catch (error) {
-      if (!isAuthFailure(error)) throw error;
-      log.warn('Bytemark rejected the stored token; logging in again with the stored credentials', { userId });
-      try {
-        await login.reloginUser({ userId });
-        fetched = await fetchBoth();
-      } catch (retryError) {
-        if (!isAuthFailure(retryError)) throw retryError;
-        log.warn('Bytemark authentication failed after re-login; the user must fix their account', { userId });
-        return finish('failed-auth', EMPTY, state.ageSeconds);
-      }
-    }
-
-    const [v1, v4] = fetched as [FetchPassesResult, FetchPassesResult];
-    staged = [v1.stagingKey, v4.stagingKey].filter((k): k is string => k !== null);
-    setCurrentDetails(`user ${userId}: reconciling by payload hash`);
-    const result = await db.reconcileTicketCache({
-      userId,
-      refreshId,
-      mode: buildMode ? 'build' : 'update',
-      passesKey: v1.stagingKey,
-      passes4Key: v4.stagingKey,
-      now: Math.floor(Date.now() / 1000),
-    });
-    if (result.changesKey) {
-      staged.push(result.changesKey);
-      setCurrentDetails(`user ${userId}: writing audit entries and refresh log`);
-      await db.writeRefreshLogs({ userId, refreshId, changesKey: result.changesKey });
-    }
-    const { outcome, changesKey: _changesKey, ...counts } = result;
-    return finish(outcome, counts, state.ageSeconds);
-  } catch (error) {
-    // Auth is the user's state and ends as `failed-auth` above; anything reaching here is an outage or a bug.
-    const reason = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
-    await db
-      .notifySlack({ text: `Bytemark cache refresh failed for user ${userId} (${trigger}): ${reason}` })
-      .catch(() => undefined);
-    throw error;
-  } finally {
-    // What a run that failed part-way staged is removed by the queue workflow's periodic staging cleanup.
-    if (staged.length > 0) await db.discardStaging({ keys: staged });
-  }
-}
-
-function isAuthFailure(error: unknown): boolean {
-  return (
-    error instanceof ActivityFailure &&
-    error.cause instanceof ApplicationFailure &&
-    error.cause.type === FAILURE_TYPES.auth
-  );
-}
-
-function describe(s: RefreshSummary): string {
-  const age = s.cacheAgeBefore === null ? 'no cache before' : `cache was ${s.cacheAgeBefore} s old`;
-  return `${s.outcome}: ${s.created} created, ${s.updated} updated, ${s.removed} removed, ${s.unchanged} unchanged, ${s.newFreeTickets} new free tickets (${age})`;
+  const { refreshUserTickets } = proxyActivities<UserRefreshActivities>({
+    ...userRefreshActivity(taskQueue),
+    summary: `refresh user ${userId} (${mode}, ${trigger})`,
+  });
+  const summary = await refreshUserTickets({ userId, mode, trigger, refreshId: `${workflowId}/${runId}` });
+  upsertSearchAttributes([{ key: OUTCOME_KEY, value: summary.outcome }]);
+  setCurrentDetails(describeRefresh(summary));
+  return summary;
 }

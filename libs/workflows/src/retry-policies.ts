@@ -1,5 +1,4 @@
 import type { ActivityOptions } from '@temporalio/workflow';
-import { FAILURE_TYPES } from './activity-contracts';
 import { bytemarkTaskQueue } from './ids';
 
 /** MySQL and MongoDB work, on the workflow's own queue: retried with backoff, finite so one user cannot stall a sweep. */
@@ -10,29 +9,17 @@ export const DATABASE_ACTIVITY: ActivityOptions = {
 };
 
 /**
- * Bytemark list calls: heartbeat while running (and per page); 429s wait `Retry-After` (the activity sets `nextRetryDelay`),
- * transient errors back off, auth failures are not retried (the workflow re-logs in once instead).
+ * A user's refresh (`refreshUserTickets`), on the rate-limited Bytemark queue. It heartbeats every
+ * few seconds while it runs, so a killed worker's attempt is retried within the heartbeat timeout;
+ * a short refresh sends no heartbeat at all. A 429 waits its `Retry-After` (the activity sets
+ * `nextRetryDelay`); errors that can never succeed are non-retryable where they are raised. Five
+ * attempts over about 15 s of backoff, then the user counts as failed and the next sweep tries again.
  */
-export function bytemarkFetchActivity(workflowTaskQueue: string): ActivityOptions {
+export function userRefreshActivity(workflowTaskQueue: string): ActivityOptions {
   return {
     taskQueue: bytemarkTaskQueue(workflowTaskQueue),
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: '2 seconds',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 8,
-      nonRetryableErrorTypes: [FAILURE_TYPES.auth],
-    },
-  };
-}
-
-export function bytemarkLoginActivity(workflowTaskQueue: string): ActivityOptions {
-  return {
-    taskQueue: bytemarkTaskQueue(workflowTaskQueue),
-    startToCloseTimeout: '1 minute',
-    heartbeatTimeout: '10 seconds',
-    retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE_TYPES.auth] },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   };
 }

@@ -21,78 +21,20 @@ export interface RefreshSummary {
   removed: number;
   unchanged: number;
   newFreeTickets: number;
-  /** Seconds since the cache was last written, before this run; null when there was no cache. */
+  /** Seconds since the cache was last refreshed, before this run; null when it never was. */
   cacheAgeBefore: number | null;
 }
 
-export type PassSource = 'passes' | 'passes4';
-
-export interface CacheState {
-  exists: boolean;
-  /** Unix seconds of the last build or update. */
-  timestamp: number | null;
-  ageSeconds: number | null;
-  /** Older than TTL − grace (always true without a cache). */
-  stale: boolean;
-  /** The hashes of the v1 and v4 lists the cache was last built from (null without a cache). */
-  sourceHashes: Record<PassSource, string | null> | null;
-}
-
-export interface FetchPassesInput {
+/** The one unit of work per user, shared by the per-user workflow and the hourly batches. */
+export interface UserRefreshInput {
   userId: number;
-  source: PassSource;
-  /** Where the fetched list is staged (claim-check); the list itself never enters history. */
-  stagingKey: string;
+  mode: RefreshMode;
+  trigger: RefreshTrigger;
   /**
-   * The hash of the list the cache was last built from (`CacheState.sourceHashes`): when the fetched
-   * list has the same hash nothing is staged, so an unchanged user costs one MongoDB write in all.
-   * Null (a build, or no hash stored): always stage.
+   * Names this refresh (`<workflowId>/<runId>[/<activityId>]`): every attempt of the activity uses
+   * the same one, so an attempt that finds its commit already made finishes it instead of diffing again.
    */
-  skipIfHash: string | null;
-}
-
-export interface FetchPassesResult {
-  /** Null when the list is unchanged since the last refresh and nothing was staged. */
-  stagingKey: string | null;
-  passes: number;
-  pages: number;
-  /** Passes the schema rejected; they are reported, and their cached copies are kept. */
-  rejected: number;
-}
-
-export interface ReconcileInput {
-  userId: number;
-  /** Identifies this run's diff: a retried reconcile that finds it already committed returns its summary. */
   refreshId: string;
-  mode: 'build' | 'update';
-  /** Null: that list is unchanged since the last refresh (see `FetchPassesInput.skipIfHash`). */
-  passesKey: string | null;
-  passes4Key: string | null;
-  /** Unix seconds, taken from workflow time so that every retry computes the same document. */
-  now: number;
-}
-
-export interface ReconcileResult {
-  outcome: 'built' | 'updated' | 'unchanged';
-  created: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  newFreeTickets: number;
-  /** Staged audit entries and free-ticket uuids to write; null when nothing changed. */
-  changesKey: string | null;
-}
-
-export interface WriteRefreshLogsInput {
-  userId: number;
-  refreshId: string;
-  changesKey: string;
-}
-
-export interface WriteRefreshLogsResult {
-  auditEntries: number;
-  alreadyPresent: number;
-  freeTicketRowId: number | null;
 }
 
 /** Which token users a sweep refreshes: stale or missing caches (hourly), missing only (backfill), or all. */
@@ -102,11 +44,13 @@ export interface SweepInput {
   mode?: RefreshMode;
   trigger?: RefreshTrigger;
   select?: SweepSelect;
-  /** Per-user workflows running at once (default 20). */
+  /** Users refreshed at once in each batch (default 25). */
   maxInFlight?: number;
-  /** Users read per page (default 200). */
-  pageSize?: number;
-  /** Users handled before continuing as new (default 500), which keeps history bounded. */
+  /** Users per batch workflow (default 200). */
+  batchSize?: number;
+  /** Batch workflows running at once (default 2). */
+  batchesInFlight?: number;
+  /** Users handed to batches before continuing as new (default 2,000), which keeps history bounded. */
   usersPerRun?: number;
   /** Post a Slack alert when at least this many users failed (default 5). */
   alertOnFailures?: number;
@@ -115,15 +59,17 @@ export interface SweepInput {
   progress?: SweepProgress;
 }
 
+export type OutcomeCounts = Partial<Record<RefreshOutcome, number>>;
+
 export interface SweepProgress {
   usersSeen: number;
   skippedFresh: number;
-  refreshed: Partial<Record<RefreshOutcome, number>>;
+  refreshed: OutcomeCounts;
   failed: number;
-  /** Per-user workflows of this sweep running now. */
+  /** Users in the batches running now. */
   inFlight: number;
-  /** Users whose refresh was already running (started on demand); left to that run. */
-  inFlightElsewhere: number;
+  /** Batches started so far. */
+  batches: number;
   /** Runs of this sweep so far (1 + continue-as-new count). */
   runs: number;
   failedUserIds: number[];
@@ -136,4 +82,27 @@ export interface SweepPage {
   skippedFresh: number;
   /** Cursor for the next page; null at the end. */
   nextCursor: number | null;
+}
+
+export interface BatchInput {
+  userIds: number[];
+  mode: RefreshMode;
+  trigger: RefreshTrigger;
+  /** Users refreshed at once (default 25). */
+  maxInFlight?: number;
+}
+
+/** A user whose refresh failed after its retries, with the failure's type (e.g. `BytemarkUnavailableError`). */
+export interface UserFailure {
+  userId: number;
+  type: string;
+  message: string;
+}
+
+export interface BatchResult {
+  users: number;
+  outcomes: OutcomeCounts;
+  failed: number;
+  /** The first failures (all are counted in `failed`). */
+  failures: UserFailure[];
 }

@@ -2,7 +2,7 @@
  * A real worker in its own process, for crash tests: the test SIGKILLs it at a chosen point and
  * starts another. Configured like the worker app (environment), plus:
  *   WORKER_TASK_QUEUE  the test's queue
- *   CRASH_POINT        'after-cache-write' | 'during-log-writes' | unset
+ *   CRASH_POINT        'after-cache-commit' | 'during-log-writes' | 'before-free-ticket-row' | unset
  * At a crash point the process kills itself with SIGKILL, so nothing after that point runs.
  */
 import { NativeConnection } from '@temporalio/worker';
@@ -23,11 +23,13 @@ async function main(): Promise<void> {
   const dependencies = await buildDependencies(config);
   const { deps } = dependencies;
 
-  if (crashPoint === 'after-cache-write') {
-    const replace = deps.cache.replace.bind(deps.cache);
-    deps.cache.replace = async (...args) => {
-      await replace(...args);
-      crash();
+  if (crashPoint === 'after-cache-commit') {
+    // The cache document (with its pending effects) is written; nothing after it runs.
+    const commit = deps.cache.commit.bind(deps.cache);
+    deps.cache.commit = async (...args) => {
+      const committed = await commit(...args);
+      if (committed) crash();
+      return committed;
     };
   } else if (crashPoint === 'during-log-writes') {
     // Half of the audit entries are written, then the process dies before the rest and the refresh-log row.
@@ -36,6 +38,9 @@ async function main(): Promise<void> {
       await insertMany(filter, entries.slice(0, Math.ceil(entries.length / 2)));
       crash();
     };
+  } else if (crashPoint === 'before-free-ticket-row') {
+    // Every audit entry is written; the process dies before the free-ticket row.
+    deps.refreshLog.recordFreeTickets = async () => crash();
   }
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -1,0 +1,115 @@
+import { log } from '@temporalio/activity';
+import type { CacheChangeSummary, PendingEffects, TicketCacheDoc } from '@btc/data';
+import type { PassLists } from './fetch-pass-lists';
+import { finishPendingEffects, type PendingEffectsDeps } from './pending-effects';
+import { reconcilePasses } from './reconcile-passes';
+
+/** Attempts at a compare-and-set before the activity fails (retryably) with `CacheWriteConflictError`. */
+const MAX_CAS_ATTEMPTS = 3;
+
+/** Thrown when the cache document kept changing under a refresh (another writer, several times in a row); retryable. */
+export class CacheWriteConflictError extends Error {
+  readonly type = 'CacheWriteConflictError';
+  constructor(
+    readonly userId: number,
+    readonly attempts: number,
+  ) {
+    super(`the cache of user ${userId} changed under this refresh ${attempts} times in a row`);
+    this.name = 'CacheWriteConflictError';
+  }
+}
+
+export interface CommittedRefresh {
+  change: CacheChangeSummary;
+  /** The document version the cache is at now, and how many passes it holds. */
+  version: number;
+  passCount: number;
+  /** When the cache was last written before this refresh (null: there was no cache). */
+  previousTimestamp: number | null;
+}
+
+/**
+ * Reconciles the fetched lists with the user's cache document and writes the result with a
+ * compare-and-set on its version: the diff (domain §4.1–4.2) is computed against the document
+ * actually replaced. The audit entries and the free-ticket row are recorded as pending effects in
+ * the same write, then written and cleared; a document left with pending effects by an earlier
+ * refresh is finished first. On a lost compare-and-set the document is read and diffed again.
+ */
+export async function commitRefresh(
+  deps: PendingEffectsDeps,
+  p: {
+    userId: number;
+    mode: 'build' | 'update';
+    refreshId: string;
+    now: number;
+    lists: PassLists;
+    freeProductUuids: ReadonlySet<string>;
+  },
+): Promise<CommittedRefresh> {
+  const { userId, refreshId, now, lists } = p;
+  for (let attempt = 1; ; attempt++) {
+    const doc = await deps.cache.findByUserId({ userId });
+    if (doc?.refresh_id === refreshId && doc.refresh_summary) {
+      // An earlier attempt of this refresh committed: finish its effects, report what it did.
+      await finishPendingEffects(deps, doc);
+      return { change: doc.refresh_summary, version: doc.version, passCount: passCount(doc), previousTimestamp: null };
+    }
+    if (doc?.pending) await finishPendingEffects(deps, doc);
+
+    const built = p.mode === 'build' || doc === null;
+    const diff = reconcilePasses({
+      mode: built ? 'build' : 'update',
+      cached: built ? null : doc,
+      v1: lists.v1.passes,
+      v4: lists.v4.passes,
+      rejectedUuids: new Set([...lists.v1.rejects, ...lists.v4.rejects].flatMap((r) => (r.uuid ? [r.uuid] : []))),
+      now,
+      freeProductUuids: p.freeProductUuids,
+    });
+    const changed = built || diff.changes.length > 0 || diff.counts.removed > 0;
+    const change: CacheChangeSummary = {
+      outcome: built ? 'built' : changed ? 'updated' : 'unchanged',
+      ...diff.counts,
+      newFreeTickets: diff.newFree.length,
+    };
+    const previousTimestamp = doc?.timestamp ?? null;
+
+    if (!changed && doc) {
+      if (await deps.cache.touch({ userId }, { timestamp: now, expectedVersion: doc.version })) {
+        return { change, version: doc.version, passCount: passCount(doc), previousTimestamp };
+      }
+    } else {
+      const pending: PendingEffects | null =
+        diff.changes.length > 0 || diff.newFree.length > 0
+          ? {
+              refresh_id: refreshId,
+              timestamp: now,
+              changes: diff.changes.map((c) => ({ source: c.source, action: c.action, uuid: c.entry.pass_uuid })),
+              new_free: diff.newFree,
+            }
+          : null;
+      const next: TicketCacheDoc = {
+        user_id: userId,
+        timestamp: now,
+        passes: diff.passes,
+        passes4: diff.passes4,
+        passesLog: [...(doc?.passesLog ?? []), ...lists.v1.envelopes],
+        passes4Log: [...(doc?.passes4Log ?? []), ...lists.v4.envelopes],
+        version: (doc?.version ?? 0) + 1,
+        refresh_id: refreshId,
+        refresh_summary: change,
+        pending,
+      };
+      if (await deps.cache.commit({ userId }, next, { expectedVersion: doc ? doc.version : null })) {
+        await finishPendingEffects(deps, next);
+        return { change, version: next.version, passCount: passCount(next), previousTimestamp };
+      }
+    }
+    if (attempt >= MAX_CAS_ATTEMPTS) throw new CacheWriteConflictError(userId, attempt);
+    log.info('The cache changed under this refresh (another writer); diffing again', { userId, attempt });
+  }
+}
+
+function passCount(doc: TicketCacheDoc): number {
+  return doc.passes.length + doc.passes4.length;
+}
