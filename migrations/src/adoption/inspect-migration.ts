@@ -45,8 +45,13 @@ export async function inspectMigration(
     const actual = await readTable(sequelize, table);
     if (!actual) return step('create', table, `creates table ${table}`);
     if (creates.anyShape) {
-      const notes = compareTable(creates.spec, actual).map((f) => ({ ...f, severity: 'note' as const }));
-      return step('adopt', table, `${table} exists: left as it is, whatever its shape`, notes);
+      const differs = compareTable(creates.spec, actual).length > 0;
+      const note: Finding = {
+        severity: 'note',
+        subject: 'table',
+        text: `columns here: ${actual.columns.map((c) => c.name).join(', ')}; ours would have been: ${creates.spec.columns.map((c) => c.name).join(', ')}`,
+      };
+      return step('adopt', table, `${table} exists: left as it is, whatever its shape`, differs ? [note] : []);
     }
     const findings = compareTable(creates.spec, actual);
     if (findings.some((f) => f.severity === 'stop')) {
