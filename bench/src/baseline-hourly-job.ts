@@ -52,10 +52,10 @@ export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<Baseline
       const cached = await deps.cache.findByUserId({ userId });
       if (cached && cached.timestamp >= now - deps.ttlSeconds) continue;
       // updateTicketCache / buildTicketCache
-      const account = await deps.tokens.findByUserId(userId);
-      if (!account?.token) continue;
-      const v1 = await deps.bytemark.listPasses(account.token);
-      const v4 = await deps.bytemark.listPassHistory(account.token, { status: 'EXPIRED' });
+      const token = await deps.tokens.findToken(userId);
+      if (!token) continue;
+      const v1 = await deps.bytemark.listPasses(token);
+      const v4 = await deps.bytemark.listPassHistory(token, { status: 'EXPIRED' });
       const diff = reconcilePasses({
         mode: cached ? 'update' : 'build',
         cached,
@@ -65,7 +65,9 @@ export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<Baseline
         now,
         freeProductUuids: free,
       });
-      await deps.cache.replace(
+      const runId = `baseline/${userId}/${now}`;
+      // The original saves the whole document every time; the version is only this repository's way of writing.
+      await deps.cache.commit(
         { userId },
         {
           user_id: userId,
@@ -74,9 +76,13 @@ export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<Baseline
           passes4: diff.passes4,
           passesLog: [...(cached?.passesLog ?? []), ...v1.envelopes],
           passes4Log: [...(cached?.passes4Log ?? []), ...v4.envelopes],
+          version: (cached?.version ?? 0) + 1,
+          refresh_id: runId,
+          refresh_summary: null,
+          pending: null,
         },
+        { expectedVersion: cached ? cached.version : null },
       );
-      const runId = `baseline/${userId}/${now}`;
       await deps.logs.insertMany({ userId }, toAuditEntries({ userId, refreshId: runId, now, changes: diff.changes }));
       if (diff.newFree.length > 0) await deps.refreshLog.recordFreeTickets({ userId, passUuids: diff.newFree });
       result.refreshed += 1;

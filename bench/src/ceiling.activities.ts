@@ -2,11 +2,22 @@
  * BENCH ONLY — no-op activities with the names and shapes of the real ones, for the ceiling phase:
  * no I/O, tiny inputs and results, so a run measures only what Temporal and the worker cost.
  */
-export interface CeilingActivities {
-  listSweepPage(input: { cursor: number; limit: number; lastUserId: number }): Promise<{
+import type { RefreshSummary, SweepActivities, UserRefreshActivities } from '@btc/workflows';
+import { isChangedIndex } from './changed-users';
+
+export interface UserRange {
+  firstUserId: number;
+  lastUserId: number;
+  changedFraction: number;
+}
+
+export interface CeilingActivities extends SweepActivities {
+  listUserRange(input: { cursor: number; limit: number; lastUserId: number }): Promise<{
     userIds: number[];
     nextCursor: number | null;
   }>;
+  notifySlack(input: { text: string }): Promise<{ posted: boolean }>;
+  // The previous version's activities (shape child-per-user-v1) and the local-activity shape's reads.
   readCacheState(input: { userId: number }): Promise<{ exists: boolean; stale: boolean }>;
   lookupToken(input: { userId: number }): Promise<{ hasToken: boolean }>;
   reconcileTicketCache(input: { userId: number; changed: boolean }): Promise<{ changesKey: string | null }>;
@@ -14,17 +25,31 @@ export interface CeilingActivities {
   discardStaging(input: { keys: string[] }): Promise<void>;
 }
 
-export interface CeilingBytemarkActivities {
+export interface CeilingBytemarkActivities extends UserRefreshActivities {
   fetchPasses(input: { userId: number; source: 'passes' | 'passes4' }): Promise<{ stagingKey: string | null }>;
 }
 
-export function createCeilingActivities(): CeilingActivities {
+function idsAfter(cursor: number, limit: number, lastUserId: number) {
+  const userIds: number[] = [];
+  for (let id = cursor + 1; id <= lastUserId && userIds.length < limit; id++) userIds.push(id);
+  const last = userIds[userIds.length - 1];
+  return { userIds, nextCursor: last === undefined || last >= lastUserId ? null : last };
+}
+
+export function createCeilingActivities(range: UserRange): CeilingActivities {
   return {
-    async listSweepPage({ cursor, limit, lastUserId }) {
-      const userIds: number[] = [];
-      for (let id = cursor + 1; id <= lastUserId && userIds.length < limit; id++) userIds.push(id);
-      const last = userIds[userIds.length - 1];
-      return { userIds, nextCursor: last === undefined || last >= lastUserId ? null : last };
+    async listSweepPage({ cursor, limit }) {
+      const { userIds, nextCursor } = idsAfter(Math.max(cursor, range.firstUserId - 1), limit, range.lastUserId);
+      return { userIds, seen: userIds.length, skippedFresh: 0, nextCursor };
+    },
+    async listUserRange({ cursor, limit, lastUserId }) {
+      return idsAfter(cursor, limit, lastUserId);
+    },
+    async countTicketCaches() {
+      return { count: 0 };
+    },
+    async notifySlack() {
+      return { posted: false };
     },
     async readCacheState() {
       return { exists: true, stale: true };
@@ -42,8 +67,13 @@ export function createCeilingActivities(): CeilingActivities {
   };
 }
 
-export function createCeilingBytemarkActivities(): CeilingBytemarkActivities {
+export function createCeilingBytemarkActivities(range: UserRange): CeilingBytemarkActivities {
   return {
+    async refreshUserTickets({ userId }): Promise<RefreshSummary> {
+      const changed = isChangedIndex(userId - range.firstUserId, range.changedFraction);
+      const counts = { created: 0, updated: changed ? 1 : 0, removed: 0, unchanged: 5, newFreeTickets: 0 };
+      return { outcome: changed ? 'updated' : 'unchanged', ...counts, cacheAgeBefore: 7200 };
+    },
     async fetchPasses() {
       return { stagingKey: null };
     },

@@ -1,71 +1,88 @@
 /**
- * BENCH ONLY — the ceiling: a sweep and per-user workflows of the same shape as
- * `refreshAllTicketCachesWorkflow` / `refreshTicketCacheWorkflow` (paged fan-out with a bounded
- * number of children in flight and continue-as-new; per user readCacheState, lookupToken, two
- * fetches in parallel on the rate-limited queue, reconcile, and for changed users writeRefreshLogs
- * and discardStaging), whose activities do nothing. Same retry options as the real workflows.
+ * BENCH ONLY — the ceiling's workflow bundle: what Temporal and the worker cost per user when the
+ * activities do nothing. The default shape, `batch`, IS the service's code (`refreshAllTicketCachesWorkflow`
+ * and `refreshTicketCacheBatchWorkflow`, re-exported below) run with no-op activities, so it has the
+ * same shape by construction. The other shapes are the levers measured against it (bench/README.md):
+ * - `child-per-user-v1`: the previous version, a child workflow per user with six activities;
+ * - `child-per-user-local`: a child per user with its two database steps as local activities and one
+ *   Bytemark activity;
+ * - `child-per-user-one`: a child per user running the one refresh activity.
  */
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { ParentClosePolicy, continueAsNew, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  continueAsNew,
+  proxyActivities,
+  proxyLocalActivities,
+  startChild,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import { forEachBounded } from '@btc/workflows/for-each-bounded';
 import { isChangedIndex } from './changed-users';
 import type { CeilingActivities, CeilingBytemarkActivities } from './ceiling.activities';
 
-// The names of `SEARCH_ATTRIBUTES` in @btc/workflows (its index is not imported into this bundle).
-const USER_ID_KEY = defineSearchAttributeKey('BytemarkUserId', SearchAttributeType.INT);
-const TRIGGER_KEY = defineSearchAttributeKey('BytemarkRefreshTrigger', SearchAttributeType.KEYWORD);
+export {
+  refreshAllTicketCachesWorkflow,
+  refreshTicketCacheBatchWorkflow,
+  refreshTicketCacheWorkflow,
+} from '@btc/workflows/workflows';
 
+export type ChildShape = 'child-per-user-v1' | 'child-per-user-local' | 'child-per-user-one';
+
+const RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 8,
+};
 const db = proxyActivities<CeilingActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
+  retry: RETRY,
 });
+const local = proxyLocalActivities<CeilingActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
 
 export interface CeilingSweepInput {
-  /** Users are `firstUserId..lastUserId`; user index i is changed when `changed(i, changedFraction)`. */
+  shape: ChildShape;
+  /** Users are `firstUserId..lastUserId`; user index i is changed when `isChangedIndex(i, changedFraction)`. */
   firstUserId: number;
   lastUserId: number;
   changedFraction: number;
   maxInFlight: number;
   pageSize: number;
   usersPerRun: number;
-  /** The rate-limited queue of the fetches (the bench passes `bytemarkTaskQueue(taskQueue)`). */
+  /** The rate-limited queue (the bench passes `bytemarkTaskQueue(taskQueue)`). */
   bytemarkQueue: string;
   cursor?: number;
   done?: number;
 }
 
 export interface CeilingUserInput {
+  shape: ChildShape;
   userId: number;
   changed: boolean;
   bytemarkQueue: string;
 }
 
-export function ceilingUserWorkflowId(userId: number): string {
-  return `bench-ceiling-${userId}`;
-}
-
-export async function ceilingSweepWorkflow(input: CeilingSweepInput): Promise<{ users: number }> {
+/** A sweep of child workflows per user (the shapes the batch design replaced), paged and continued as new. */
+export async function ceilingChildSweepWorkflow(input: CeilingSweepInput): Promise<{ users: number }> {
   let cursor = input.cursor ?? input.firstUserId - 1;
   let done = input.done ?? 0;
   let handledThisRun = 0;
   for (;;) {
-    const page = await db.listSweepPage({ cursor, limit: input.pageSize, lastUserId: input.lastUserId });
+    const page = await db.listUserRange({ cursor, limit: input.pageSize, lastUserId: input.lastUserId });
     await forEachBounded(page.userIds, input.maxInFlight, async (userId) => {
       const child = await startChild(ceilingUserWorkflow, {
-        workflowId: ceilingUserWorkflowId(userId),
+        workflowId: `bench-ceiling-${input.bytemarkQueue}-${userId}`,
         args: [
           {
+            shape: input.shape,
             userId,
             changed: isChangedIndex(userId - input.firstUserId, input.changedFraction),
             bytemarkQueue: input.bytemarkQueue,
           },
         ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: USER_ID_KEY, value: userId },
-          { key: TRIGGER_KEY, value: 'bench' },
-        ],
         staticSummary: `Ceiling no-op refresh for user ${userId}`,
       });
       await child.result();
@@ -75,7 +92,7 @@ export async function ceilingSweepWorkflow(input: CeilingSweepInput): Promise<{ 
     if (page.nextCursor === null) break;
     cursor = page.nextCursor;
     if (handledThisRun >= input.usersPerRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof ceilingSweepWorkflow>({ ...input, cursor, done });
+      await continueAsNew<typeof ceilingChildSweepWorkflow>({ ...input, cursor, done });
     }
   }
   return { users: done };
@@ -87,8 +104,17 @@ export async function ceilingUserWorkflow(input: CeilingUserInput): Promise<{ ou
     taskQueue: input.bytemarkQueue,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '10 seconds',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+    retry: RETRY,
   });
+  if (input.shape === 'child-per-user-one') {
+    return bytemark.refreshUserTickets({ userId, mode: 'if-stale', trigger: 'bench', refreshId: String(userId) });
+  }
+  if (input.shape === 'child-per-user-local') {
+    await local.readCacheState({ userId });
+    await local.lookupToken({ userId });
+    return bytemark.refreshUserTickets({ userId, mode: 'if-stale', trigger: 'bench', refreshId: String(userId) });
+  }
+  // child-per-user-v1
   await db.readCacheState({ userId });
   await db.lookupToken({ userId });
   await Promise.all([

@@ -10,6 +10,7 @@ import {
   REFRESH_LOG_TABLE,
   STAGING_COLLECTION,
   TICKET_CACHE_COLLECTION,
+  TICKET_CACHE_STATE_TABLE,
   TICKET_LOG_COLLECTION,
 } from '@btc/data';
 import {
@@ -108,6 +109,7 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
         WORKER_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities),
         WORKER_TASK_QUEUE: taskQueue,
         BENCH_WORKER_KIND: kind,
+        BENCH_USER_RANGE: `${env.userIds[0]},${env.userIds[env.userIds.length - 1]},${options.changedFraction}`,
         ...(options.workerHeapMb === null
           ? {}
           : {
@@ -143,7 +145,9 @@ async function emptyBenchDatabases(dependencies: WorkerDependencies): Promise<vo
   if (sequelize.getDatabaseName() !== BENCH_DATABASE || mongo.db?.databaseName !== BENCH_DATABASE) {
     throw new Error(`refusing to empty a database other than ${BENCH_DATABASE}`);
   }
-  for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE]) await sequelize.query(`DELETE FROM \`${table}\``);
+  for (const table of [BYTEMARK_TOKENS_TABLE, REFRESH_LOG_TABLE, TICKET_CACHE_STATE_TABLE]) {
+    await sequelize.query(`DELETE FROM \`${table}\``);
+  }
   for (const name of [TICKET_CACHE_COLLECTION, TICKET_LOG_COLLECTION, STAGING_COLLECTION]) {
     await mongo.db
       .collection(name)

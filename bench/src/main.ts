@@ -34,10 +34,27 @@ const program = new Command('bench')
   .option('--latency-ms <ms>', 'simulated Bytemark latency per call (default 50)', num)
   .option('--rate <rps>', 'Bytemark rate limit: simulator and worker (default 400)', int)
   .option('--changed-fraction <f>', 'share of users whose passes changed (default 0.1)', fraction)
-  .option('--max-in-flight <n>', 'per-user workflows in flight in the sweep (default 20)', int)
+  .option('--max-in-flight <n>', 'users refreshed at once per batch (default 25)', int)
+  .option('--batch-size <n>', 'users per batch workflow (default 200)', int)
+  .option('--batches-in-flight <n>', 'batch workflows at once (default 2)', int)
+  .option('--workers <n>', "worker processes of the 'ours' phase, sharing the rate limit (default 1)", int)
+  .option(
+    '--ceiling-shape <shape>',
+    'batch | child-per-user-v1 | child-per-user-local | child-per-user-one (default batch)',
+    (v) => {
+      if (!['batch', 'child-per-user-v1', 'child-per-user-local', 'child-per-user-one'].includes(v)) {
+        throw new InvalidArgumentError('must be batch, child-per-user-v1, child-per-user-local or child-per-user-one');
+      }
+      return v;
+    },
+  )
   .option('--baseline-max-users <n>', 'users the sequential baseline runs over (default 100)', int)
   .option('--max-concurrent-activities <n>', 'WORKER_MAX_CONCURRENT_ACTIVITIES of the bench workers (default 50)', int)
-  .option('--worker-heap-mb <mb>', "the bench workers' V8 heap limit (--max-old-space-size; default V8's)", int)
+  .option(
+    '--worker-heap-mb <mb>',
+    "the bench workers' V8 heap limit (--max-old-space-size; default: the worker's shipped setting)",
+    int,
+  )
   .option('--sizes <list>', 'user counts of --series (default 500,2000,10000)', (v) => v.split(',').map(int))
   .option('--quick', 'a tiny run (20 users) for CI smoke')
   .option('--series', 'the scale series: 500, 2,000 and 10,000 users')

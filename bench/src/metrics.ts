@@ -1,5 +1,4 @@
-/** Measurements shared by the phases: percentiles, Bytemark calls, per-user workflows, histories, audit entries. */
-import type { Client } from '@temporalio/client';
+/** Measurements shared by the phases: percentiles, Bytemark calls, audit entries. */
 import type { SimulatorAdmin } from '@btc/bytemark-simulator';
 import { TICKET_LOG_COLLECTION } from '@btc/data';
 import type { Connection } from 'mongoose';
@@ -16,57 +15,6 @@ export async function bytemarkCalls(admin: SimulatorAdmin): Promise<number> {
   return Object.entries(counters)
     .filter(([route]) => !route.includes('/admin'))
     .reduce((sum, [, c]) => sum + c.total, 0);
-}
-
-export interface UserRun {
-  workflowId: string;
-  runId: string;
-  latencyMs: number;
-}
-
-/** The per-user workflows of one type started on `taskQueue` since `since` (waits for visibility to catch up). */
-export async function listUserRuns(
-  client: Client,
-  q: { workflowType: string; taskQueue: string; since: Date; expected: number },
-): Promise<UserRun[]> {
-  const query =
-    `WorkflowType='${q.workflowType}' AND TaskQueue='${q.taskQueue}' AND ` +
-    `StartTime >= '${q.since.toISOString()}' AND ExecutionStatus != 'Running'`;
-  let runs: UserRun[] = [];
-  for (let attempt = 0; attempt < 20; attempt++) {
-    runs = [];
-    for await (const w of client.workflow.list({ query, pageSize: 1000 })) {
-      if (!w.closeTime) continue;
-      runs.push({ workflowId: w.workflowId, runId: w.runId, latencyMs: w.closeTime.getTime() - w.startTime.getTime() });
-    }
-    if (runs.length >= q.expected) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return runs;
-}
-
-/**
- * Mean history length of a random sample of `sample` runs. Random, not every k-th: changed users
- * are every 10th user id, so a regular stride can pick only changed or only unchanged users.
- */
-export async function historyEventsPerUser(client: Client, runs: readonly UserRun[], sample: number): Promise<number> {
-  if (runs.length === 0) return 0;
-  const picked = shuffled(runs).slice(0, sample);
-  let events = 0;
-  for (const run of picked) {
-    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    events += history.events?.length ?? 0;
-  }
-  return events / picked.length;
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** Audit entries (ticket log) written at or after `sinceSec`, per user id. */

@@ -1,3 +1,6 @@
+import type { SweepInput } from '@btc/workflows';
+import type { ChildShape } from './ceiling.workflows';
+
 /** What one benchmark run is given; `main.ts` reads these from the command line. */
 export interface BenchOptions {
   users: number;
@@ -8,14 +11,21 @@ export interface BenchOptions {
   rate: number;
   /** Share of users whose passes changed since the last refresh (one pass modified each). */
   changedFraction: number;
+  /** Users refreshed at once per batch (the sweep's `maxInFlight`). */
   maxInFlight: number;
+  /** Users per batch workflow. */
+  batchSize: number;
+  /** Batch workflows running at once. */
+  batchesInFlight: number;
   /** The baseline is sequential, so its rate does not depend on N: it runs over at most this many users. */
   baselineMaxUsers: number;
   /** `WORKER_MAX_CONCURRENT_ACTIVITIES` of the bench workers. */
   maxConcurrentActivities: number;
-  /** Per-user workflows whose histories are fetched. */
-  historySample: number;
-  /** `--max-old-space-size` of the bench workers; null leaves V8's default (sized from the machine's memory). */
+  /** Worker processes of the 'ours' phase, sharing the queues (and the server-side rate limit). */
+  workers: number;
+  /** The ceiling's shape: the service's workflows (`batch`) or one of the child-per-user levers. */
+  ceilingShape: 'batch' | ChildShape;
+  /** `--max-old-space-size` of the bench workers; null leaves the worker's shipped setting. */
   workerHeapMb: number | null;
 }
 
@@ -25,20 +35,36 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   latencyMs: 50,
   rate: 400,
   changedFraction: 0.1,
-  maxInFlight: 20,
+  maxInFlight: 25,
+  batchSize: 200,
+  batchesInFlight: 2,
   baselineMaxUsers: 100,
   maxConcurrentActivities: 50,
-  historySample: 50,
+  workers: 1,
+  ceilingShape: 'batch',
   workerHeapMb: null,
 };
 
-/** `--quick`: a small run for the CI smoke test. */
+/** `--quick`: a small run for the CI smoke test (two batches, two worker processes). */
 export const QUICK_OPTIONS: Partial<BenchOptions> = {
   users: 20,
   passes: 3,
   latencyMs: 10,
   baselineMaxUsers: 20,
-  historySample: 5,
+  batchSize: 10,
+  workers: 2,
 };
 
 export const SERIES_USERS = [500, 2000, 10_000] as const;
+
+/** The sweep's input in the bench (ours and the ceiling run the same one). */
+export function sweepArgs(options: BenchOptions): SweepInput {
+  return {
+    mode: 'if-stale',
+    trigger: 'hourly',
+    select: 'stale',
+    maxInFlight: options.maxInFlight,
+    batchSize: options.batchSize,
+    batchesInFlight: options.batchesInFlight,
+  };
+}

@@ -16,9 +16,12 @@ export function phaseTable(result: BenchmarkResult): string {
     ['users/s', (p) => fmt(p.usersPerSecond)],
     ['per-user latency p50 / p95 (ms)', (p) => `${fmt(p.latencyP50Ms, 0)} / ${fmt(p.latencyP95Ms, 0)}`],
     ['Bytemark calls per user', (p) => fmt(p.bytemarkCallsPerUser, 2)],
+    ['Bytemark calls in the busiest second', (p) => fmt(p.bytemarkPeakCallsPerSecond, 0)],
     ['MongoDB writes per unchanged user', (p) => fmt(p.mongoWritesPerUnchangedUser, 2)],
     ['audit entries per unchanged user', (p) => fmt(p.auditEntriesPerUnchangedUser, 2)],
-    ['history events per user', (p) => fmt(p.historyEventsPerUser, 1)],
+    ['workflows run', (p) => fmt(p.workflows, 0)],
+    ['history events per user (all workflows)', (p) => fmt(p.historyEventsPerUser, 2)],
+    ['billable actions per user', (p) => fmt(p.actionsPerUser, 2)],
     ['worker peak RSS (MB)', (p) => fmt(p.workerPeakRssMb, 0)],
     ['failed', (p) => String(p.failed)],
   ];
@@ -44,8 +47,8 @@ export function ratiosTable(result: BenchmarkResult): string {
 /** One row per run: the scale series at a glance. */
 export function seriesTable(results: readonly BenchmarkResult[]): string {
   const lines = [
-    '| users | baseline users/s | ours users/s | ceiling users/s | speedup | vs ceiling | vs rate ceiling | ours p50 / p95 ms | calls/user | Mongo writes / unchanged | audit / unchanged | events/user | worker RSS MB (ours / ceiling) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| users | baseline users/s | ours users/s | ceiling users/s | speedup | vs ceiling | vs rate ceiling | ours p50 / p95 ms | calls/user | Mongo writes / unchanged | audit / unchanged | events/user | actions/user | worker RSS MB (ours / ceiling) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const { baseline: b, ours: o, ceiling: c } = r.phases;
@@ -53,7 +56,8 @@ export function seriesTable(results: readonly BenchmarkResult[]): string {
       `| ${r.options.users} | ${fmt(b.usersPerSecond)} | ${fmt(o.usersPerSecond)} | ${fmt(c.usersPerSecond)} | ` +
         `${r.ratios.speedupOverBaseline}× | ${r.ratios.efficiencyVsCeiling} | ${r.ratios.efficiencyVsRateLimitCeiling} | ` +
         `${fmt(o.latencyP50Ms, 0)} / ${fmt(o.latencyP95Ms, 0)} | ${fmt(o.bytemarkCallsPerUser, 2)} | ` +
-        `${fmt(o.mongoWritesPerUnchangedUser, 2)} | ${fmt(o.auditEntriesPerUnchangedUser, 2)} | ${fmt(o.historyEventsPerUser)} | ` +
+        `${fmt(o.mongoWritesPerUnchangedUser, 2)} | ${fmt(o.auditEntriesPerUnchangedUser, 2)} | ${fmt(o.historyEventsPerUser, 2)} | ` +
+        `${fmt(o.actionsPerUser, 2)} | ` +
         `${fmt(o.workerPeakRssMb, 0)} / ${fmt(c.workerPeakRssMb, 0)} |`,
     );
   }
@@ -64,7 +68,8 @@ export function printReport(result: BenchmarkResult): void {
   const o = result.options;
   console.log(
     `\n${o.users} users, ${o.passes} passes each, latency ${o.latencyMs} ms, rate ${o.rate}/s, ` +
-      `changed ${o.changedFraction}, max in flight ${o.maxInFlight}` +
+      `changed ${o.changedFraction}, batches of ${o.batchSize} (${o.batchesInFlight} at once, ${o.maxInFlight} users in flight each), ` +
+      `${o.workers} worker process${o.workers === 1 ? '' : 'es'}, ceiling shape ${o.ceilingShape}` +
       (o.workerHeapMb === null ? '' : `, worker heap limit ${o.workerHeapMb} MB`) +
       ` (baseline over ${result.phases.baseline.detail['sampleUsers']} users)\n`,
   );

@@ -31,6 +31,8 @@ export interface BenchmarkResult {
   startedAt: string;
   machine: { cpus: number; node: string; platform: string };
   phases: Record<PhaseName, PhaseResult>;
+  /** Ours over the baseline, users/s (also `ratios.speedupOverBaseline`). */
+  speedup: number;
   ratios: Ratios;
 }
 
@@ -55,13 +57,15 @@ export async function runBenchmark(
     const runId = randomUUID().slice(0, 8);
     const oursQueue = `bench-ours-${runId}`;
     const ceilingQueue = `bench-ceiling-${runId}`;
-    const ours = await startWorkerProcess(env.workerEnv('ours', oursQueue), log);
-    workers.push(ours);
+    const ours: WorkerHandle[] = [];
+    for (let i = 0; i < options.workers; i++)
+      ours.push(await startWorkerProcess(env.workerEnv('ours', oursQueue), log));
+    workers.push(...ours);
     log(`prepare: building ${env.userIds.length} caches (untimed)`);
     await buildAllCaches(env);
     await warmUpOurs(env, oursQueue);
 
-    log(`ours: hourly schedule trigger → sweep of ${env.userIds.length} users`);
+    log(`ours: hourly schedule trigger → sweep of ${env.userIds.length} users (${ours.length} worker processes)`);
     const oursResult = await runOursPhase(
       env,
       options,
@@ -69,7 +73,7 @@ export async function runBenchmark(
       oursQueue,
       await startPhase(env, options, env.userIds, 0),
     );
-    await ours.stop();
+    await Promise.all(ours.map((w) => w.stop()));
 
     const sample = env.userIds.slice(0, options.baselineMaxUsers);
     log(`baseline: the original sequential job over ${sample.length} users`);
@@ -77,14 +81,15 @@ export async function runBenchmark(
 
     const ceiling = await startWorkerProcess(env.workerEnv('ceiling', ceilingQueue), log);
     workers.push(ceiling);
-    log(`ceiling: no-op workflows of the same shape for ${env.userIds.length} users`);
-    await warmUpCeiling(env, ceilingQueue, bytemarkTaskQueue(ceilingQueue));
+    log(`ceiling: no-op activities, shape ${options.ceilingShape}, ${env.userIds.length} users`);
+    await warmUpCeiling(env, options, ceilingQueue, bytemarkTaskQueue(ceilingQueue));
     const ceilingResult = await runCeilingPhase(env, options, ceiling, ceilingQueue);
     await ceiling.stop();
 
     const rateCeiling = options.rate / Math.max(1e-9, oursResult.bytemarkCallsPerUser ?? 2);
+    const speedup = round(oursResult.usersPerSecond / baselineResult.usersPerSecond, 1);
     const ratios: Ratios = {
-      speedupOverBaseline: round(oursResult.usersPerSecond / baselineResult.usersPerSecond, 1),
+      speedupOverBaseline: speedup,
       rateLimitCeilingUsersPerSecond: round(rateCeiling, 1),
       efficiencyVsCeiling: round(oursResult.usersPerSecond / ceilingResult.usersPerSecond),
       efficiencyVsRateLimitCeiling: round(oursResult.usersPerSecond / rateCeiling),
@@ -97,6 +102,7 @@ export async function runBenchmark(
       startedAt,
       machine: { cpus: os.cpus().length, node: process.version, platform: `${os.type()} ${os.release()}` },
       phases: { baseline: baselineResult, ours: oursResult, ceiling: ceilingResult },
+      speedup,
       ratios,
     };
   } finally {

@@ -5,12 +5,17 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { WriteCounts } from './write-counter';
 
+export interface WorkerCounts {
+  writes: WriteCounts;
+  heartbeats: number;
+}
+
 export interface WorkerHandle {
   pid: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
-  /** MongoDB writes per user counted in the worker ('ours' only). */
-  writeCounts(): Promise<WriteCounts>;
+  /** MongoDB writes per user ('ours' only) and activity heartbeat calls, counted in the worker since it started. */
+  counts(): Promise<WorkerCounts>;
   stop(): Promise<void>;
 }
 
@@ -77,10 +82,10 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, log: (line: str
   return {
     pid,
     peakRssMb: () => Math.max(peak, readVm(pid, 'VmHWM')),
-    async writeCounts() {
-      const reply = waitLine('writes ', 10_000);
+    async counts() {
+      const reply = waitLine('counts ', 10_000);
       child.kill('SIGUSR2');
-      return JSON.parse(await reply) as WriteCounts;
+      return JSON.parse(await reply) as WorkerCounts;
     },
     async stop() {
       clearInterval(poll);

@@ -1,76 +1,81 @@
 /**
  * The benchmark's worker, in its own process so its peak RSS can be read. Configured like the
- * worker app (environment, `loadWorkerConfig`), plus:
+ * worker app (environment, `loadWorkerConfig`) and built with the app's `createWorkers` (same
+ * settings for both kinds), plus:
  *   WORKER_TASK_QUEUE   the bench's queue
- *   BENCH_WORKER_KIND   'ours' (the real workflows and activities) | 'ceiling' (no-op workflows and activities)
- * Prints `worker-ready` when polling. On SIGUSR2 the 'ours' worker prints `writes <json>`: MongoDB
- * writes per user counted at the repositories (see write-counter.ts).
+ *   BENCH_WORKER_KIND   'ours' (the real workflows and activities) | 'ceiling' (no-op activities)
+ *   BENCH_USER_RANGE    'first,last,changedFraction' (ceiling: which users exist and which changed)
+ * Prints `worker-ready` when polling. On SIGUSR2 it prints `counts <json>`: MongoDB writes per user
+ * counted at the repositories ('ours'; see write-counter.ts) and heartbeat calls (both kinds).
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { activitiesFrom, buildDependencies, createWorkers, loadWorkerConfig, runWorkers } from '@btc/worker';
-import { bytemarkTaskQueue } from '@btc/workflows';
 import { createCeilingActivities, createCeilingBytemarkActivities } from './ceiling.activities';
-import { countMongoWrites } from './write-counter';
+import { countMongoWrites, type WriteCounts } from './write-counter';
 
-async function ceilingWorkers(
-  connection: NativeConnection,
-  namespace: string,
-  taskQueue: string,
-  rateLimitRps: number,
-  maxConcurrent: number,
-) {
-  const workflows = await Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    workflowsPath: require.resolve('./ceiling.workflows'),
-    activities: createCeilingActivities(),
-    maxConcurrentActivityTaskExecutions: maxConcurrent,
-  });
-  const bytemark = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: bytemarkTaskQueue(taskQueue),
-    activities: createCeilingBytemarkActivities(),
-    maxTaskQueueActivitiesPerSecond: rateLimitRps,
-    maxConcurrentActivityTaskExecutions: maxConcurrent,
-  });
-  return [workflows, bytemark];
+/** Counts `heartbeat()` calls of every activity (an upper bound of the heartbeats that reach the server). */
+function countHeartbeats<T extends object>(activities: T, counter: { heartbeats: number }): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = (...args: unknown[]) => {
+      const context = Context.current();
+      const heartbeat = context.heartbeat.bind(context);
+      Object.defineProperty(context, 'heartbeat', {
+        value: (details?: unknown) => {
+          counter.heartbeats += 1;
+          heartbeat(details);
+        },
+      });
+      return (fn as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  return wrapped as T;
+}
+
+function userRange() {
+  const [first, last, fraction] = (process.env['BENCH_USER_RANGE'] ?? '').split(',').map(Number);
+  if (!Number.isFinite(first) || !Number.isFinite(last))
+    throw new Error('BENCH_USER_RANGE is required for the ceiling');
+  return { firstUserId: first!, lastUserId: last!, changedFraction: fraction ?? 0 };
 }
 
 async function main(): Promise<void> {
-  // SIGUSR2 is one of the SDK's default shutdown signals; here it asks for the write counts instead.
+  // SIGUSR2 is one of the SDK's default shutdown signals; here it asks for the counts instead.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const config = loadWorkerConfig();
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
   const kind = process.env['BENCH_WORKER_KIND'] ?? 'ours';
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const { namespace } = config.temporal;
+  const counter = { heartbeats: 0 };
+  let writes: WriteCounts = {};
   let close = async () => {};
-  let workers: Worker[];
+  let activities: { bytemark: object; ticketCache: object };
   if (kind === 'ceiling') {
-    workers = await ceilingWorkers(
-      connection,
-      namespace,
-      taskQueue,
-      config.bytemark.rateLimitRps,
-      config.maxConcurrentActivities,
-    );
+    const range = userRange();
+    activities = { bytemark: createCeilingBytemarkActivities(range), ticketCache: createCeilingActivities(range) };
   } else {
     const dependencies = await buildDependencies(config);
     close = () => dependencies.close();
-    const writes = countMongoWrites(dependencies.deps);
-    process.on('SIGUSR2', () => process.stdout.write(`writes ${JSON.stringify(writes)}\n`));
-    workers = await createWorkers({
-      connection,
-      namespace,
-      taskQueue,
-      activities: activitiesFrom(dependencies),
-      rateLimitRps: config.bytemark.rateLimitRps,
-      maxConcurrentActivities: config.maxConcurrentActivities,
-    });
+    writes = countMongoWrites(dependencies.deps);
+    activities = activitiesFrom(dependencies);
   }
+  process.on('SIGUSR2', () =>
+    process.stdout.write(`counts ${JSON.stringify({ writes, heartbeats: counter.heartbeats })}\n`),
+  );
+  const workers = await createWorkers({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    activities: {
+      bytemark: countHeartbeats(activities.bytemark, counter),
+      ticketCache: countHeartbeats(activities.ticketCache, counter),
+    },
+    rateLimitRps: config.bytemark.rateLimitRps,
+    maxConcurrentActivities: config.maxConcurrentActivities,
+    ...(kind === 'ceiling' ? { workflowsPath: require.resolve('./ceiling.workflows') } : {}),
+  });
   process.stdout.write('worker-ready\n');
   try {
     await runWorkers(workers);

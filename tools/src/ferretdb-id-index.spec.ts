@@ -44,4 +44,14 @@ describe('FerretDB runner: lookups by _id', () => {
     expect(latest).toContain(RUNNER_INDEX);
     expect(await collection.findOne({ _id: 'doc-7' })).toMatchObject({ _id: 'doc-7' });
   });
+
+  it('a filter with _id and other fields is pushed down by _id too (a compare-and-set does not scan)', async () => {
+    const collection = client.db().collection<{ _id: string; version: number }>(`${name}_cas`);
+    await collection.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `doc-${i}`, version: i })));
+    const explained = await collection.find({ _id: 'doc-3', version: 3 }).explain();
+    expect(explained['filterPushdown']).toBe(true);
+    expect(await collection.findOne({ _id: 'doc-3', version: 3 })).toMatchObject({ _id: 'doc-3' });
+    expect(await collection.findOne({ _id: 'doc-3', version: 4 })).toBeNull();
+    await collection.drop();
+  });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { preparePatchedFerretDb } from './ferretdb-pushdown-patch';
 import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
 
 export class ToolInstallError extends Error {
@@ -13,7 +14,7 @@ interface Tool {
   binary: string;
   /** The cache key: a new value builds a new binary. */
   version: string;
-  build(outDir: string): { command: string; args: string[]; cwd: string };
+  build(outDir: string, env: NodeJS.ProcessEnv): { command: string; args: string[]; cwd: string };
 }
 
 const tools: Tool[] = [
@@ -31,20 +32,24 @@ const tools: Tool[] = [
     name: 'FerretDB runner',
     binary: 'ferretdb-runner',
     version: `${FERRETDB_VERSION}-${runnerSourceHash()}`,
-    build: (outDir) => ({
-      command: 'go',
-      args: ['build', '-trimpath', '-o', join(outDir, 'ferretdb-runner'), '.'],
-      cwd: join(repoRoot, 'tools', 'ferretdb-runner'),
-    }),
+    build: (outDir, env) => {
+      const cwd = join(repoRoot, 'tools', 'ferretdb-runner');
+      const modfile = preparePatchedFerretDb(cwd, outDir, env);
+      const output = join(outDir, 'ferretdb-runner');
+      return { command: 'go', args: ['build', '-trimpath', '-modfile', modfile, '-o', output, '.'], cwd };
+    },
   },
 ];
 
-/** Our runner's own source is part of its cache key, so editing it rebuilds it. */
+/** Our runner's own source (and the FerretDB patch) is part of its cache key, so editing it rebuilds it. */
 function runnerSourceHash(): string {
   const dir = join(repoRoot, 'tools', 'ferretdb-runner');
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') || f.startsWith('go.')).sort())
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.go') || f.startsWith('go.'))
+    .sort())
     hash.update(file).update(readFileSync(join(dir, file)));
+  hash.update(readFileSync(join(repoRoot, 'tools', 'src', 'ferretdb-pushdown-patch.ts')));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -68,11 +73,21 @@ export function ensureTools(log: (line: string) => void): Record<string, string>
       }
       log(`building ${tool.name} ${tool.version} into ${outDir} (first time only, a few minutes)...`);
       mkdirSync(outDir, { recursive: true });
-      const { command, args, cwd } = tool.build(outDir);
+      const env = { ...process.env, GOBIN: outDir, GOFLAGS: '-mod=mod' };
+      let step: ReturnType<Tool['build']>;
+      try {
+        step = tool.build(outDir, env);
+      } catch (error) {
+        rmSync(outDir, { recursive: true, force: true });
+        throw new ToolInstallError(
+          `preparing the build of ${tool.name} ${tool.version} failed: ${(error as Error).message}`,
+        );
+      }
+      const { command, args, cwd } = step;
       const started = Date.now();
       const result = spawnSync(command, args, {
         cwd,
-        env: { ...process.env, GOBIN: outDir, GOFLAGS: '-mod=mod' },
+        env,
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       });

@@ -1,4 +1,4 @@
-import type { RouteCounter } from './counters';
+import type { RequestRate, RouteCounter } from './counters';
 import type { FaultSpec, LatencySpec } from './faults';
 import type { SimPass } from './seed-data';
 import type { SeedParams, UserAccount } from './store';
@@ -79,6 +79,11 @@ export class SimulatorAdmin {
 
   counters(): Promise<Record<string, RouteCounter>> {
     return this.call('GET', '/admin/counters');
+  }
+
+  /** API requests answered per second since the counters were reset (the busiest second, and the span). */
+  rate(): Promise<RequestRate> {
+    return this.call('GET', '/admin/counters/rate');
   }
 
   async resetCounters(): Promise<void> {

@@ -1,5 +1,5 @@
 export { SimulatorAdmin, SimulatorAdminError } from './admin-client';
-export type { RouteCounter } from './counters';
+export type { RequestRate, RouteCounter } from './counters';
 export { API_ROUTES } from './faults';
 export type { ApiRoute, FaultSpec, LatencySpec, MissingPassArrayMode } from './faults';
 export { SESSION_EXPIRED } from './respond';

@@ -1,5 +1,4 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { Activities } from '@btc/activities';
 import { bytemarkTaskQueue, workflowsPath } from '@btc/workflows';
 
 export interface CreateWorkersOptions {
@@ -7,12 +6,15 @@ export interface CreateWorkersOptions {
   namespace: string;
   /** The workflows' queue; the Bytemark queue is derived from it. */
   taskQueue: string;
-  activities: Activities;
+  /** Per queue (`Activities` from `@btc/activities`): the workflows' queue, and the rate-limited Bytemark queue (user refreshes). */
+  activities: { bytemark: object; ticketCache: object };
   /** Global Bytemark rate limit in calls per second, enforced by the server across every worker of the queue. */
   rateLimitRps: number;
   maxConcurrentActivities: number;
   /** A pre-built bundle (production); without it the workflows are bundled at start (development, tests). */
   workflowBundlePath?: string;
+  /** Another workflow entry point than the service's (the bench's ceiling bundles the service's workflows with its own). */
+  workflowsPath?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<[Wor
   const { connection, namespace, taskQueue, activities } = options;
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath };
+    : { workflowsPath: options.workflowsPath ?? workflowsPath };
   const ticketCache = await Worker.create({
     connection,
     namespace,

@@ -50,9 +50,12 @@ export async function runBaselinePhase(
     latencyP50Ms: percentile(result.perUserMs, 50),
     latencyP95Ms: percentile(result.perUserMs, 95),
     bytemarkCallsPerUser: calls / Math.max(1, result.refreshed),
+    bytemarkPeakCallsPerSecond: (await env.admin.rate()).peakPerSecond,
     mongoWritesPerUnchangedUser: perUser(writes, unchanged),
     auditEntriesPerUnchangedUser: perUser(audit, unchanged),
+    workflows: null,
     historyEventsPerUser: null,
+    actionsPerUser: null,
     workerPeakRssMb: null,
     detail: {
       sampleUsers: sample.length,

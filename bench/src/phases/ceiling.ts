@@ -1,9 +1,14 @@
-/** CEILING: no-op workflows of the same shape as ours (ceiling.workflows.ts), on a worker with the same settings. */
-import { bytemarkTaskQueue } from '@btc/workflows';
+/**
+ * CEILING: the same workflows with no-op activities (ceiling.workflows.ts), on a worker with the
+ * same settings: what this machine's Temporal does per user when the work itself costs nothing.
+ * `--ceiling-shape` runs one of the child-per-user shapes instead (the levers of bench/README.md).
+ */
+import { bytemarkTaskQueue, sweepWorkflowId } from '@btc/workflows';
 import type { CeilingSweepInput } from '../ceiling.workflows';
 import type { BenchEnvironment } from '../environment';
-import { historyEventsPerUser, listUserRuns, percentile } from '../metrics';
-import type { BenchOptions } from '../options';
+import { listPhaseRuns, workflowsCost } from '../history-cost';
+import { percentile } from '../metrics';
+import { sweepArgs, type BenchOptions } from '../options';
 import type { WorkerHandle } from '../worker-handle';
 import type { PhaseResult } from './phase-result';
 
@@ -14,29 +19,38 @@ export async function runCeilingPhase(
   taskQueue: string,
 ): Promise<PhaseResult> {
   const startedAt = new Date();
-  const input: CeilingSweepInput = {
-    firstUserId: env.userIds[0]!,
-    lastUserId: env.userIds[env.userIds.length - 1]!,
-    changedFraction: options.changedFraction,
-    maxInFlight: options.maxInFlight,
-    pageSize: 500,
-    usersPerRun: 1000,
-    bytemarkQueue: bytemarkTaskQueue(taskQueue),
-  };
+  const before = await worker.counts();
   const t0 = performance.now();
-  const result = await env.client.workflow.execute('ceilingSweepWorkflow', {
-    taskQueue,
-    workflowId: `bench-ceiling-sweep-${taskQueue}`,
-    args: [input],
-  });
+  let users: number;
+  if (options.ceilingShape === 'batch') {
+    const progress = await env.client.workflow.execute('refreshAllTicketCachesWorkflow', {
+      taskQueue,
+      workflowId: sweepWorkflowId(`bench-ceiling-${taskQueue}`),
+      args: [sweepArgs(options)],
+    });
+    users = Object.values((progress as { refreshed: Record<string, number> }).refreshed).reduce((a, b) => a + b, 0);
+  } else {
+    const input: CeilingSweepInput = {
+      shape: options.ceilingShape,
+      firstUserId: env.userIds[0]!,
+      lastUserId: env.userIds[env.userIds.length - 1]!,
+      changedFraction: options.changedFraction,
+      maxInFlight: options.maxInFlight,
+      pageSize: 500,
+      usersPerRun: 1000,
+      bytemarkQueue: bytemarkTaskQueue(taskQueue),
+    };
+    const result = await env.client.workflow.execute('ceilingChildSweepWorkflow', {
+      taskQueue,
+      workflowId: `bench-ceiling-sweep-${taskQueue}`,
+      args: [input],
+    });
+    users = (result as { users: number }).users;
+  }
   const durationMs = performance.now() - t0;
-  const { users } = result as { users: number };
-  const runs = await listUserRuns(env.client, {
-    workflowType: 'ceilingUserWorkflow',
-    taskQueue,
-    since: startedAt,
-    expected: users,
-  });
+  const heartbeats = (await worker.counts()).heartbeats - before.heartbeats;
+  const runs = await listPhaseRuns(env.client, { taskQueue, since: startedAt });
+  const cost = await workflowsCost(env.client, runs, 'refreshUserTickets');
   return {
     name: 'ceiling',
     users,
@@ -44,19 +58,16 @@ export async function runCeilingPhase(
     failed: 0,
     durationMs,
     usersPerSecond: users / (durationMs / 1000),
-    latencyP50Ms: percentile(
-      runs.map((r) => r.latencyMs),
-      50,
-    ),
-    latencyP95Ms: percentile(
-      runs.map((r) => r.latencyMs),
-      95,
-    ),
+    latencyP50Ms: percentile(cost.latenciesMs, 50),
+    latencyP95Ms: percentile(cost.latenciesMs, 95),
     bytemarkCallsPerUser: null,
+    bytemarkPeakCallsPerSecond: null,
     mongoWritesPerUnchangedUser: null,
     auditEntriesPerUnchangedUser: null,
-    historyEventsPerUser: await historyEventsPerUser(env.client, runs, options.historySample),
+    workflows: cost.workflows,
+    historyEventsPerUser: cost.events / Math.max(1, users),
+    actionsPerUser: (cost.actions + heartbeats) / Math.max(1, users),
     workerPeakRssMb: worker.peakRssMb(),
-    detail: {},
+    detail: { shape: options.ceilingShape },
   };
 }

@@ -1,35 +1,28 @@
-/** OURS: the hourly sweep, started through the Schedule's trigger, on a worker in its own process. */
+/** OURS: the hourly sweep, started through the Schedule's trigger, on worker processes of its own. */
 import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
-import type { SweepInput, SweepProgress } from '@btc/workflows';
+import type { SweepProgress } from '@btc/workflows';
 import type { BenchEnvironment } from '../environment';
-import { auditEntriesByUser, bytemarkCalls, historyEventsPerUser, listUserRuns, percentile, perUser } from '../metrics';
-import type { BenchOptions } from '../options';
-import type { WorkerHandle } from '../worker-handle';
+import { listPhaseRuns, workflowsCost } from '../history-cost';
+import { auditEntriesByUser, bytemarkCalls, percentile, perUser } from '../metrics';
+import { sweepArgs, type BenchOptions } from '../options';
+import type { WorkerCounts, WorkerHandle } from '../worker-handle';
 import type { PhaseStart } from './phase-setup';
 import type { PhaseResult } from './phase-result';
 
 export async function runOursPhase(
   env: BenchEnvironment,
   options: BenchOptions,
-  worker: WorkerHandle,
+  workers: readonly WorkerHandle[],
   taskQueue: string,
   start: PhaseStart,
 ): Promise<PhaseResult> {
   const settings = { taskQueue, maxInFlight: options.maxInFlight, scheduleIdSuffix: `-bench-${taskQueue}` };
   const schedule = hourlyScheduleOptions(settings);
-  const args: SweepInput = {
-    mode: 'if-stale',
-    trigger: 'hourly',
-    select: 'stale',
-    maxInFlight: options.maxInFlight,
-    pageSize: 500,
-    usersPerRun: 1000,
-  };
-  if (schedule.action.type === 'startWorkflow') schedule.action.args = [args];
+  if (schedule.action.type === 'startWorkflow') schedule.action.args = [sweepArgs(options)];
   await ensureSchedule(env.client, schedule);
   const handle = env.client.schedule.getHandle(schedule.scheduleId);
   try {
-    const before = await worker.writeCounts(); // the warm-up's writes are not this phase's
+    const before = await countsOf(workers); // the warm-up's writes and heartbeats are not this phase's
     const t0 = performance.now();
     const triggeredAt = Date.now();
     await triggerNow(env.client, schedule.scheduleId);
@@ -43,16 +36,16 @@ export async function runOursPhase(
     const progress = (await env.client.workflow.getHandle(workflowId).result()) as SweepProgress;
     const durationMs = performance.now() - t0;
     const calls = await bytemarkCalls(env.admin);
+    const rate = await env.admin.rate();
     const processed = Object.values(progress.refreshed).reduce((a, b) => a + (b ?? 0), 0);
-    const runs = await listUserRuns(env.client, {
-      workflowType: 'refreshTicketCacheWorkflow',
-      taskQueue,
-      since: start.startedAt,
-      expected: processed + progress.failed,
-    });
+    const after = await countsOf(workers);
+    const runs = await listPhaseRuns(env.client, { taskQueue, since: start.startedAt });
+    const cost = await workflowsCost(env.client, runs, 'refreshUserTickets');
+    const heartbeats = after.heartbeats - before.heartbeats;
+    const writes = Object.fromEntries(
+      Object.entries(after.writes).map(([id, n]) => [id, n - (before.writes[Number(id)] ?? 0)]),
+    );
     const unchanged = env.userIds.filter((id) => !start.changed.has(id));
-    const after = await worker.writeCounts();
-    const writes = Object.fromEntries(Object.entries(after).map(([id, n]) => [id, n - (before[Number(id)] ?? 0)]));
     const audit = await auditEntriesByUser(env.dependencies.mongo, start.startSec);
     return {
       name: 'ours',
@@ -61,27 +54,47 @@ export async function runOursPhase(
       failed: progress.failed,
       durationMs,
       usersPerSecond: processed / (durationMs / 1000),
-      latencyP50Ms: percentile(
-        runs.map((r) => r.latencyMs),
-        50,
-      ),
-      latencyP95Ms: percentile(
-        runs.map((r) => r.latencyMs),
-        95,
-      ),
+      latencyP50Ms: percentile(cost.latenciesMs, 50),
+      latencyP95Ms: percentile(cost.latenciesMs, 95),
       bytemarkCallsPerUser: calls / Math.max(1, processed),
+      bytemarkPeakCallsPerSecond: rate.peakPerSecond,
       mongoWritesPerUnchangedUser: perUser(writes, unchanged),
       auditEntriesPerUnchangedUser: perUser(audit, unchanged),
-      historyEventsPerUser: await historyEventsPerUser(env.client, runs, options.historySample),
-      workerPeakRssMb: worker.peakRssMb(),
+      workflows: cost.workflows,
+      historyEventsPerUser: cost.events / Math.max(1, processed),
+      actionsPerUser: (cost.actions + heartbeats) / Math.max(1, processed),
+      workerPeakRssMb: Math.max(...workers.map((w) => w.peakRssMb())),
       detail: {
         sweepWorkflowId: workflowId,
         usersSeen: progress.usersSeen,
         refreshed: progress.refreshed,
         sweepRuns: progress.runs,
+        batches: progress.batches,
+        workflowTypes: countBy(runs.map((r) => r.type)),
+        historyEvents: cost.events,
+        actions: cost.actions,
+        heartbeats,
+        workerProcesses: workers.length,
+        bytemarkRate: { limit: options.rate, ...rate },
       },
     };
   } finally {
     await deleteScheduleIfPresent(env.client, schedule.scheduleId);
   }
+}
+
+/** The counts of every worker process, summed. */
+async function countsOf(workers: readonly WorkerHandle[]): Promise<WorkerCounts> {
+  const total: WorkerCounts = { writes: {}, heartbeats: 0 };
+  for (const counts of await Promise.all(workers.map((w) => w.counts()))) {
+    total.heartbeats += counts.heartbeats;
+    for (const [id, n] of Object.entries(counts.writes)) total.writes[Number(id)] = (total.writes[Number(id)] ?? 0) + n;
+  }
+  return total;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
 }

@@ -1,8 +1,9 @@
 /**
- * What every measured phase starts from: all caches stale (timestamps two hours back), a share of
+ * What every measured phase starts from: all caches stale (refreshed two hours back, in the refresh
+ * state the sweep reads and in the cache documents the baseline reads), a share of
  * users with one modified pass in the simulator, the phase's latency and rate limit, fresh counters.
  */
-import { TICKET_CACHE_COLLECTION } from '@btc/data';
+import { TICKET_CACHE_COLLECTION, TICKET_CACHE_STATE_TABLE } from '@btc/data';
 import { forEachLimit, type BenchEnvironment } from '../environment';
 import { isChangedIndex } from '../changed-users';
 import type { BenchOptions } from '../options';
@@ -42,6 +43,9 @@ export async function startPhase(
   await env.dependencies.mongo
     .db!.collection(TICKET_CACHE_COLLECTION)
     .updateMany({}, { $set: { timestamp: startSec - 7200 } });
+  await env.dependencies.sequelize.query(`UPDATE ${TICKET_CACHE_STATE_TABLE} SET refreshed_at = ?`, {
+    replacements: [startSec - 7200],
+  });
   await env.admin.setSettings({ latency: { fixedMs: options.latencyMs, jitterMs: 0 }, rateLimitRps: options.rate });
   await env.admin.resetCounters();
   return { startSec, startedAt: new Date(), changed };

@@ -1,11 +1,12 @@
 /**
  * Warms a freshly started worker (workflow sandbox, connections, JIT) the way an always-running
- * production worker is warm: a few per-user workflows run directly, before the phase's clock starts.
+ * production worker is warm: a few refreshes, before the phase's clock starts.
  */
-import type { BenchEnvironment } from '../environment';
-import { forEachLimit } from '../environment';
 import { refreshWorkflowId } from '@btc/workflows';
 import type { CeilingUserInput } from '../ceiling.workflows';
+import type { BenchEnvironment } from '../environment';
+import { forEachLimit } from '../environment';
+import type { BenchOptions } from '../options';
 
 /** Enough to warm the worker; the quick run uses fewer. */
 const WARM_UP_USERS = 40;
@@ -16,18 +17,36 @@ export async function warmUpOurs(env: BenchEnvironment, taskQueue: string): Prom
     env.client.workflow.execute('refreshTicketCacheWorkflow', {
       taskQueue,
       workflowId: refreshWorkflowId(userId),
-      args: [{ userId, mode: 'build', trigger: 'bench' }],
+      args: [{ userId, mode: 'check', trigger: 'bench' }],
     }),
   );
 }
 
-export async function warmUpCeiling(env: BenchEnvironment, taskQueue: string, bytemarkQueue: string): Promise<void> {
-  const ids = Array.from({ length: Math.min(WARM_UP_USERS, env.userIds.length) }, (_, i) => i);
-  await forEachLimit(ids, 20, (i) => {
-    const input: CeilingUserInput = { userId: i, changed: i % 10 === 0, bytemarkQueue };
+export async function warmUpCeiling(
+  env: BenchEnvironment,
+  options: BenchOptions,
+  taskQueue: string,
+  bytemarkQueue: string,
+): Promise<void> {
+  const userIds = env.userIds.slice(0, WARM_UP_USERS);
+  if (options.ceilingShape === 'batch') {
+    await env.client.workflow.execute('refreshTicketCacheBatchWorkflow', {
+      taskQueue,
+      workflowId: `bench-ceiling-warm-up-${taskQueue}`,
+      args: [{ userIds, mode: 'if-stale', trigger: 'bench', maxInFlight: options.maxInFlight }],
+    });
+    return;
+  }
+  await forEachLimit(userIds, 20, (userId) => {
+    const input: CeilingUserInput = {
+      shape: options.ceilingShape as CeilingUserInput['shape'],
+      userId,
+      changed: false,
+      bytemarkQueue,
+    };
     return env.client.workflow.execute('ceilingUserWorkflow', {
       taskQueue,
-      workflowId: `bench-ceiling-warm-up-${taskQueue}-${i}`,
+      workflowId: `bench-ceiling-warm-up-${taskQueue}-${userId}`,
       args: [input],
     });
   });

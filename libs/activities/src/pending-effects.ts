@@ -45,7 +45,8 @@ function pendingChanges(doc: TicketCacheDoc, pending: PendingEffects) {
   for (const { source, action, uuid } of pending.changes) {
     const entry: PassEntry | undefined = bySource[source].get(uuid);
     if (entry) changes.push({ source, action, entry });
-    else log.warn('A pending audit entry names a pass the document does not hold; skipped', { userId: doc.user_id, uuid });
+    else
+      log.warn('A pending audit entry names a pass the document does not hold; skipped', { userId: doc.user_id, uuid });
   }
   return { refreshId: pending.refresh_id, now: pending.timestamp, changes };
 }

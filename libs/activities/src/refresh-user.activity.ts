@@ -32,7 +32,11 @@ export interface UserRefreshDeps {
 const NO_CHANGES = { created: 0, updated: 0, removed: 0, unchanged: 0, newFreeTickets: 0 };
 
 /** Whether a cache refreshed at `refreshedAt` is due (older than TTL − grace). */
-export function isStale(refreshedAt: number, now: number, config: { ttlSeconds: number; graceSeconds: number }): boolean {
+export function isStale(
+  refreshedAt: number,
+  now: number,
+  config: { ttlSeconds: number; graceSeconds: number },
+): boolean {
   return now - refreshedAt >= config.ttlSeconds - config.graceSeconds;
 }
 
@@ -52,8 +56,9 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
       const now = clock();
       const state = await deps.states.find(userId);
       const cacheAgeBefore = state?.refreshedAt != null ? now - state.refreshedAt : null;
-      const record = (s: Pick<TicketCacheState, 'outcome' | 'refreshedAt' | 'cacheVersion' | 'listHashes' | 'passCount'>) =>
-        deps.states.record({ userId, checkedAt: now, trigger, runRef: refreshId, ...s });
+      const record = (
+        s: Pick<TicketCacheState, 'outcome' | 'refreshedAt' | 'cacheVersion' | 'listHashes' | 'passCount'>,
+      ) => deps.states.record({ userId, checkedAt: now, trigger, runRef: refreshId, ...s });
       const unreached = async (outcome: RefreshOutcome): Promise<RefreshSummary> => {
         // Bytemark was not read: the cache and its state stay as they were, the user stays due.
         await record({
@@ -78,7 +83,13 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
       if (mode !== 'build' && state?.cacheVersion != null && sameLists(state.listHashes, hashes)) {
         const touched = await deps.cache.touch({ userId }, { timestamp: now, expectedVersion: state.cacheVersion });
         if (touched) {
-          await record({ outcome: 'unchanged', refreshedAt: now, cacheVersion: state.cacheVersion, listHashes: hashes, passCount: state.passCount });
+          await record({
+            outcome: 'unchanged',
+            refreshedAt: now,
+            cacheVersion: state.cacheVersion,
+            listHashes: hashes,
+            passCount: state.passCount,
+          });
           return { outcome: 'unchanged', ...NO_CHANGES, unchanged: state.passCount, cacheAgeBefore };
         }
       }

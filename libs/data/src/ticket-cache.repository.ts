@@ -1,7 +1,12 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from './errors';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
-import { ticketCacheModel, type PendingEffects, type StoredTicketCache, type TicketCacheDoc } from './ticket-cache.schema';
+import {
+  ticketCacheModel,
+  type PendingEffects,
+  type StoredTicketCache,
+  type TicketCacheDoc,
+} from './ticket-cache.schema';
 
 /** MongoDB's (and FerretDB's) maximum BSON document size. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -114,7 +119,9 @@ export class TicketCacheRepository {
     }
   }
 
-  private storedFields(doc: TicketCacheDoc): Omit<StoredTicketCache, '_id' | 'pending'> & { pending: PendingEffects | null } {
+  private storedFields(
+    doc: TicketCacheDoc,
+  ): Omit<StoredTicketCache, '_id' | 'pending'> & { pending: PendingEffects | null } {
     const label = `user ${doc.user_id}`;
     const stored = {
       user_id: doc.user_id,

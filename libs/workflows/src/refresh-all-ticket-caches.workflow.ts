@@ -29,7 +29,16 @@ const db = proxyActivities<SweepActivities & Pick<RefreshQueueActivities, 'notif
 const MAX_FAILED_IDS = 100;
 
 export function emptySweepProgress(): SweepProgress {
-  return { usersSeen: 0, skippedFresh: 0, refreshed: {}, failed: 0, inFlight: 0, batches: 0, runs: 1, failedUserIds: [] };
+  return {
+    usersSeen: 0,
+    skippedFresh: 0,
+    refreshed: {},
+    failed: 0,
+    inFlight: 0,
+    batches: 0,
+    runs: 1,
+    failedUserIds: [],
+  };
 }
 
 /**
@@ -77,7 +86,11 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     report();
     try {
       const child = await startChild(refreshTicketCacheBatchWorkflow, {
-        workflowId: batchWorkflowId({ sweepWorkflowId: workflowId, sweepFirstRunId: firstExecutionRunId, firstUserId: userIds[0]! }),
+        workflowId: batchWorkflowId({
+          sweepWorkflowId: workflowId,
+          sweepFirstRunId: firstExecutionRunId,
+          firstUserId: userIds[0]!,
+        }),
         args: [args],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         typedSearchAttributes: [
@@ -135,6 +148,8 @@ function count(progress: SweepProgress, userIds: number[], result: BatchResult):
     progress.refreshed[outcome] = (progress.refreshed[outcome] ?? 0) + n;
   }
   progress.failed += result.failed;
-  const failedIds = result.failures.length > 0 ? result.failures.map((f) => f.userId) : result.failed > 0 ? userIds : [];
-  for (const userId of failedIds) if (progress.failedUserIds.length < MAX_FAILED_IDS) progress.failedUserIds.push(userId);
+  const failedIds =
+    result.failures.length > 0 ? result.failures.map((f) => f.userId) : result.failed > 0 ? userIds : [];
+  for (const userId of failedIds)
+    if (progress.failedUserIds.length < MAX_FAILED_IDS) progress.failedUserIds.push(userId);
 }

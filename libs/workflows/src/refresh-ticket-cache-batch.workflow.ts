@@ -25,7 +25,9 @@ export async function refreshTicketCacheBatchWorkflow(input: BatchInput): Promis
   const result: BatchResult = { users: userIds.length, outcomes: {}, failed: 0, failures: [] };
   const report = () => {
     const done = Object.values(result.outcomes).reduce((a, b) => a + (b ?? 0), 0) + result.failed;
-    setCurrentDetails(`${done} of ${userIds.length} users: ${JSON.stringify(result.outcomes)}, ${result.failed} failed`);
+    setCurrentDetails(
+      `${done} of ${userIds.length} users: ${JSON.stringify(result.outcomes)}, ${result.failed} failed`,
+    );
   };
 
   await forEachBounded(userIds, maxInFlight, async (userId) => {
@@ -36,7 +38,12 @@ export async function refreshTicketCacheBatchWorkflow(input: BatchInput): Promis
       summary: `user ${userId} (${trigger})`,
     });
     try {
-      const summary = await refreshUserTickets({ userId, mode, trigger, refreshId: `${workflowId}/${runId}/${activityId}` });
+      const summary = await refreshUserTickets({
+        userId,
+        mode,
+        trigger,
+        refreshId: `${workflowId}/${runId}/${activityId}`,
+      });
       result.outcomes[summary.outcome] = (result.outcomes[summary.outcome] ?? 0) + 1;
     } catch (error) {
       result.failed += 1;

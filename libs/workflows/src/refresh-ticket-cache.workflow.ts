@@ -1,4 +1,10 @@
-import { patched, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { UserRefreshActivities } from './activity-contracts';
 import { PATCHES } from './ids';
 import { refreshTicketCacheV1 } from './legacy/refresh-ticket-cache.v1';

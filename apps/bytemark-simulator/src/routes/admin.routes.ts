@@ -91,6 +91,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimulatorContext)
   });
 
   app.get('/admin/counters', async () => ctx.counters.snapshot());
+  app.get('/admin/counters/rate', async () => ctx.counters.rate());
   app.delete('/admin/counters', async () => {
     ctx.counters.reset();
     return { ok: true };

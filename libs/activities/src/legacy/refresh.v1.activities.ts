@@ -50,7 +50,11 @@ function isMeta<T extends { kind: 'meta' }>(value: unknown): value is T {
 }
 
 function stagingMissing(key: string): ApplicationFailure {
-  return ApplicationFailure.create({ message: `staged value ${key} is missing`, type: 'StagingMissingError', nonRetryable: true });
+  return ApplicationFailure.create({
+    message: `staged value ${key} is missing`,
+    type: 'StagingMissingError',
+    nonRetryable: true,
+  });
 }
 
 export function createLegacyRefreshActivities(deps: LegacyRefreshDeps): LegacyRefreshActivities {
@@ -156,9 +160,16 @@ export function createLegacyBytemarkActivities(deps: LegacyRefreshDeps): LegacyB
   return {
     async fetchPasses({ userId, source, stagingKey, skipIfHash }) {
       const token = await tokens.findToken(userId);
-      if (!token) throw ApplicationFailure.create({ message: `user ${userId} has no Bytemark token`, type: 'BytemarkAuthError', nonRetryable: true });
+      if (!token)
+        throw ApplicationFailure.create({
+          message: `user ${userId} has no Bytemark token`,
+          type: 'BytemarkAuthError',
+          nonRetryable: true,
+        });
       const list =
-        source === 'passes' ? await bytemark.listPasses(token) : await bytemark.listPassHistory(token, { status: 'EXPIRED' });
+        source === 'passes'
+          ? await bytemark.listPasses(token)
+          : await bytemark.listPassHistory(token, { status: 'EXPIRED' });
       const listHash = list.rejects.length === 0 ? passListHash(list.passes) : null;
       const summary = { passes: list.passes.length, pages: list.pages, rejected: list.rejects.length };
       if (listHash !== null && listHash === skipIfHash) return { stagingKey: null, ...summary };
@@ -175,7 +186,11 @@ export function createLegacyBytemarkActivities(deps: LegacyRefreshDeps): LegacyB
     async reloginUser({ userId }) {
       const credentials = await tokens.findCredentials(userId);
       if (!credentials) {
-        throw ApplicationFailure.create({ message: `user ${userId} has no stored Bytemark credentials`, type: 'BytemarkAuthError', nonRetryable: true });
+        throw ApplicationFailure.create({
+          message: `user ${userId} has no stored Bytemark credentials`,
+          type: 'BytemarkAuthError',
+          nonRetryable: true,
+        });
       }
       const { oauthToken } = await bytemark.login(credentials.email, credentials.password);
       await tokens.updateToken(userId, oauthToken);
