@@ -125,7 +125,8 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
     await emptyBenchDatabases(dependencies);
     const accounts = await admin.users();
     const { tokens } = dependencies.deps;
-    await forEachLimit(accounts, 16, (a) => tokens.upsertAccount({ ...a, status: 'used' }));
+    // One at a time: concurrent upserts into the unique user_id index deadlock on InnoDB gap locks.
+    for (const a of accounts) await tokens.upsertAccount({ ...a, status: 'used' });
     env.userIds = accounts.map((a) => a.userId).sort((a, b) => a - b);
     log(`seeded ${env.userIds.length} users (${options.passes} passes each) in the simulator and bytemark_tokens`);
   } catch (error) {

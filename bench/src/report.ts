@@ -76,6 +76,10 @@ export function printReport(result: BenchmarkResult): void {
   console.log(phaseTable(result));
   console.log('');
   console.log(ratiosTable(result));
+  const { ours, ceiling } = result.phases;
+  console.log(
+    `\nCPU ms per user: ours ${JSON.stringify(ours.detail['cpuMsPerUser'])}, ceiling ${JSON.stringify(ceiling.detail['cpuMsPerUser'])}`,
+  );
 }
 
 /** Writes `<timestamp>.json` and `latest.json`; returns the first path. */

@@ -33,11 +33,17 @@ function readVm(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<WorkerHandle> {
   // `node --import tsx` (not the tsx CLI, which would spawn a second process) so the pid is the worker's.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-process.ts')], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // BENCH_WORKER_NODE_ARGS: extra node flags for profiling (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = (process.env['BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', join(__dirname, 'worker-process.ts')],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const pid = child.pid!;
   let peak = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -4,11 +4,11 @@ export interface RouteCounter {
   byStatus: Record<string, number>;
 }
 
-/** API requests answered per wall-clock second since the last reset: what a rate limit is judged by. */
+/** API requests received per wall-clock second since the last reset: what a rate limit is judged by. */
 export interface RequestRate {
-  /** The most requests answered in one second. */
+  /** The most requests received in one second. */
   peakPerSecond: number;
-  /** Seconds from the first to the last answered request, inclusive. */
+  /** Seconds from the first to the last request, inclusive. */
   seconds: number;
   total: number;
 }
@@ -19,9 +19,13 @@ export class RequestCounters {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  record(route: string, status: number | 'hang' | 'truncated'): void {
+  /** A request arrived (before any latency, limit or fault applies to it). */
+  arrived(): void {
     const second = Math.floor(this.now() / 1000);
     this.perSecond.set(second, (this.perSecond.get(second) ?? 0) + 1);
+  }
+
+  record(route: string, status: number | 'hang' | 'truncated'): void {
     const counter = (this.routes[route] ??= { total: 0, byStatus: {} });
     counter.total += 1;
     const key = String(status);

@@ -81,6 +81,7 @@ export async function runApiCall(
   identify: () => Caller,
   handle: (userId: number | undefined) => ApiAnswer,
 ): Promise<void> {
+  ctx.counters.arrived();
   const wait = ctx.bucket.take();
   if (wait > 0) {
     const limited = failure(429, { code: 42900, message: 'Too Many Requests' });

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { TICKET_CACHE_TASK_QUEUE, bootstrapWorkflowId } from '@btc/workflows';
-import type { bootstrapTicketCachesWorkflow } from '@btc/workflows/workflows';
+import { bootstrapTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { allSchedules, ensureSchedule, ensureSearchAttributes, type ScheduleSettings } from '@btc/ticket-cache-client';
 
 export interface SetupReport {
@@ -22,7 +22,7 @@ export async function runSchedulerSetup(
   const searchAttributesAdded = await ensureSearchAttributes(client, namespace);
   const schedules: SetupReport['schedules'] = {};
   for (const options of allSchedules(settings)) schedules[options.scheduleId] = await ensureSchedule(client, options);
-  const handle = await client.workflow.start<typeof bootstrapTicketCachesWorkflow>('bootstrapTicketCachesWorkflow', {
+  const handle = await client.workflow.start(bootstrapTicketCachesWorkflow, {
     workflowId: bootstrapWorkflowId(),
     taskQueue: settings.taskQueue,
     args: [{ maxInFlight: settings.maxInFlight }],

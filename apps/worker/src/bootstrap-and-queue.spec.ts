@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { BootstrapResult, RefreshQueueResult } from '@btc/workflows';
 import { openHarness, type Harness } from './testing/harness';
+import { recordFixture } from './testing/history-fixtures';
 import { startHttpRecorder } from './testing/http-recorder';
 
 const FIRST = 4001;
@@ -23,8 +24,23 @@ afterAll(async () => {
   await notifications?.close();
 });
 
-const start = <T>(taskQueue: string, workflow: string, args: unknown[], id: string): Promise<T> =>
-  h.client.workflow.execute(workflow, { taskQueue, workflowId: `${id}-${Date.now()}`, args });
+/** Runs a workflow to its result; `fixture` names the replay fixture its history is recorded as. */
+async function start<T>(
+  taskQueue: string,
+  workflow: string,
+  args: unknown[],
+  id: string,
+  fixture?: string,
+): Promise<T> {
+  const workflowId = `${id}-${Date.now()}`;
+  const result = await h.client.workflow.execute<(...a: unknown[]) => Promise<T>>(workflow, {
+    taskQueue,
+    workflowId,
+    args,
+  });
+  if (fixture) recordFixture(fixture, workflowId);
+  return result;
+}
 
 async function rows(): Promise<Array<{ id: number; user_id: number; activity_type: number; status: number }>> {
   return h.dependencies.sequelize.query(
@@ -41,7 +57,13 @@ describe('bootstrap (buildCacheIfEmpty)', () => {
   it('builds every token user on an empty collection, then does nothing; backfill builds only the missing', async () => {
     await h.withWorkers(async (tq) => {
       expect(await h.dependencies.deps.cache.count()).toBe(0);
-      const first = await start<BootstrapResult>(tq, 'bootstrapTicketCachesWorkflow', [{}], 'bootstrap');
+      const first = await start<BootstrapResult>(
+        tq,
+        'bootstrapTicketCachesWorkflow',
+        [{}],
+        'bootstrap',
+        'bootstrap-build',
+      );
       expect(first).toMatchObject({
         built: true,
         cachesBefore: 0,
@@ -91,7 +113,13 @@ describe('the legacy refresh-log queue', () => {
     const free2b = await refreshLog.insert({ userId: FIRST + 4, activityType: 2, note: 'free:test-2' });
 
     await h.withWorkers(async (tq) => {
-      const result = await start<RefreshQueueResult>(tq, 'processRefreshLogQueueWorkflow', [{}], 'queue');
+      const result = await start<RefreshQueueResult>(
+        tq,
+        'processRefreshLogQueueWorkflow',
+        [{}],
+        'queue',
+        'refresh-log-queue',
+      );
       expect(result).toMatchObject({
         refreshRows: 2,
         usersRefreshed: 2,

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { temporal } from '@temporalio/proto';
 import { FREE_PRODUCT_UUIDS, PRODUCTS } from '@btc/bytemark-simulator';
 import { requestTicketRefresh, type RefreshHandle } from '@btc/ticket-cache-client';
+import type { BatchResult } from '@btc/workflows';
+import { refreshTicketCacheBatchWorkflow } from '@btc/workflows/workflows';
 import { openHarness, uniqueTaskQueue, type Harness } from './testing/harness';
+import { startWorkerProcess } from './testing/worker-process-handle';
 
 let h: Harness;
 
@@ -14,25 +15,6 @@ beforeAll(async () => {
   await h.seedTokens();
 });
 afterAll(() => h?.close());
-
-function startWorkerProcess(
-  taskQueue: string,
-  crashPoint?: string,
-): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  // One process (tsx as a loader, not the tsx CLI, which would run the worker as a child): SIGKILL must kill the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'testing', 'worker-process.ts')], {
-    env: h.workerEnv(taskQueue, crashPoint ? { CRASH_POINT: crashPoint } : {}),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker-ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`worker process exited before ready (${code})`)));
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ? 137 : code)),
-  );
-  return { child, ready, exited };
-}
 
 /** Changes that make the next refresh write: one new pass, one changed pass, two free tickets. */
 async function prepareChanges(userId: number): Promise<number> {
@@ -60,17 +42,28 @@ async function freeTicketRows(userId: number): Promise<number> {
   return Number(row?.n);
 }
 
-async function runWithCrash(userId: number, crash: (taskQueue: string) => Promise<void>) {
+/**
+ * Builds the user's cache, prepares changes, lets `crash` start the refresh on a worker that dies,
+ * then finishes it on a surviving worker (`finish`, by default the per-user refresh) and checks the
+ * changes were applied, logged and queued exactly once.
+ */
+async function runWithCrash(
+  userId: number,
+  crash: (taskQueue: string) => Promise<void>,
+  finish = async (taskQueue: string) => {
+    const summary = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+    expect(summary).toMatchObject({ outcome: 'updated', created: 3, updated: 1, newFreeTickets: 2 });
+  },
+) {
   await buildFirst(userId);
   const auditsBefore = await auditIds(userId);
   const expectedNew = await prepareChanges(userId);
   const taskQueue = uniqueTaskQueue('crash');
   await crash(taskQueue);
-  const survivor = startWorkerProcess(taskQueue);
+  const survivor = startWorkerProcess(h, taskQueue);
   await survivor.ready;
   try {
-    const summary = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
-    expect(summary).toMatchObject({ outcome: 'updated', created: 3, updated: 1, newFreeTickets: 2 });
+    await finish(taskQueue);
     const audits = await auditIds(userId);
     expect(audits.length - auditsBefore.length).toBe(expectedNew);
     expect(new Set(audits).size).toBe(audits.length);
@@ -80,9 +73,7 @@ async function runWithCrash(userId: number, crash: (taskQueue: string) => Promis
     expect(again).toMatchObject({ outcome: 'unchanged', created: 0, updated: 0, removed: 0 });
     expect(await auditIds(userId)).toHaveLength(audits.length);
   } finally {
-    // No graceful stop needed; a worker still draining would hold this process's pipes open.
-    survivor.child.kill('SIGKILL');
-    await survivor.exited;
+    await survivor.kill();
   }
 }
 
@@ -104,7 +95,7 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
     const userId = 2001;
     await runWithCrash(userId, async (taskQueue) => {
       await h.admin.setFaults({ 'GET /passes': { latency: { fixedMs: 5000 }, times: 1, userId } });
-      const victim = startWorkerProcess(taskQueue);
+      const victim = startWorkerProcess(h, taskQueue);
       await victim.ready;
       const handle = await requestTicketRefresh(h.client, userId, { taskQueue });
       await waitForStartedActivity(handle, 'refreshUserTickets');
@@ -119,10 +110,32 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
     ['after the audit entries, before the free-ticket row', 2004, 'before-free-ticket-row'],
   ])('%s', async (_label, userId, crashPoint) => {
     await runWithCrash(userId, async (taskQueue) => {
-      const victim = startWorkerProcess(taskQueue, crashPoint);
+      const victim = startWorkerProcess(h, taskQueue, { CRASH_POINT: crashPoint });
       await victim.ready;
       await requestTicketRefresh(h.client, userId, { taskQueue });
       expect(await victim.exited).toBe(137);
     });
+  });
+
+  it("in an hourly batch, right after a user's cache commit", async () => {
+    const userId = 2005;
+    let batch: Promise<BatchResult> | undefined;
+    await runWithCrash(
+      userId,
+      async (taskQueue) => {
+        const victim = startWorkerProcess(h, taskQueue, { CRASH_POINT: 'after-cache-commit' });
+        await victim.ready;
+        const handle = await h.client.workflow.start(refreshTicketCacheBatchWorkflow, {
+          taskQueue,
+          workflowId: `${taskQueue}-batch`,
+          args: [{ userIds: [userId], mode: 'check', trigger: 'hourly' }],
+        });
+        batch = handle.result();
+        expect(await victim.exited).toBe(137);
+      },
+      async () => {
+        expect(await batch).toMatchObject({ users: 1, failed: 0, outcomes: { updated: 1 } });
+      },
+    );
   });
 });

@@ -2,6 +2,7 @@ import { PushNotifier, SlackNotifier, createActivities, type ActivityDeps, type 
 import { BytemarkClient } from '@btc/bytemark-client';
 import {
   BytemarkTokensRepository,
+  CallPacer,
   NotificationLedgerRepository,
   PassInteractionRepository,
   RefreshLogRepository,
@@ -57,6 +58,7 @@ export async function buildDependencies(config: DependencyConfig): Promise<Worke
       clientSecret: config.bytemark.clientSecret,
       timeoutMs: config.bytemark.timeoutMs,
       perPage: config.bytemark.perPage,
+      limiter: new CallPacer(sequelize, config.bytemark.rateLimitRps),
     }),
     push: new PushNotifier(config.notificationUrl),
     slack: new SlackNotifier(config.slack),

@@ -1,15 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { TEST_TOKEN_KEYRING } from '@btc/data/testing';
 import { refreshWorkflowId } from '@btc/workflows';
+import { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { openHarness, type Harness } from './testing/harness';
-
-/** `UPDATE_HISTORY_FIXTURES=1` rewrites the replay fixtures from these runs (then commit them). */
-const UPDATE_FIXTURES = process.env['UPDATE_HISTORY_FIXTURES'] === '1';
-const FIXTURES = join(__dirname, 'fixtures', 'histories');
-const TEMPORAL_CLI = join(__dirname, '..', '..', '..', '.tools', 'bin', 'temporal');
+import { recordFixture } from './testing/history-fixtures';
 
 let h: Harness;
 
@@ -20,17 +14,6 @@ beforeAll(async () => {
   await h.seedTokens();
 });
 afterAll(() => h?.close());
-
-function exportHistory(workflowId: string): string {
-  return execFileSync(
-    TEMPORAL_CLI,
-    ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', '127.0.0.1:7233'],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-}
 
 describe('workflow history', () => {
   jest.setTimeout(180_000);
@@ -46,10 +29,8 @@ describe('workflow history', () => {
         expect(summary.outcome).toBe('built');
         expect(summary.created).toBe((await h.admin.passes(userId)).length);
         const history = await h.client.workflow.getHandle(refreshWorkflowId(userId)).fetchHistory();
-        const json = exportHistory(refreshWorkflowId(userId));
+        const json = recordFixture(`refresh-build-${userId === 3001 ? 10 : 5000}-passes`, refreshWorkflowId(userId));
         result[label] = { events: history.events?.length ?? 0, bytes: Buffer.byteLength(json) };
-        if (UPDATE_FIXTURES)
-          writeFileSync(join(FIXTURES, `refresh-build-${userId === 3001 ? 10 : 5000}-passes.json`), json);
       }
       return result;
     });
@@ -68,9 +49,8 @@ describe('workflow history', () => {
       expect(await requestTicketRefresh(h.client, userId, { taskQueue, wait: true })).toMatchObject({
         outcome: 'built',
       });
-      return exportHistory(refreshWorkflowId(userId));
+      return recordFixture('refresh-relogin', refreshWorkflowId(userId));
     });
-    if (UPDATE_FIXTURES) writeFileSync(join(FIXTURES, 'refresh-relogin.json'), json);
     const account = await h.admin.user(userId);
     const stored = await h.dependencies.deps.tokens.findByUserId(userId);
     // The re-login happened inside the refresh activity: the stored token is the simulator's new one.
@@ -84,5 +64,44 @@ describe('workflow history', () => {
       ...TEST_TOKEN_KEYRING.split(/[,:]/),
     ];
     for (const secret of secrets) expect(json).not.toContain(secret);
+  });
+
+  it("the sweep's and its batches' histories hold no secret and no pass: only ids, counts and outcomes", async () => {
+    const userIds = [3001, 3002, 3003];
+    await h.admin.expireSession(3001);
+    const { sweep, batches } = await h.withWorkers(async (taskQueue) => {
+      const handle = await h.client.workflow.start(refreshAllTicketCachesWorkflow, {
+        taskQueue,
+        workflowId: `${taskQueue}-sweep`,
+        // One user per batch and per run: the sweep continues as new, so both its run shapes are recorded.
+        args: [{ mode: 'check', trigger: 'manual', select: 'all', batchSize: 2, usersPerRun: 2 }],
+      });
+      const progress = await handle.result();
+      expect(progress).toMatchObject({ usersSeen: 3, failed: 0, runs: 2 });
+      const runs = [];
+      for await (const wf of h.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) runs.push(wf);
+      return {
+        sweep: runs.filter((r) => r.type === 'refreshAllTicketCachesWorkflow'),
+        batches: runs.filter((r) => r.type === 'refreshTicketCacheBatchWorkflow'),
+      };
+    });
+    expect(sweep).toHaveLength(2);
+    expect(batches).toHaveLength(2);
+    const [last, first] = [...sweep].sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+    const exported = [
+      recordFixture('sweep-continued-as-new', first!.workflowId, first!.runId),
+      recordFixture('sweep-last-run', last!.workflowId, last!.runId),
+      ...batches.map((b, i) => recordFixture(`batch-${i + 1}`, b.workflowId, b.runId)),
+    ].join('\n');
+    const passUuids = (await Promise.all(userIds.map((id) => h.admin.passes(id)))).flat().map((p) => p.uuid);
+    const accounts = await Promise.all(userIds.map((id) => h.admin.user(id)));
+    const secrets = [
+      ...accounts.flatMap((a) => [a.token!, a.password]),
+      h.config.bytemark.clientSecret!,
+      ...TEST_TOKEN_KEYRING.split(/[,:]/),
+      ...passUuids,
+    ];
+    expect(exported).toContain('refreshUserTickets');
+    for (const secret of secrets) expect(exported).not.toContain(secret);
   });
 });

@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { StagingRepository } from '@btc/data';
 import { ingestPassInteractions } from '@btc/ticket-cache-client';
+import { recordFixture } from './testing/history-fixtures';
 import { openHarness, type Harness } from './testing/harness';
 
 let h: Harness;
@@ -20,6 +21,7 @@ async function tableCount(): Promise<number> {
 
 /** Batch ids are content hashes, and the dev server keeps earlier runs: make this run's batches its own. */
 const RUN = Date.now().toString(36);
+const STARTED = new Date().toISOString();
 
 describe('ingestPassInteractionsWorkflow', () => {
   jest.setTimeout(120_000);
@@ -46,6 +48,12 @@ describe('ingestPassInteractionsWorkflow', () => {
       const later = await ingestPassInteractions(h.client, batch, { taskQueue });
       expect(later).toEqual(a);
     });
+    for await (const wf of h.client.workflow.list({
+      query: `WorkflowType = 'ingestPassInteractionsWorkflow' AND StartTime >= '${STARTED}'`,
+    })) {
+      recordFixture('ingest-inline', wf.workflowId, wf.runId);
+      break;
+    }
     expect(await tableCount()).toBe(300);
   });
 

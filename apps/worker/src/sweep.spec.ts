@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
-import { SWEEP_PROGRESS_QUERY, type SweepProgress } from '@btc/workflows';
+import { SWEEP_PROGRESS_QUERY, parseRefreshId, userActivityId, type SweepProgress } from '@btc/workflows';
 import { samplePassPayload } from '@btc/data/testing';
 import { passPayloadHash } from '@btc/data';
 import { openHarness, type Harness } from './testing/harness';
@@ -10,6 +10,8 @@ const USERS = 2000;
 const FIRST = 100_001;
 const TEMPORAL_CLI = join(__dirname, '..', '..', '..', '.tools', 'bin', 'temporal');
 let h: Harness;
+/** When this file's 2,000-user sweep started (the dev server keeps earlier runs of the same user ids). */
+let sweepStarted = '';
 
 beforeAll(async () => {
   h = await openHarness({ users: USERS, passesPerUser: 2, firstUserId: FIRST });
@@ -134,7 +136,7 @@ describe('the hourly schedule and the sweep', () => {
     }
     const missing = USERS - fresh.length - stale.length;
 
-    const sweepStarted = new Date().toISOString();
+    sweepStarted = new Date().toISOString();
     await h.withWorkers(async (taskQueue) => {
       const suffix = `-sweep-${Date.now()}`;
       const options = hourlyScheduleOptions({ taskQueue, maxInFlight: 40, scheduleIdSuffix: suffix });
@@ -192,5 +194,31 @@ describe('the hourly schedule and the sweep', () => {
       expect((await cache.findByUserId({ userId }))?.timestamp).toBe(now - 600);
       expect((await states.find(userId))?.checkedAt).toBe(now - 600);
     }
+  });
+
+  it("a user's latest hourly refresh is found by a search on its id, and its state names that run and activity", async () => {
+    const userId = FIRST + 19; // 100,020: stale in the sweep above (user ids divisible by 20)
+    const found = [];
+    // What an operator types in the UI's search (here limited to this test's sweep).
+    const query = `BytemarkUserIds = '${userId}' AND StartTime >= '${sweepStarted}'`;
+    for await (const wf of h.client.workflow.list({ query })) found.push(wf);
+    expect(found).toHaveLength(1);
+    const batch = found[0]!;
+    expect(batch.type).toBe('refreshTicketCacheBatchWorkflow');
+    const events = (await h.client.workflow.getHandle(batch.workflowId, batch.runId).fetchHistory()).events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === userActivityId(userId));
+    expect(scheduled?.userMetadata?.summary).toBeDefined();
+    const completed = events.find(
+      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
+    );
+    const payload = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data;
+    expect(JSON.parse(Buffer.from(payload!).toString())).toMatchObject({ outcome: 'updated' });
+    const state = await h.dependencies.deps.states.find(userId);
+    expect(state).toMatchObject({ outcome: 'updated', trigger: 'hourly' });
+    expect(parseRefreshId(state!.runRef)).toEqual({
+      workflowId: batch.workflowId,
+      runId: batch.runId,
+      activityId: userActivityId(userId),
+    });
   });
 });

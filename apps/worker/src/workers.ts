@@ -19,8 +19,10 @@ export interface CreateWorkersOptions {
 
 /**
  * Bytemark calls one user refresh makes: v1 and v4, one page each. The server's rate limit counts
- * activities, so the queue allows `rateLimitRps / 2` refreshes per second. A re-login or a second
- * page adds a call the limit does not see; both are rare (an expired session, a list over 9,999 passes).
+ * activities, so the queue dispatches `rateLimitRps / 2` refreshes per second: that paces the sweep.
+ * It is a token bucket with a burst of a second's worth, and a re-login or a second page adds calls it
+ * does not see, so the exact limit is the Bytemark client's pacer (`CallPacer`), shared by every
+ * worker through MySQL: calls leave evenly spaced, `rateLimitRps` a second at most.
  */
 export const BYTEMARK_CALLS_PER_REFRESH = 2;
 

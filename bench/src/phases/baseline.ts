@@ -3,6 +3,7 @@
  * simulator and databases. Being sequential, its rate does not depend on the number of users, so it
  * runs over the first `baselineMaxUsers` users only (the others are not listed to it).
  */
+import { BytemarkClient } from '@btc/bytemark-client';
 import { TicketCacheRepository, TicketLogRepository, type BytemarkTokensRepository } from '@btc/data';
 import { runBaselineHourlyJob } from '../baseline-hourly-job';
 import type { BenchEnvironment } from '../environment';
@@ -33,7 +34,14 @@ export async function runBaselinePhase(
     cache,
     logs,
     refreshLog: deps.refreshLog,
-    bytemark: deps.bytemark,
+    // The original calls Bytemark directly: no shared call window (a client of the same settings without it).
+    bytemark: new BytemarkClient({
+      customerApiUrl: env.config.bytemark.customerApiUrl,
+      accountApiUrl: env.config.bytemark.accountApiUrl,
+      clientId: env.config.bytemark.clientId,
+      timeoutMs: env.config.bytemark.timeoutMs,
+      perPage: env.config.bytemark.perPage,
+    }),
     freeProductUuids: deps.config.freeProductUuids,
     ttlSeconds: deps.config.ttlSeconds,
   });

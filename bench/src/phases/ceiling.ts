@@ -5,6 +5,7 @@
  */
 import { bytemarkTaskQueue, sweepWorkflowId } from '@btc/workflows';
 import type { CeilingSweepInput } from '../ceiling.workflows';
+import { cpuMsPerUser, cpuSnapshot } from '../cpu';
 import type { BenchEnvironment } from '../environment';
 import { listPhaseRuns, workflowsCost } from '../history-cost';
 import { percentile } from '../metrics';
@@ -20,6 +21,7 @@ export async function runCeilingPhase(
 ): Promise<PhaseResult> {
   const startedAt = new Date();
   const before = await worker.counts();
+  const cpuBefore = cpuSnapshot([worker.pid]);
   const t0 = performance.now();
   let users: number;
   if (options.ceilingShape === 'batch') {
@@ -48,6 +50,7 @@ export async function runCeilingPhase(
     users = (result as { users: number }).users;
   }
   const durationMs = performance.now() - t0;
+  const cpuAfter = cpuSnapshot([worker.pid]);
   const heartbeats = (await worker.counts()).heartbeats - before.heartbeats;
   const runs = await listPhaseRuns(env.client, { taskQueue, since: startedAt });
   const cost = await workflowsCost(env.client, runs, 'refreshUserTickets');
@@ -68,6 +71,6 @@ export async function runCeilingPhase(
     historyEventsPerUser: cost.events / Math.max(1, users),
     actionsPerUser: (cost.actions + heartbeats) / Math.max(1, users),
     workerPeakRssMb: worker.peakRssMb(),
-    detail: { shape: options.ceilingShape },
+    detail: { shape: options.ceilingShape, cpuMsPerUser: cpuMsPerUser(cpuBefore, cpuAfter, users) },
   };
 }

@@ -1,6 +1,7 @@
 /** OURS: the hourly sweep, started through the Schedule's trigger, on worker processes of its own. */
 import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
 import type { SweepProgress } from '@btc/workflows';
+import { cpuMsPerUser, cpuSnapshot } from '../cpu';
 import type { BenchEnvironment } from '../environment';
 import { listPhaseRuns, workflowsCost } from '../history-cost';
 import { auditEntriesByUser, bytemarkCalls, percentile, perUser } from '../metrics';
@@ -23,6 +24,7 @@ export async function runOursPhase(
   const handle = env.client.schedule.getHandle(schedule.scheduleId);
   try {
     const before = await countsOf(workers); // the warm-up's writes and heartbeats are not this phase's
+    const cpuBefore = cpuSnapshot(workers.map((w) => w.pid));
     const t0 = performance.now();
     const triggeredAt = Date.now();
     await triggerNow(env.client, schedule.scheduleId);
@@ -35,6 +37,7 @@ export async function runOursPhase(
     }
     const progress = (await env.client.workflow.getHandle(workflowId).result()) as SweepProgress;
     const durationMs = performance.now() - t0;
+    const cpuAfter = cpuSnapshot(workers.map((w) => w.pid));
     const calls = await bytemarkCalls(env.admin);
     const rate = await env.admin.rate();
     const processed = Object.values(progress.refreshed).reduce((a, b) => a + (b ?? 0), 0);
@@ -76,6 +79,7 @@ export async function runOursPhase(
         heartbeats,
         workerProcesses: workers.length,
         bytemarkRate: { limit: options.rate, ...rate },
+        cpuMsPerUser: cpuMsPerUser(cpuBefore, cpuAfter, processed),
       },
     };
   } finally {

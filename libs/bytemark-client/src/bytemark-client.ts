@@ -40,6 +40,13 @@ export interface BytemarkClientConfig {
    */
   maxResponseBytes?: number;
   logger?: BytemarkLogger;
+  /** Asked before every request, so that a rate limit shared by several processes holds (the worker's call window). */
+  limiter?: BytemarkCallLimiter;
+}
+
+/** Resolves when a request may be sent. */
+export interface BytemarkCallLimiter {
+  acquire(): Promise<void>;
 }
 
 export interface ListOptions {
@@ -76,6 +83,7 @@ export class BytemarkClient {
   private readonly maxRetryAfterMs: number;
   private readonly maxResponseBytes: number;
   private readonly logger: BytemarkLogger;
+  private readonly limiter: BytemarkCallLimiter | undefined;
   /** Kept off the enumerable surface so that inspecting the client never prints it. */
   readonly #credentials: { clientId: string; clientSecret?: string };
 
@@ -88,6 +96,7 @@ export class BytemarkClient {
     this.maxRetryAfterMs = checkLimit('maxRetryAfterMs', config.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS, 0);
     this.maxResponseBytes = checkLimit('maxResponseBytes', config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 1);
     this.logger = config.logger ?? silentLogger;
+    this.limiter = config.limiter;
     this.#credentials = {
       clientId: config.clientId,
       ...(config.clientSecret !== undefined ? { clientSecret: config.clientSecret } : {}),
@@ -180,6 +189,7 @@ export class BytemarkClient {
     url: string,
     opts: { token?: string; params?: Record<string, string>; body?: unknown },
   ): Promise<Envelope> {
+    await this.limiter?.acquire();
     let res;
     try {
       res = await this.http.request<string>({

@@ -1,5 +1,5 @@
 export { BytemarkClient, DEFAULT_MAX_PAGES, DEFAULT_PER_PAGE, DEFAULT_TIMEOUT_MS } from './bytemark-client';
-export type { BytemarkClientConfig, BytemarkLogger, ListOptions } from './bytemark-client';
+export type { BytemarkCallLimiter, BytemarkClientConfig, BytemarkLogger, ListOptions } from './bytemark-client';
 export {
   BytemarkAuthError,
   BytemarkError,

@@ -8,6 +8,7 @@ export {
 } from './connections';
 export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
 export { TokenCipher } from './token-cipher';
+export { CALL_PACE_TABLE, CallPacer } from './bytemark-call-pacer';
 export {
   TokenDecryptionError,
   TokenKeyringError,
@@ -55,8 +56,8 @@ export {
   TICKET_CACHE_STATE_TABLE,
   TicketCacheStateRepository,
   type ListHashes,
+  type StateSelect,
   type StateSweepPage,
-  type SweepSelect,
   type TicketCacheState,
 } from './ticket-cache-state.repository';
 export { TICKET_LOG_COLLECTION, ticketLogSchema, type TicketLogEntry } from './ticket-log.schema';

@@ -5,6 +5,7 @@ import { connectMongo, createSequelize, ensureMysqlDatabase, mongoDatabaseName, 
 import { DatabaseUrlError } from './errors';
 import { REFRESH_LOG_TABLE } from './refresh-log.model';
 import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
+import { CALL_PACE_TABLE } from './bytemark-call-pacer';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
 export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -14,6 +15,7 @@ export const TEST_MYSQL_TABLES = [
   BYTEMARK_TOKENS_TABLE,
   REFRESH_LOG_TABLE,
   TICKET_CACHE_STATE_TABLE,
+  CALL_PACE_TABLE,
   'hntb_bytemark_pass',
   'hntb_trip',
 ] as const;

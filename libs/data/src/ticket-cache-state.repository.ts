@@ -26,8 +26,8 @@ export interface TicketCacheState {
   runRef: string;
 }
 
-/** Which token users a sweep page selects. */
-export type SweepSelect = 'stale' | 'missing' | 'all';
+/** Which token users a state page selects: due for a refresh, or all of them. */
+export type StateSelect = 'stale' | 'all';
 
 export interface StateSweepPage {
   userIds: number[];
@@ -94,18 +94,17 @@ export class TicketCacheStateRepository {
 
   /**
    * One page of token users after `afterUserId`, ascending: up to `limit` selected users (`stale`:
-   * never refreshed, or refreshed at or before `staleAt`; `missing`: never refreshed; `all`), and how
+   * never refreshed, or refreshed at or before `staleAt`; `all`), and how
    * many token users in the same id range were skipped. Two indexed queries, whatever the page holds.
    */
   async listSweepPage(p: {
     afterUserId: number;
     limit: number;
-    select: SweepSelect;
+    select: StateSelect;
     staleAt: number;
   }): Promise<StateSweepPage> {
     const condition = {
       stale: { sql: '(s.refreshed_at IS NULL OR s.refreshed_at <= ?)', replacements: [p.staleAt] },
-      missing: { sql: 's.user_id IS NULL', replacements: [] },
       all: { sql: 'TRUE', replacements: [] },
     }[p.select];
     const from =

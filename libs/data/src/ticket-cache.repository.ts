@@ -93,6 +93,11 @@ export class TicketCacheRepository {
     await this.model.updateOne({ _id: cacheId(f.userId), refresh_id: p.refreshId }, { $unset: { pending: 1 } }).exec();
   }
 
+  /** Whether the user has a cache document. */
+  async exists(f: { userId: number }): Promise<boolean> {
+    return (await this.model.exists({ _id: cacheId(f.userId) }).exec()) !== null;
+  }
+
   async count(): Promise<number> {
     return this.model.countDocuments({}).exec();
   }

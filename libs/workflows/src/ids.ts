@@ -31,12 +31,34 @@ export function sweepWorkflowId(startedBy: string): string {
  * batch's first user, so that ids are unique across sweeps and a retried start finds its batch.
  */
 export function batchWorkflowId(p: { sweepWorkflowId: string; sweepFirstRunId: string; firstUserId: number }): string {
-  return `${p.sweepWorkflowId}/${p.sweepFirstRunId.slice(0, 8)}/batch-${p.firstUserId}`;
+  return `${p.sweepWorkflowId}-${p.sweepFirstRunId.slice(0, 8)}-batch-${p.firstUserId}`;
 }
 
 /** The activity id of a user's refresh inside a batch: what an operator looks for in the batch's history. */
 export function userActivityId(userId: number): string {
   return `user-${userId}`;
+}
+
+/** Where a refresh ran: a per-user run, or one activity of a batch run. */
+export interface RefreshRef {
+  workflowId: string;
+  runId: string;
+  activityId?: string;
+}
+
+/**
+ * A refresh's id, `<workflowId>/<runId>[/<activityId>]`: the activity's idempotency key, and what the
+ * refresh state keeps so that `cli status` can link to the run (workflow ids here never hold a `/`).
+ */
+export function refreshId(ref: RefreshRef): string {
+  return [ref.workflowId, ref.runId, ...(ref.activityId ? [ref.activityId] : [])].join('/');
+}
+
+/** The inverse of `refreshId`; null for anything else (e.g. a refresh made outside Temporal). */
+export function parseRefreshId(id: string): RefreshRef | null {
+  const [workflowId, runId, activityId, ...rest] = id.split('/');
+  if (!workflowId || !runId || rest.length > 0) return null;
+  return activityId ? { workflowId, runId, activityId } : { workflowId, runId };
 }
 
 export function bootstrapWorkflowId(): string {

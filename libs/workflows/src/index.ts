@@ -20,7 +20,10 @@ export {
   bootstrapWorkflowId,
   bytemarkTaskQueue,
   ingestWorkflowId,
+  parseRefreshId,
+  refreshId,
   refreshWorkflowId,
+  type RefreshRef,
   sweepWorkflowId,
   userActivityId,
 } from './ids';

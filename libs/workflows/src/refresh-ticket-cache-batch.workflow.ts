@@ -2,7 +2,7 @@ import { ApplicationFailure, log, proxyActivities, setCurrentDetails, workflowIn
 import type { UserRefreshActivities } from './activity-contracts';
 import { failureMessage, failureType } from './failure-message';
 import { forEachBounded } from './for-each-bounded';
-import { userActivityId } from './ids';
+import { refreshId, userActivityId } from './ids';
 import { userRefreshActivity } from './retry-policies';
 import type { BatchInput, BatchResult } from './types';
 
@@ -42,7 +42,7 @@ export async function refreshTicketCacheBatchWorkflow(input: BatchInput): Promis
         userId,
         mode,
         trigger,
-        refreshId: `${workflowId}/${runId}/${activityId}`,
+        refreshId: refreshId({ workflowId, runId, activityId }),
       });
       result.outcomes[summary.outcome] = (result.outcomes[summary.outcome] ?? 0) + 1;
     } catch (error) {

@@ -6,7 +6,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UserRefreshActivities } from './activity-contracts';
-import { PATCHES } from './ids';
+import { PATCHES, refreshId } from './ids';
 import { refreshTicketCacheV1 } from './legacy/refresh-ticket-cache.v1';
 import { describeRefresh } from './refresh-summary';
 import { userRefreshActivity } from './retry-policies';
@@ -27,7 +27,7 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
     ...userRefreshActivity(taskQueue),
     summary: `refresh user ${userId} (${mode}, ${trigger})`,
   });
-  const summary = await refreshUserTickets({ userId, mode, trigger, refreshId: `${workflowId}/${runId}` });
+  const summary = await refreshUserTickets({ userId, mode, trigger, refreshId: refreshId({ workflowId, runId }) });
   upsertSearchAttributes([{ key: OUTCOME_KEY, value: summary.outcome }]);
   setCurrentDetails(describeRefresh(summary));
   return summary;

@@ -8,7 +8,11 @@ import {
   type RefreshMode,
   type SweepProgress,
 } from '@btc/workflows';
-import type { bootstrapTicketCachesWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+import {
+  bootstrapTicketCachesWorkflow,
+  refreshAllTicketCachesWorkflow,
+  sweepProgressQuery,
+} from '@btc/workflows/workflows';
 import type { SchedulerConfig } from '../config';
 import { CliError, parseUserId, printJson, withTemporal, workflowUrl } from './context';
 
@@ -39,13 +43,13 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
         .choices(['check', 'if-stale', 'build'])
         .default('if-stale'),
     )
-    .option('--max-in-flight <n>', 'per-user workflows at once', (v) => positive(v, '--max-in-flight'))
+    .option('--max-in-flight <n>', 'users refreshed at once per batch', (v) => positive(v, '--max-in-flight'))
     .option('--wait', 'follow its progress and print the final summary')
     .action((opts: { mode: RefreshMode; maxInFlight?: number; wait?: boolean }) =>
       withTemporal(config(), async (client) => {
         const workflowId = sweepWorkflowId('manual');
         const handle = await client.workflow
-          .start<typeof refreshAllTicketCachesWorkflow>('refreshAllTicketCachesWorkflow', {
+          .start(refreshAllTicketCachesWorkflow, {
             workflowId,
             taskQueue: TICKET_CACHE_TASK_QUEUE,
             args: [
@@ -70,7 +74,7 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
         let finished = false;
         void done.finally(() => (finished = true)).catch(() => undefined);
         while (!finished) {
-          const progress = await handle.query<SweepProgress>('progress').catch(() => null);
+          const progress = await handle.query(sweepProgressQuery).catch(() => null);
           if (progress) process.stdout.write(`\r${progressBar(progress)}`);
           await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
         }
@@ -87,16 +91,13 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
     .option('--wait', 'wait for the result')
     .action((opts: { backfill?: boolean; wait?: boolean }) =>
       withTemporal(config(), async (client) => {
-        const handle = await client.workflow.start<typeof bootstrapTicketCachesWorkflow>(
-          'bootstrapTicketCachesWorkflow',
-          {
-            workflowId: bootstrapWorkflowId(),
-            taskQueue: TICKET_CACHE_TASK_QUEUE,
-            args: [{ backfill: opts.backfill, maxInFlight: config().sweepMaxInFlight }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: opts.backfill ? 'Backfill missing caches (operator CLI)' : 'Bootstrap (operator CLI)',
-          },
-        );
+        const handle = await client.workflow.start(bootstrapTicketCachesWorkflow, {
+          workflowId: bootstrapWorkflowId(),
+          taskQueue: TICKET_CACHE_TASK_QUEUE,
+          args: [{ backfill: opts.backfill, maxInFlight: config().sweepMaxInFlight }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: opts.backfill ? 'Backfill missing caches (operator CLI)' : 'Bootstrap (operator CLI)',
+        });
         console.log(`bootstrap: ${workflowUrl(config(), handle.workflowId)}`);
         if (opts.wait) printJson(await handle.result());
       }),
@@ -111,11 +112,11 @@ function positive(value: string, name: string): number {
 
 function progressBar(p: SweepProgress): string {
   const refreshed = Object.values(p.refreshed).reduce((a, b) => a + (b ?? 0), 0);
-  const done = refreshed + p.failed + p.skippedFresh + p.inFlightElsewhere;
+  const done = refreshed + p.failed + p.skippedFresh;
   const width = 30;
   const filled = p.usersSeen === 0 ? 0 : Math.round((done / p.usersSeen) * width);
   return (
     `[${'#'.repeat(Math.min(filled, width)).padEnd(width, '.')}] seen ${p.usersSeen}, fresh ${p.skippedFresh}, ` +
-    `refreshed ${refreshed}, failed ${p.failed}, in flight ${p.inFlight}, elsewhere ${p.inFlightElsewhere}, run ${p.runs}`
+    `refreshed ${refreshed}, failed ${p.failed}, in flight ${p.inFlight} (${p.batches} batches so far), run ${p.runs}`
   );
 }

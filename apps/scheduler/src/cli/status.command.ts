@@ -1,35 +1,29 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { TicketCacheRepository, connectMongo } from '@btc/data';
-import { OUTCOME_KEY, refreshWorkflowId } from '@btc/workflows';
+import { TicketCacheRepository, TicketCacheStateRepository, connectMongo, createSequelize } from '@btc/data';
+import { parseRefreshId } from '@btc/workflows';
 import type { SchedulerConfig } from '../config';
-import { parseUserId, printJson, withTemporal, workflowUrl } from './context';
+import { parseUserId, printJson, workflowUrl } from './context';
 
+/**
+ * `status <userId>`: the user's cache (age, passes, free tickets) and the outcome of the last refresh
+ * from its refresh state, with a link to the run holding it: the hourly batch (whose activity
+ * `user-<id>` has the result) or the per-user run.
+ */
 export function registerStatusCommand(program: Command, config: () => SchedulerConfig): void {
   program
     .command('status <userId>')
-    .description("a user's cache age, pass counts, last refresh outcome and a link to the run")
+    .description("a user's cache age, pass counts, last refresh outcome and a link to the run holding it")
     .action(async (userIdArg: string) => {
       const userId = parseUserId(userIdArg);
+      const sequelize = createSequelize(config().mysqlUrl, { logging: false });
       const mongo = await connectMongo(config().mongoUrl);
       try {
-        const cache = await new TicketCacheRepository(mongo).findByUserId({ userId });
+        const [cache, state] = await Promise.all([
+          new TicketCacheRepository(mongo).findByUserId({ userId }),
+          new TicketCacheStateRepository(sequelize).find(userId),
+        ]);
         const now = Math.floor(Date.now() / 1000);
-        const lastRun = await withTemporal(config(), async (client) => {
-          try {
-            const d = await client.workflow.getHandle(refreshWorkflowId(userId)).describe();
-            return {
-              status: d.status.name,
-              outcome: d.typedSearchAttributes.get(OUTCOME_KEY) ?? null,
-              startTime: d.startTime.toISOString(),
-              closeTime: d.closeTime?.toISOString() ?? null,
-              url: workflowUrl(config(), d.workflowId, d.runId),
-            };
-          } catch (error) {
-            if (error instanceof WorkflowNotFoundError) return null;
-            throw error;
-          }
-        });
+        const run = state ? parseRefreshId(state.runRef) : null;
         printJson({
           userId,
           cache: cache
@@ -39,12 +33,22 @@ export function registerStatusCommand(program: Command, config: () => SchedulerC
                 passes: cache.passes.length,
                 passes4: cache.passes4.length,
                 freeTickets: [...cache.passes, ...cache.passes4].filter((p) => p.free_ticket_status === 1).length,
+                pendingEffects: cache.pending !== null,
               }
             : null,
-          lastRefresh: lastRun,
+          lastRefresh: state
+            ? {
+                outcome: state.outcome,
+                trigger: state.trigger,
+                checkedAt: new Date(state.checkedAt * 1000).toISOString(),
+                lastSuccessAt: state.refreshedAt === null ? null : new Date(state.refreshedAt * 1000).toISOString(),
+                run: run ?? state.runRef,
+                url: run ? workflowUrl(config(), run.workflowId, run.runId) : null,
+              }
+            : null,
         });
       } finally {
-        await mongo.close();
+        await Promise.allSettled([sequelize.close(), mongo.close()]);
       }
     });
 }
