@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -26,7 +27,12 @@ func main() {
 	// dozen writes per second.
 	sync := flag.String("sqlite-synchronous", "normal", "SQLite synchronous pragma: off, normal or full")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
+	// FerretDB v1 decodes and re-encodes a whole document for every update: it allocates a lot and
+	// holds little. At Go's default GOGC (100) the collector took about a third of its CPU; at 400 a
+	// touch of a 7 KB cache document costs 5.0 ms of CPU instead of 7.6 ms, for a few MB more heap.
+	gcPercent := flag.Int("gc-percent", 400, "Go GC target percentage (GOGC); -1 turns the collector off")
 	flag.Parse()
+	debug.SetGCPercent(*gcPercent)
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {

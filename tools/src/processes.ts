@@ -67,11 +67,17 @@ export function tailOf(file: string, lines = 12): string {
 }
 
 /** Starts a component detached from this process, logging to `.data/logs/<name>.log`, and records its pid. */
-export function startDetached(name: string, binary: string, args: string[], cwd: string): PidRecord {
+export function startDetached(
+  name: string,
+  binary: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): PidRecord {
   mkdirSync(pidDir, { recursive: true });
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const out = openSync(logFile(name), 'a');
-  const child = spawn(binary, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(binary, args, { cwd, env, detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   if (child.pid === undefined) throw new StackError(`could not start ${name} (${binary}); see ${logFile(name)}`);
   child.unref();
