@@ -39,7 +39,7 @@ export interface BenchEnvironment {
   client: Client;
   userIds: number[];
   /** The environment of a bench worker process. */
-  workerEnv(kind: 'ours' | 'ceiling', taskQueue: string): NodeJS.ProcessEnv;
+  workerEnv(kind: 'ours' | 'ceiling', taskQueue: string, workflowBundle: string): NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
 
@@ -92,7 +92,7 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
     config,
     client,
     userIds: [],
-    workerEnv(kind, taskQueue) {
+    workerEnv(kind, taskQueue, workflowBundle) {
       return {
         ...process.env,
         NODE_ENV: 'development',
@@ -109,6 +109,7 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
         WORKER_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities),
         WORKER_TASK_QUEUE: taskQueue,
         BENCH_WORKER_KIND: kind,
+        WORKFLOW_BUNDLE: workflowBundle,
         BENCH_USER_RANGE: `${env.userIds[0]},${env.userIds[env.userIds.length - 1]},${options.changedFraction}`,
         ...(options.workerHeapMb === null
           ? {}

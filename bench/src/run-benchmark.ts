@@ -16,6 +16,7 @@ import type { PhaseName, PhaseResult } from './phases/phase-result';
 import { buildAllCaches } from './phases/prepare';
 import { warmUpCeiling, warmUpOurs } from './phases/warm-up';
 import { startWorkerProcess, type WorkerHandle } from './worker-handle';
+import { buildWorkflowBundles } from './workflow-bundles';
 
 export interface Ratios {
   speedupOverBaseline: number;
@@ -57,9 +58,11 @@ export async function runBenchmark(
     const runId = randomUUID().slice(0, 8);
     const oursQueue = `bench-ours-${runId}`;
     const ceilingQueue = `bench-ceiling-${runId}`;
+    const bundles = await buildWorkflowBundles();
     const ours: WorkerHandle[] = [];
-    for (let i = 0; i < options.workers; i++)
-      ours.push(await startWorkerProcess(env.workerEnv('ours', oursQueue), log));
+    for (let i = 0; i < options.workers; i++) {
+      ours.push(await startWorkerProcess(env.workerEnv('ours', oursQueue, bundles.ours), log));
+    }
     workers.push(...ours);
     log(`prepare: building ${env.userIds.length} caches (untimed)`);
     await buildAllCaches(env);
@@ -79,7 +82,7 @@ export async function runBenchmark(
     log(`baseline: the original sequential job over ${sample.length} users`);
     const baselineResult = await runBaselinePhase(env, sample, await startPhase(env, options, sample, 1));
 
-    const ceiling = await startWorkerProcess(env.workerEnv('ceiling', ceilingQueue), log);
+    const ceiling = await startWorkerProcess(env.workerEnv('ceiling', ceilingQueue, bundles.ceiling), log);
     workers.push(ceiling);
     log(`ceiling: no-op activities, shape ${options.ceilingShape}, ${env.userIds.length} users`);
     await warmUpCeiling(env, options, ceilingQueue, bytemarkTaskQueue(ceilingQueue));

@@ -5,6 +5,7 @@
  *   WORKER_TASK_QUEUE   the bench's queue
  *   BENCH_WORKER_KIND   'ours' (the real workflows and activities) | 'ceiling' (no-op activities)
  *   BENCH_USER_RANGE    'first,last,changedFraction' (ceiling: which users exist and which changed)
+ *   WORKFLOW_BUNDLE     the prebuilt workflow bundle to load (workflow-bundles.ts)
  * Prints `worker-ready` when polling. On SIGUSR2 it prints `counts <json>`: MongoDB writes per user
  * counted at the repositories ('ours'; see write-counter.ts) and heartbeat calls (both kinds).
  */
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     },
     rateLimitRps: config.bytemark.rateLimitRps,
     maxConcurrentActivities: config.maxConcurrentActivities,
-    ...(kind === 'ceiling' ? { workflowsPath: require.resolve('./ceiling.workflows') } : {}),
+    workflowBundlePath: process.env['WORKFLOW_BUNDLE'],
   });
   process.stdout.write('worker-ready\n');
   try {
