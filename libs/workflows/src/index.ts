@@ -28,6 +28,7 @@ export {
   userActivityId,
 } from './ids';
 export type { IngestInput } from './ingest-pass-interactions.workflow';
+export { refreshStartOptions, type RefreshStartOptions } from './refresh-start-options';
 export type { BootstrapInput, BootstrapResult } from './bootstrap-ticket-caches.workflow';
 export type { RefreshQueueInput, RefreshQueueResult } from './process-refresh-log-queue.workflow';
 export type {

@@ -1,8 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
-import { refreshWorkflowId } from './ids';
+import { refreshStartOptions } from './refresh-start-options';
 import { refreshTicketCacheWorkflow } from './refresh-ticket-cache.workflow';
-import { TRIGGER_KEY, USER_ID_KEY } from './search-attributes';
 import type { RefreshInput, RefreshSummary } from './types';
 
 export type ChildRefreshResult =
@@ -17,14 +16,9 @@ export async function runUserRefresh(input: Required<RefreshInput>): Promise<Chi
   let child;
   try {
     child = await startChild(refreshTicketCacheWorkflow, {
-      workflowId: refreshWorkflowId(userId),
+      ...refreshStartOptions({ userId, trigger }),
       args: [input],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: USER_ID_KEY, value: userId },
-        { key: TRIGGER_KEY, value: trigger },
-      ],
-      staticSummary: `Refresh Bytemark tickets for user ${userId}, ${trigger}`,
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { kind: 'already-running' };
