@@ -80,6 +80,7 @@ export async function runBaselineHourlyJob(deps: BaselineDeps): Promise<Baseline
           refresh_id: runId,
           refresh_summary: null,
           pending: null,
+          announced_free: cached?.announced_free ?? [],
         },
         { expectedVersion: cached ? cached.version : null },
       );

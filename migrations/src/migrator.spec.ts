@@ -49,6 +49,7 @@ describe('MySQL migrations', () => {
         'SequelizeMeta',
         'btc_migration_adoptions',
         'bytemark_call_pace',
+        'bytemark_refresh_log_failures',
         'bytemark_ticket_cache_state',
         'bytemark_ticket_refresh_log',
         'bytemark_tokens',
@@ -64,6 +65,7 @@ describe('MySQL migrations', () => {
     await migrateUp({ mysqlUrl });
     expect(await migrateDown({ mysqlUrl, confirmed: true })).toEqual([ALL[ALL.length - 1]]);
     expect(await migrateDown({ mysqlUrl, confirmed: true, to: '0003_create_hntb_bytemark_pass' })).toEqual([
+      '0007_create_bytemark_call_pace',
       '0006_create_bytemark_ticket_cache_state',
       '0005_add_hntb_bytemark_pass_analytics_indexes',
       '0004_create_hntb_trip',
@@ -77,7 +79,7 @@ describe('MySQL migrations', () => {
     try {
       expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'btc_migration_adoptions']);
       expect(await migrateUp({ mysqlUrl })).toEqual(ALL);
-      expect(await tables(sequelize)).toHaveLength(8);
+      expect(await tables(sequelize)).toHaveLength(9);
     } finally {
       await sequelize.close();
     }

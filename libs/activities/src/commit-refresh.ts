@@ -65,6 +65,7 @@ export async function commitRefresh(
       rejectedUuids: new Set([...lists.v1.rejects, ...lists.v4.rejects].flatMap((r) => (r.uuid ? [r.uuid] : []))),
       now,
       freeProductUuids: p.freeProductUuids,
+      announcedFree: announcedFree(doc),
     });
     const changed = built || diff.changes.length > 0 || diff.counts.removed > 0;
     const change: CacheChangeSummary = {
@@ -99,6 +100,7 @@ export async function commitRefresh(
         refresh_id: refreshId,
         refresh_summary: change,
         pending,
+        announced_free: [...new Set([...announcedFree(doc), ...diff.newFree])],
       };
       if (await deps.cache.commit({ userId }, next, { expectedVersion: doc ? doc.version : null })) {
         await finishPendingEffects(deps, next);
@@ -108,6 +110,13 @@ export async function commitRefresh(
     if (attempt >= MAX_CAS_ATTEMPTS) throw new CacheWriteConflictError(userId, attempt);
     log.info('The cache changed under this refresh (another writer); diffing again', { userId, attempt });
   }
+}
+
+/** Free passes announced before: the recorded ones, and (for documents from before the record) those flagged 1. */
+function announcedFree(doc: TicketCacheDoc | null): Set<string> {
+  if (!doc) return new Set();
+  const flagged = [...doc.passes, ...doc.passes4].filter((e) => e.free_ticket_status === 1).map((e) => e.pass_uuid);
+  return new Set([...doc.announced_free, ...flagged]);
 }
 
 function passCount(doc: TicketCacheDoc): number {

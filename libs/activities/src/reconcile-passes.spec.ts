@@ -34,6 +34,7 @@ function update(
   cached: { passes: PassEntry[]; passes4: PassEntry[] },
   v1: BytemarkPass[] | null,
   v4: BytemarkPass[] | null = [],
+  announcedFree: ReadonlySet<string> = new Set(),
 ) {
   const params: ReconcileParams = {
     mode: 'update',
@@ -43,6 +44,7 @@ function update(
     rejectedUuids: new Set(),
     now: NOW,
     freeProductUuids: new Set([FREE]),
+    announcedFree,
   };
   return reconcilePasses(params);
 }
@@ -107,6 +109,15 @@ describe('reconcilePasses', () => {
     expect(out.newFree).toEqual(['f']);
     expect(out.passes.find((e) => e.pass_uuid === 'f')?.free_ticket_status).toBe(1);
     expect(out.changes).toHaveLength(1);
+  });
+
+  it('a free pass that left the list and came back is flagged free again but never announced twice', () => {
+    const free = pass('f', { product_uuid: FREE });
+    const gone = update({ passes: [entry(free, 1)], passes4: [] }, []);
+    expect(gone.passes).toEqual([]);
+    const back = update({ passes: gone.passes, passes4: [] }, [free], [], new Set(['f']));
+    expect(back.newFree).toEqual([]);
+    expect(back.passes[0]?.free_ticket_status).toBe(1);
   });
 
   it('prunes expired and used-up cached passes and drops passes the API no longer lists', () => {

@@ -21,6 +21,8 @@ export interface ReconcileParams {
   rejectedUuids: ReadonlySet<string>;
   now: number;
   freeProductUuids: ReadonlySet<string>;
+  /** Free passes already announced (even if they left the lists since): never new free tickets again. */
+  announcedFree?: ReadonlySet<string>;
 }
 
 export interface ReconcileOutput {
@@ -99,7 +101,7 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
       }
       const productUuid = passProductUuid(pass);
       const free = productUuid !== null && params.freeProductUuids.has(productUuid);
-      if (free) newFree.push(pass.uuid);
+      if (free && !params.announcedFree?.has(pass.uuid)) newFree.push(pass.uuid);
       rebuilt.push(create('passes', pass, free ? 1 : 0));
     }
     const listed = new Set(rebuilt.map((e) => e.pass_uuid));

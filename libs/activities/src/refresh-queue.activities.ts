@@ -46,6 +46,13 @@ export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): Re
       return { posted: await slack.post(text) };
     },
 
+    async recordQueueFailure({ ids, reason, maxAttempts, permanent }) {
+      const failedIds = await refreshLog.recordFailure({ ids, reason, maxAttempts, permanent });
+      if (failedIds.length > 0)
+        log.warn('Refresh-log rows failed for good; the queue stops retrying them', { failedIds, reason });
+      return { failedIds };
+    },
+
     async cleanupStaging({ olderThanSeconds }) {
       const cutoff = new Date(clock().getTime() - olderThanSeconds * 1000);
       return { deleted: await staging.deleteOlderThan({ cutoff }) };

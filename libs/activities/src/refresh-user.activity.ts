@@ -52,67 +52,94 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
   const freeProducts = new Set(deps.config.freeProductUuids);
 
   return {
-    async refreshUserTickets({ userId, mode, trigger, refreshId }: UserRefreshInput): Promise<RefreshSummary> {
-      const now = clock();
-      const state = await deps.states.find(userId);
-      const cacheAgeBefore = state?.refreshedAt != null ? now - state.refreshedAt : null;
-      const record = (
-        s: Pick<TicketCacheState, 'outcome' | 'refreshedAt' | 'cacheVersion' | 'listHashes' | 'passCount'>,
-      ) => deps.states.record({ userId, checkedAt: now, trigger, runRef: refreshId, ...s });
-      const unreached = async (outcome: RefreshOutcome): Promise<RefreshSummary> => {
-        // Bytemark was not read: the cache and its state stay as they were, the user stays due.
-        await record({
-          outcome,
-          refreshedAt: null,
-          cacheVersion: state?.cacheVersion ?? null,
-          listHashes: state?.listHashes ?? { passes: null, passes4: null },
-          passCount: state?.passCount ?? 0,
-        });
-        return { outcome, ...NO_CHANGES, cacheAgeBefore };
-      };
-
-      if (mode === 'if-stale' && state?.refreshedAt != null && !isStale(state.refreshedAt, now, deps.config)) {
-        return { outcome: 'fresh-skipped', ...NO_CHANGES, cacheAgeBefore };
+    async refreshUserTickets(input: UserRefreshInput): Promise<RefreshSummary> {
+      try {
+        return await refresh(input);
+      } catch (error) {
+        // The attempt failed: the user's state says so (for `cli status`), keeping its last success.
+        await deps.states
+          .record(failedState(await deps.states.find(input.userId).catch(() => null), input, clock()))
+          .catch(() => undefined);
+        throw error;
       }
-      const token = await deps.tokens.findToken(userId);
-      if (!token) return unreached('no-token');
-      const lists = await fetchPassLists(deps, userId, token);
-      if (lists === 'failed-auth') return unreached('failed-auth');
-      const hashes = listHashes(lists);
-
-      if (mode !== 'build' && state?.cacheVersion != null && sameLists(state.listHashes, hashes)) {
-        const touched = await deps.cache.touch({ userId }, { timestamp: now, expectedVersion: state.cacheVersion });
-        if (touched) {
-          await record({
-            outcome: 'unchanged',
-            refreshedAt: now,
-            cacheVersion: state.cacheVersion,
-            listHashes: hashes,
-            passCount: state.passCount,
-          });
-          return { outcome: 'unchanged', ...NO_CHANGES, unchanged: state.passCount, cacheAgeBefore };
-        }
-      }
-
-      const committed = await commitRefresh(deps, {
-        userId,
-        mode: mode === 'build' ? 'build' : 'update',
-        refreshId,
-        now,
-        lists,
-        freeProductUuids: freeProducts,
-      });
-      await record({
-        outcome: committed.change.outcome,
-        refreshedAt: now,
-        cacheVersion: committed.version,
-        listHashes: hashes,
-        passCount: committed.passCount,
-      });
-      const { outcome, ...counts } = committed.change;
-      const previous = committed.previousTimestamp === null ? null : now - committed.previousTimestamp;
-      return { outcome, ...counts, cacheAgeBefore: cacheAgeBefore ?? previous };
     },
+  };
+
+  async function refresh({ userId, mode, trigger, refreshId }: UserRefreshInput): Promise<RefreshSummary> {
+    const now = clock();
+    const state = await deps.states.find(userId);
+    const cacheAgeBefore = state?.refreshedAt != null ? now - state.refreshedAt : null;
+    const record = (
+      s: Pick<TicketCacheState, 'outcome' | 'refreshedAt' | 'cacheVersion' | 'listHashes' | 'passCount'>,
+    ) => deps.states.record({ userId, checkedAt: now, trigger, runRef: refreshId, ...s });
+    const unreached = async (outcome: RefreshOutcome): Promise<RefreshSummary> => {
+      // Bytemark was not read: the cache and its state stay as they were, the user stays due.
+      await record({
+        outcome,
+        refreshedAt: null,
+        cacheVersion: state?.cacheVersion ?? null,
+        listHashes: state?.listHashes ?? { passes: null, passes4: null },
+        passCount: state?.passCount ?? 0,
+      });
+      return { outcome, ...NO_CHANGES, cacheAgeBefore };
+    };
+
+    if (mode === 'if-stale' && state?.refreshedAt != null && !isStale(state.refreshedAt, now, deps.config)) {
+      return { outcome: 'fresh-skipped', ...NO_CHANGES, cacheAgeBefore };
+    }
+    const token = await deps.tokens.findToken(userId);
+    if (!token) return unreached('no-token');
+    const lists = await fetchPassLists(deps, userId, token);
+    if (lists === 'failed-auth') return unreached('failed-auth');
+    const hashes = listHashes(lists);
+
+    if (mode !== 'build' && state?.cacheVersion != null && sameLists(state.listHashes, hashes)) {
+      const touched = await deps.cache.touch({ userId }, { timestamp: now, expectedVersion: state.cacheVersion });
+      if (touched) {
+        await record({
+          outcome: 'unchanged',
+          refreshedAt: now,
+          cacheVersion: state.cacheVersion,
+          listHashes: hashes,
+          passCount: state.passCount,
+        });
+        return { outcome: 'unchanged', ...NO_CHANGES, unchanged: state.passCount, cacheAgeBefore };
+      }
+    }
+
+    const committed = await commitRefresh(deps, {
+      userId,
+      mode: mode === 'build' ? 'build' : 'update',
+      refreshId,
+      now,
+      lists,
+      freeProductUuids: freeProducts,
+    });
+    await record({
+      outcome: committed.change.outcome,
+      refreshedAt: now,
+      cacheVersion: committed.version,
+      listHashes: hashes,
+      passCount: committed.passCount,
+    });
+    const { outcome, ...counts } = committed.change;
+    const previous = committed.previousTimestamp === null ? null : now - committed.previousTimestamp;
+    return { outcome, ...counts, cacheAgeBefore: cacheAgeBefore ?? previous };
+  }
+}
+
+/** The state of a user whose refresh attempt failed: outcome `failed`, everything else as it was. */
+function failedState(state: TicketCacheState | null, input: UserRefreshInput, now: number): TicketCacheState {
+  return {
+    userId: input.userId,
+    refreshedAt: null,
+    checkedAt: now,
+    cacheVersion: state?.cacheVersion ?? null,
+    listHashes: state?.listHashes ?? { passes: null, passes4: null },
+    passCount: state?.passCount ?? 0,
+    outcome: 'failed',
+    trigger: input.trigger,
+    runRef: input.refreshId,
   };
 }
 

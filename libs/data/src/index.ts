@@ -30,6 +30,7 @@ export {
   REFRESH_LOG_TABLE,
   REFRESH_ACTIVITY,
   REFRESH_STATUS,
+  REFRESH_LOG_FAILURES_TABLE,
   refreshLogModel,
   type RefreshLogRow,
   type RefreshLogModel,
@@ -39,6 +40,7 @@ export {
   freeTicketNote,
   toUtcDatetime,
   type DueRefreshRow,
+  type FailedRow,
   type PendingNotificationRow,
 } from './refresh-log.repository';
 export {
@@ -107,3 +109,19 @@ export {
   type PassInteractionRow,
   type Validated,
 } from './research/pass-interaction.validation';
+export {
+  LegacyCacheAdoption,
+  LegacyCacheAdoptionConflictError,
+  LegacyCacheBackupInUseError,
+  CacheIndexRebuildError,
+  LEGACY_CACHE_BACKUP_COLLECTION,
+  ADOPTED_OUTCOME,
+  ADOPTED_TRIGGER,
+  MILLISECONDS_THRESHOLD,
+  normaliseCacheDocument,
+  storedPassListHash,
+  toUnixSeconds,
+  type LegacyCacheAdoptionOptions,
+  type LegacyCacheAdoptionReport,
+  type NormalisedCacheDocument,
+} from './legacy-cache-adoption';

@@ -12,7 +12,10 @@ export const REFRESH_ACTIVITY = {
   scheduledRefresh: 3,
 } as const;
 
-export const REFRESH_STATUS = { pending: 0, processed: 1 } as const;
+/** `status`: 0 and 1 are the original's; 2 is ours, a row the queue gave up on (its reason in `bytemark_refresh_log_failures`). */
+export const REFRESH_STATUS = { pending: 0, processed: 1, failed: 2 } as const;
+
+export const REFRESH_LOG_FAILURES_TABLE = 'bytemark_refresh_log_failures';
 
 export interface RefreshLogRow {
   id: number;

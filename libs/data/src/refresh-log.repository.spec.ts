@@ -103,4 +103,38 @@ describe('RefreshLogRepository (MariaDB)', () => {
       { id: done, status: 1 },
     ]);
   });
+
+  it('a row that keeps failing is marked failed with its reason after the last attempt, and no longer listed as due', async () => {
+    const row = await repo.insert({ userId: 9, activityType: 1 });
+    const other = await repo.insert({ userId: 10, activityType: 1 });
+    expect(
+      await repo.recordFailure({ ids: [row], reason: 'refresh failed: BytemarkUnavailableError', maxAttempts: 3 }),
+    ).toEqual([]);
+    expect(
+      await repo.recordFailure({ ids: [row], reason: 'refresh failed: BytemarkUnavailableError', maxAttempts: 3 }),
+    ).toEqual([]);
+    expect(
+      await repo.recordFailure({ ids: [row], reason: 'refresh failed: TokenDecryptionError', maxAttempts: 3 }),
+    ).toEqual([row]);
+    // A further failure of a row already failed is counted but not reported again (one alert per row).
+    expect(await repo.recordFailure({ ids: [row], reason: 'again', maxAttempts: 3 })).toEqual([]);
+    const due = await repo.listDueRefreshRows({ now: new Date(), limit: 10 });
+    expect(due.map((r) => r.id)).toEqual([other]);
+    expect(await repo.listFailed({ limit: 10 })).toEqual([
+      expect.objectContaining({ id: row, userId: 9, activityType: 1, attempts: 4, reason: 'again' }),
+    ]);
+  });
+
+  it('a permanent failure marks the row failed at once', async () => {
+    const row = await repo.insert({ userId: 11, activityType: 2, note: 'free:abc:u1' });
+    expect(
+      await repo.recordFailure({
+        ids: [row],
+        reason: 'push endpoint answered HTTP 400',
+        maxAttempts: 3,
+        permanent: true,
+      }),
+    ).toEqual([row]);
+    expect(await repo.listPendingNotificationRows({ limit: 10 })).toEqual([]);
+  });
 });

@@ -1,12 +1,22 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { REFRESH_ACTIVITY, REFRESH_LOG_TABLE, REFRESH_STATUS } from './refresh-log.model';
+import { REFRESH_ACTIVITY, REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE, REFRESH_STATUS } from './refresh-log.model';
 
 export interface DueRefreshRow {
   id: number;
   userId: number;
   activityType: 1 | 3;
   scheduledOn: Date | null;
+}
+
+/** A row the queue gave up on, with why. */
+export interface FailedRow {
+  id: number;
+  userId: number;
+  activityType: number;
+  attempts: number;
+  reason: string;
+  failedOn: Date;
 }
 
 export interface PendingNotificationRow {
@@ -122,6 +132,76 @@ export class RefreshLogRepository {
       { replacements: [REFRESH_STATUS.processed, unique, REFRESH_STATUS.pending], type: QueryTypes.UPDATE },
     );
     return Number(affected);
+  }
+
+  /**
+   * Counts one more failed attempt at these pending rows, with its reason. A row that reaches
+   * `maxAttempts` (at once when `permanent`: the failure can never succeed) is marked failed
+   * (`status` 2) and left alone from then on. Returns the ids marked failed by this call.
+   */
+  async recordFailure(p: {
+    ids: number[];
+    reason: string;
+    maxAttempts: number;
+    permanent?: boolean;
+  }): Promise<number[]> {
+    const ids = [...new Set(p.ids)].filter((id) => Number.isInteger(id));
+    if (ids.length === 0) return [];
+    const reason = p.reason.slice(0, 512);
+    return this.sequelize.transaction(async (transaction) => {
+      for (const id of ids) {
+        await this.sequelize.query(
+          `INSERT INTO ${REFRESH_LOG_FAILURES_TABLE} (row_id, attempts, reason) VALUES (?, ?, ?)
+           ON DUPLICATE KEY UPDATE attempts = attempts + VALUES(attempts), reason = VALUES(reason)`,
+          { replacements: [id, p.permanent ? p.maxAttempts : 1, reason], transaction },
+        );
+      }
+      const due = await this.sequelize.query<{ row_id: number }>(
+        `SELECT f.row_id FROM ${REFRESH_LOG_FAILURES_TABLE} f JOIN ${REFRESH_LOG_TABLE} r ON r.id = f.row_id
+         WHERE f.row_id IN (?) AND f.attempts >= ? AND r.status = ? FOR UPDATE`,
+        { replacements: [ids, p.maxAttempts, REFRESH_STATUS.pending], type: QueryTypes.SELECT, transaction },
+      );
+      const failed = due.map((r) => Number(r.row_id));
+      if (failed.length > 0) {
+        await this.sequelize.query(`UPDATE ${REFRESH_LOG_TABLE} SET status = ? WHERE id IN (?) AND status = ?`, {
+          replacements: [REFRESH_STATUS.failed, failed, REFRESH_STATUS.pending],
+          transaction,
+        });
+        await this.sequelize.query(
+          `UPDATE ${REFRESH_LOG_FAILURES_TABLE} SET failed_on = UTC_TIMESTAMP() WHERE row_id IN (?)`,
+          {
+            replacements: [failed],
+            transaction,
+          },
+        );
+      }
+      return failed;
+    });
+  }
+
+  /** The rows the queue gave up on, newest first. */
+  async listFailed(p: { limit: number }): Promise<FailedRow[]> {
+    const rows = await this.sequelize.query<{
+      id: number;
+      user_id: number;
+      activity_type: number;
+      attempts: number;
+      reason: string;
+      failed_on: Date;
+    }>(
+      `SELECT r.id, r.user_id, r.activity_type, f.attempts, f.reason, f.failed_on
+       FROM ${REFRESH_LOG_TABLE} r JOIN ${REFRESH_LOG_FAILURES_TABLE} f ON f.row_id = r.id
+       WHERE r.status = ? ORDER BY f.failed_on DESC, r.id DESC LIMIT ?`,
+      { replacements: [REFRESH_STATUS.failed, p.limit], type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      userId: Number(r.user_id),
+      activityType: Number(r.activity_type),
+      attempts: Number(r.attempts),
+      reason: r.reason,
+      failedOn: new Date(r.failed_on),
+    }));
   }
 
   /** Inserts one pending row; returns its id. */

@@ -29,6 +29,7 @@ function cacheDoc(userId: number, passes: PassEntry[], passes4: PassEntry[] = []
     refresh_id: `r-${version}`,
     refresh_summary: null,
     pending: null,
+    announced_free: [],
   };
 }
 

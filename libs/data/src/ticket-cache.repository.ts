@@ -57,6 +57,7 @@ export class TicketCacheRepository {
       refresh_id: doc.refresh_id ?? null,
       refresh_summary: doc.refresh_summary ?? null,
       pending: doc.pending ?? null,
+      announced_free: doc.announced_free ?? [],
     };
   }
 
@@ -139,6 +140,7 @@ export class TicketCacheRepository {
       refresh_id: doc.refresh_id,
       refresh_summary: doc.refresh_summary,
       pending: doc.pending,
+      announced_free: doc.announced_free,
     };
     const bytes = bsonSize(stored);
     if (bytes > MAX_DOCUMENT_BYTES) {

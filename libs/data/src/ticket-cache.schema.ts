@@ -58,16 +58,22 @@ export interface TicketCacheDoc {
   refresh_id: string | null;
   refresh_summary: CacheChangeSummary | null;
   pending: PendingEffects | null;
+  /**
+   * Free passes whose reward notification was queued, kept even when the pass leaves the lists: a free
+   * pass that disappears and comes back is never announced twice.
+   */
+  announced_free: string[];
 }
 
 /**
  * The stored form: `_id` is the user id as a string, payload keys are escaped (`payload-keys.ts`),
  * and `version` / `pending` are absent when 0 / none (a document of the original platform has neither).
  */
-export type StoredTicketCache = Omit<TicketCacheDoc, 'version' | 'pending'> & {
+export type StoredTicketCache = Omit<TicketCacheDoc, 'version' | 'pending' | 'announced_free'> & {
   _id: string;
   version?: number;
   pending?: PendingEffects;
+  announced_free?: string[];
 };
 
 /**
@@ -87,6 +93,7 @@ export const ticketCacheSchema = new Schema<StoredTicketCache>(
     refresh_id: String,
     refresh_summary: Schema.Types.Mixed,
     pending: Schema.Types.Mixed,
+    announced_free: [String],
   },
   {
     collection: TICKET_CACHE_COLLECTION,

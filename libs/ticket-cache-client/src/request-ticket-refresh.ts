@@ -8,7 +8,7 @@ import {
   type RefreshSummary,
   type RefreshTrigger,
 } from '@btc/workflows';
-import type { refreshTicketCacheWorkflow } from '@btc/workflows/workflows';
+import { refreshRequestedSignal, refreshTicketCacheWorkflow } from '@btc/workflows/workflows';
 
 export type RefreshHandle = WorkflowHandle<typeof refreshTicketCacheWorkflow>;
 
@@ -22,8 +22,10 @@ export interface RequestTicketRefreshOptions {
 }
 
 /**
- * Starts the user's refresh, or attaches to the one already running: there is one workflow id per
- * user, and a request while a refresh runs joins it instead of starting another.
+ * Refreshes the user's cache and (with `wait`) returns the result of a Bytemark fetch that started
+ * after this request: one workflow id per user, signalled-with-start. When no refresh of the user
+ * runs, this starts one; when one runs, the request joins it and the run fetches once more after
+ * its current fetch (so a request right after a purchase never gets a list from before it).
  */
 export async function requestTicketRefresh(
   client: Client,
@@ -44,21 +46,22 @@ export async function requestTicketRefresh(
     throw new RangeError(`userId must be a positive integer, got ${String(userId)}`);
   }
   const { mode = 'check', trigger = 'on-demand', taskQueue = TICKET_CACHE_TASK_QUEUE } = options;
-  const handle: RefreshHandle = await client.workflow.start<typeof refreshTicketCacheWorkflow>(
-    'refreshTicketCacheWorkflow',
-    {
-      workflowId: refreshWorkflowId(userId),
-      taskQueue,
-      args: [{ userId, mode, trigger }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: USER_ID_KEY, value: userId },
-        { key: TRIGGER_KEY, value: trigger },
-      ],
-      staticSummary: `Refresh Bytemark tickets for user ${userId}, ${trigger}`,
-      staticDetails: `mode: ${mode}`,
-    },
-  );
+  const workflowId = refreshWorkflowId(userId);
+  const started = await client.workflow.signalWithStart(refreshTicketCacheWorkflow, {
+    workflowId,
+    taskQueue,
+    args: [{ userId, mode, trigger }],
+    signal: refreshRequestedSignal,
+    signalArgs: [{ mode }],
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: USER_ID_KEY, value: userId },
+      { key: TRIGGER_KEY, value: trigger },
+    ],
+    staticSummary: `Refresh Bytemark tickets for user ${userId}, ${trigger}`,
+    staticDetails: `mode: ${mode}`,
+  });
+  // The run the signal reached (a run that was already going, or the one just started).
+  const handle: RefreshHandle = client.workflow.getHandle(workflowId, started.signaledRunId);
   return options.wait ? handle.result() : handle;
 }

@@ -39,6 +39,16 @@ export interface RefreshQueueActivities {
   notifySlack(input: { text: string }): Promise<{ posted: boolean }>;
   /** Removes staged lists older than the cutoff (left by runs that failed part-way); no TTL index needed. */
   cleanupStaging(input: { olderThanSeconds: number }): Promise<{ deleted: number }>;
+  /**
+   * Counts a failed attempt at these rows with its reason; rows at `maxAttempts` (at once if
+   * `permanent`) are marked failed and returned, so the queue alerts on each once and stops retrying it.
+   */
+  recordQueueFailure(input: {
+    ids: number[];
+    reason: string;
+    maxAttempts: number;
+    permanent: boolean;
+  }): Promise<{ failedIds: number[] }>;
 }
 
 /** One pass interaction for `hntb_bytemark_pass`, as other services submit it (validated by the activity). */

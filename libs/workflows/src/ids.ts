@@ -61,6 +61,15 @@ export function parseRefreshId(id: string): RefreshRef | null {
   return activityId ? { workflowId, runId, activityId } : { workflowId, runId };
 }
 
+/**
+ * The one workflow (per task queue: one per deployment) that gathers the failures of refreshes outside
+ * the hourly sweep into a Slack message per window.
+ */
+export function onDemandAlertsWorkflowId(workflowTaskQueue: string = TICKET_CACHE_TASK_QUEUE): string {
+  const suffix = workflowTaskQueue === TICKET_CACHE_TASK_QUEUE ? '' : `-${workflowTaskQueue}`;
+  return `bytemark-ticket-cache-alerts-on-demand${suffix}`;
+}
+
 export function bootstrapWorkflowId(): string {
   return 'bytemark-ticket-cache-bootstrap';
 }
@@ -71,6 +80,12 @@ export function ingestWorkflowId(batchId: string): string {
 
 /** The sweep's query for its progress. */
 export const SWEEP_PROGRESS_QUERY = 'progress';
+
+/** Sent to a user's running refresh: fetch again once the current fetch is done (a fetch that started after the request). */
+export const REFRESH_REQUESTED_SIGNAL = 'refreshRequested';
+
+/** Sent to the on-demand alerts workflow: a refresh outside the hourly sweep failed. */
+export const REFRESH_FAILED_SIGNAL = 'refreshFailed';
 
 /**
  * Patch ids (`patched()`): runs started before a change keep the code they started with. Each

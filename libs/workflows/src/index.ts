@@ -12,7 +12,9 @@ export {
 export {
   HOURLY_SCHEDULE_ID,
   PATCHES,
+  REFRESH_FAILED_SIGNAL,
   REFRESH_QUEUE_SCHEDULE_ID,
+  REFRESH_REQUESTED_SIGNAL,
   SEARCH_ATTRIBUTES,
   SWEEP_PROGRESS_QUERY,
   TICKET_CACHE_TASK_QUEUE,
@@ -20,6 +22,7 @@ export {
   bootstrapWorkflowId,
   bytemarkTaskQueue,
   ingestWorkflowId,
+  onDemandAlertsWorkflowId,
   parseRefreshId,
   refreshId,
   refreshWorkflowId,
@@ -43,6 +46,7 @@ export type {
   WriteRefreshLogsResult,
 } from './legacy/types.v1';
 export { OUTCOME_KEY, TRIGGER_KEY, USER_IDS_KEY, USER_ID_KEY } from './search-attributes';
+export { describeDigest, type FailureDigest } from './failure-digest';
 export type {
   BatchInput,
   BatchResult,
@@ -56,7 +60,6 @@ export type {
   SweepPage,
   SweepProgress,
   SweepSelect,
-  UserFailure,
   UserRefreshInput,
 } from './types';
 

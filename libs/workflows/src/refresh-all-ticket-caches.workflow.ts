@@ -12,7 +12,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RefreshQueueActivities, SweepActivities } from './activity-contracts';
-import { failureMessage } from './failure-message';
+import { addFailure, describeDigest, emptyDigest, mergeDigest } from './failure-digest';
+import { emptySweepProgress } from './sweep-progress';
+import { failureMessage, failureType } from './failure-message';
 import { PATCHES, SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
 import { refreshAllTicketCachesV1 } from './legacy/refresh-all-ticket-caches.v1';
 import type { LegacySweepInput } from './legacy/types.v1';
@@ -28,18 +30,8 @@ const db = proxyActivities<SweepActivities & Pick<RefreshQueueActivities, 'notif
 /** Failed user ids kept in the progress (and so in history) at most. */
 const MAX_FAILED_IDS = 100;
 
-export function emptySweepProgress(): SweepProgress {
-  return {
-    usersSeen: 0,
-    skippedFresh: 0,
-    refreshed: {},
-    failed: 0,
-    inFlight: 0,
-    batches: 0,
-    runs: 1,
-    failedUserIds: [],
-  };
-}
+/** `failed-auth` outcomes that make an alert: at least this many, and at least this share of the users refreshed. */
+const FAILED_AUTH_ALERT = { count: 5, share: 0.02 };
 
 /**
  * The hourly sweep: pages through token users by id cursor with the freshness filter in the same
@@ -62,6 +54,7 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     batchesInFlight = 2,
     usersPerRun = 2000,
     alertOnFailures = 5,
+    startBatchesForMinutes = 45,
   } = input;
   if (!(maxInFlight > 0 && batchSize > 0 && batchesInFlight > 0 && usersPerRun > 0)) {
     throw ApplicationFailure.nonRetryable(
@@ -70,7 +63,8 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     );
   }
   const { workflowId, firstExecutionRunId } = workflowInfo();
-  const progress: SweepProgress = input.progress ?? emptySweepProgress();
+  const progress: SweepProgress = input.progress ?? emptySweepProgress(Date.now());
+  const deadlineMs = progress.startedAtMs + startBatchesForMinutes * 60_000;
   setHandler(sweepProgressQuery, () => progress);
   const report = () =>
     setCurrentDetails(
@@ -103,7 +97,9 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     } catch (error) {
       // The batch itself failed (it never fails for a user's sake): count its users as failed.
       log.error('A batch failed; its users count as failed', { error: failureMessage(error), users: userIds.length });
-      count(progress, userIds, { users: userIds.length, outcomes: {}, failed: userIds.length, failures: [] });
+      const failures = emptyDigest();
+      addFailure(failures, { userId: userIds[0]!, type: failureType(error), alert: true }, userIds.length);
+      count(progress, userIds, { users: userIds.length, outcomes: {}, failed: userIds.length, failures });
     }
     progress.inFlight -= userIds.length;
     report();
@@ -112,6 +108,13 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
   let cursor: number | null = input.cursor ?? 0;
   let handedThisRun = 0;
   while (cursor !== null) {
+    if (Date.now() >= deadlineMs) {
+      log.warn('The sweep ran out of time to start batches; the users left are still stale for the next sweep', {
+        cursor,
+      });
+      progress.stoppedAtCursor = cursor;
+      break;
+    }
     const page: SweepPage = await db.listSweepPage({ cursor, limit: batchSize, select });
     progress.usersSeen += page.seen;
     progress.skippedFresh += page.skippedFresh;
@@ -131,13 +134,10 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
   }
   await Promise.all(running);
   report();
-  if (progress.failed >= alertOnFailures) {
+  const text = sweepAlert(progress, { trigger, alertOnFailures, workflowId });
+  if (text) {
     await db
-      .notifySlack({
-        text:
-          `Bytemark ticket cache sweep (${trigger}): ${progress.failed} of ${progress.usersSeen} users failed ` +
-          `(first: ${progress.failedUserIds.slice(0, 10).join(', ')}). Workflow ${workflowId}.`,
-      })
+      .notifySlack({ text })
       .catch((error: unknown) => log.warn('The sweep alert could not be posted', { error: failureMessage(error) }));
   }
   return progress;
@@ -148,8 +148,30 @@ function count(progress: SweepProgress, userIds: number[], result: BatchResult):
     progress.refreshed[outcome] = (progress.refreshed[outcome] ?? 0) + n;
   }
   progress.failed += result.failed;
-  const failedIds =
-    result.failures.length > 0 ? result.failures.map((f) => f.userId) : result.failed > 0 ? userIds : [];
+  mergeDigest(progress.failures, result.failures);
+  const failedIds = Object.values(result.failures.byType).flatMap((f) => f.userIds);
   for (const userId of failedIds)
     if (progress.failedUserIds.length < MAX_FAILED_IDS) progress.failedUserIds.push(userId);
+}
+
+/**
+ * The sweep's one alert, or null: failures of a type the failure map alerts on (a key that cannot
+ * decrypt, a 403 from Bytemark, ...), `alertOnFailures` failures or more, or a spike of `failed-auth`
+ * outcomes; grouped by type with counts and a few user ids.
+ */
+function sweepAlert(
+  p: SweepProgress,
+  o: { trigger: string; alertOnFailures: number; workflowId: string },
+): string | null {
+  const refreshed = Object.values(p.refreshed).reduce((a, b) => a + (b ?? 0), 0);
+  const failedAuth = p.refreshed['failed-auth'] ?? 0;
+  const authSpike = failedAuth >= Math.max(FAILED_AUTH_ALERT.count, FAILED_AUTH_ALERT.share * refreshed);
+  const alerting = Object.values(p.failures.byType).some((f) => f.alert);
+  if (!alerting && p.failed < o.alertOnFailures && !authSpike) return null;
+  const lines = [`Bytemark ticket cache sweep (${o.trigger}), workflow ${o.workflowId}: ${p.usersSeen} users seen.`];
+  if (p.failed > 0) lines.push(`${p.failed} failed after their retries: ${describeDigest(p.failures)}.`);
+  if (authSpike)
+    lines.push(`${failedAuth} of ${refreshed} refreshes ended failed-auth (Bytemark refused the users' credentials).`);
+  if (p.stoppedAtCursor !== null) lines.push(`Out of time: stopped starting batches after user ${p.stoppedAtCursor}.`);
+  return lines.join(' ');
 }

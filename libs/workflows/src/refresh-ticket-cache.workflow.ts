@@ -1,34 +1,80 @@
 import {
+  defineSignal,
   patched,
   proxyActivities,
   setCurrentDetails,
+  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UserRefreshActivities } from './activity-contracts';
-import { PATCHES, refreshId } from './ids';
+import { failureType, wantsAlert } from './failure-message';
+import { PATCHES, REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
 import { refreshTicketCacheV1 } from './legacy/refresh-ticket-cache.v1';
+import { reportRefreshFailure } from './on-demand-alerts.workflow';
 import { describeRefresh } from './refresh-summary';
 import { userRefreshActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
-import type { RefreshInput, RefreshSummary } from './types';
+import type { RefreshInput, RefreshMode, RefreshSummary } from './types';
+
+/** A caller asks the user's refresh to fetch (again, if one is running) and answer from that fetch. */
+export interface RefreshRequest {
+  mode: RefreshMode;
+}
+
+export const refreshRequestedSignal = defineSignal<[RefreshRequest]>(REFRESH_REQUESTED_SIGNAL);
+
+/** `build` > `check` > `if-stale`: a request never gets less than it asked for. */
+const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 2 };
 
 /**
- * Refreshes one user's Bytemark ticket cache, on demand and for the refresh-log queue: one
- * `refreshUserTickets` activity (the same unit the hourly batches run), then the outcome as a
- * search attribute. The Temporal version of `checkTicketCache` (mode `check`),
- * `checkTicketCacheTimeout` (`if-stale`) and `buildTicketCache` (`build`). About 13 history events.
+ * Refreshes one user's Bytemark ticket cache, on demand and for the refresh-log queue: the
+ * `refreshUserTickets` activity (the same unit the hourly batches run), then the outcome as a search
+ * attribute. The Temporal version of `checkTicketCache` (mode `check`), `checkTicketCacheTimeout`
+ * (`if-stale`) and `buildTicketCache` (`build`). About 15 history events.
+ *
+ * One run per user at a time (`requestTicketRefresh` signals-with-start it): a request that arrives
+ * while a fetch is in flight makes the run fetch once more when it is done, so every caller's answer
+ * comes from a fetch that started after its request. A failure goes to the on-demand alerts digest.
  */
 export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshSummary> {
   if (!patched(PATCHES.refreshAsOneActivity)) return refreshTicketCacheV1(input);
-  const { userId, mode = 'check', trigger = 'manual' } = input;
+  const { userId, trigger = 'manual' } = input;
+  let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue } = workflowInfo();
-  const { refreshUserTickets } = proxyActivities<UserRefreshActivities>({
-    ...userRefreshActivity(taskQueue),
-    summary: `refresh user ${userId} (${mode}, ${trigger})`,
+  let requested = false;
+  setHandler(refreshRequestedSignal, (request) => {
+    requested = true;
+    if (STRENGTH[request.mode] > STRENGTH[mode]) mode = request.mode;
   });
-  const summary = await refreshUserTickets({ userId, mode, trigger, refreshId: refreshId({ workflowId, runId }) });
+
+  let summary: RefreshSummary;
+  let fetches = 0;
+  try {
+    do {
+      // Every request received so far is answered by this fetch, which starts after them.
+      requested = false;
+      fetches += 1;
+      const activityId = `refresh-${fetches}`;
+      const { refreshUserTickets } = proxyActivities<UserRefreshActivities>({
+        ...userRefreshActivity(taskQueue),
+        activityId,
+        summary: `refresh user ${userId} (${mode}, ${trigger})`,
+      });
+      summary = await refreshUserTickets({
+        userId,
+        mode,
+        trigger,
+        refreshId: refreshId({ workflowId, runId, activityId }),
+      });
+    } while (requested);
+  } catch (error) {
+    await reportRefreshFailure({ userId, type: failureType(error), alert: wantsAlert(error) });
+    throw error;
+  }
   upsertSearchAttributes([{ key: OUTCOME_KEY, value: summary.outcome }]);
-  setCurrentDetails(describeRefresh(summary));
+  setCurrentDetails(
+    describeRefresh(summary) + (fetches > 1 ? ` (fetched ${fetches} times: requests arrived during a fetch)` : ''),
+  );
   return summary;
 }

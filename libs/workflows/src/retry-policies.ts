@@ -12,14 +12,22 @@ export const DATABASE_ACTIVITY: ActivityOptions = {
  * A user's refresh (`refreshUserTickets`), on the rate-limited Bytemark queue. It heartbeats every
  * few seconds while it runs, so a killed worker's attempt is retried within the heartbeat timeout;
  * a short refresh sends no heartbeat at all. A 429 waits its `Retry-After` (the activity sets
- * `nextRetryDelay`); errors that can never succeed are non-retryable where they are raised. Five
- * attempts over about 15 s of backoff, then the user counts as failed and the next sweep tries again.
+ * `nextRetryDelay`, capped at 5 minutes by the client); errors that can never succeed are
+ * non-retryable (the failure map). Five attempts over about 15 s of backoff, all of it within 30
+ * minutes whatever Bytemark answers; then the user counts as failed and the next sweep tries again.
  */
 export function userRefreshActivity(workflowTaskQueue: string): ActivityOptions {
   return {
     taskQueue: bytemarkTaskQueue(workflowTaskQueue),
     startToCloseTimeout: '10 minutes',
+    scheduleToCloseTimeout: '30 minutes',
     heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   };
 }
+
+/** A free-ticket push from the refresh-log queue: a few attempts, then the row's failure is counted (the queue goes on). */
+export const NOTIFICATION_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
+};

@@ -1,3 +1,5 @@
+import type { FailureDigest } from './failure-digest';
+
 /** Workflow inputs and results: small, serializable, and free of tokens and pass payloads. */
 
 /** `check`: update if a cache exists, else build. `if-stale`: only when older than TTL − grace. `build`: rebuild. */
@@ -52,8 +54,14 @@ export interface SweepInput {
   batchesInFlight?: number;
   /** Users handed to batches before continuing as new (default 2,000), which keeps history bounded. */
   usersPerRun?: number;
-  /** Post a Slack alert when at least this many users failed (default 5). */
+  /** Post a Slack alert when at least this many users failed (default 5), or any failure the failure map alerts on. */
   alertOnFailures?: number;
+  /**
+   * No batch starts later than this after the sweep started (default 45): with each user's refresh
+   * bounded too (30 minutes, Retry-After included), the sweep ends within the hour whatever Bytemark
+   * answers; the users it did not reach are still stale, so the next hourly sweep takes them.
+   */
+  startBatchesForMinutes?: number;
   /** Set by continue-as-new: where to resume and what was counted so far. */
   cursor?: number;
   progress?: SweepProgress;
@@ -73,6 +81,11 @@ export interface SweepProgress {
   /** Runs of this sweep so far (1 + continue-as-new count). */
   runs: number;
   failedUserIds: number[];
+  failures: FailureDigest;
+  /** Workflow time (ms) the sweep's first run started: the batch deadline counts from it. */
+  startedAtMs: number;
+  /** Set when the deadline stopped the sweep before the last page: the cursor it stopped at. */
+  stoppedAtCursor: number | null;
 }
 
 export interface SweepPage {
@@ -92,17 +105,10 @@ export interface BatchInput {
   maxInFlight?: number;
 }
 
-/** A user whose refresh failed after its retries, with the failure's type (e.g. `BytemarkUnavailableError`). */
-export interface UserFailure {
-  userId: number;
-  type: string;
-  message: string;
-}
-
 export interface BatchResult {
   users: number;
   outcomes: OutcomeCounts;
   failed: number;
-  /** The first failures (all are counted in `failed`). */
-  failures: UserFailure[];
+  /** The failures after their retries, by type (e.g. `BytemarkUnavailableError`), with a few user ids each. */
+  failures: FailureDigest;
 }

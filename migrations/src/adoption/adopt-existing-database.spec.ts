@@ -56,6 +56,7 @@ describe('migrate up on a database the original platform created', () => {
       '0005_add_hntb_bytemark_pass_analytics_indexes': 'created',
       '0006_create_bytemark_ticket_cache_state': 'created',
       '0007_create_bytemark_call_pace': 'created',
+      '0008_create_bytemark_refresh_log_failures': 'created',
     });
     // The differences it accepted are kept with the record.
     expect(adoptions.get('0001_create_bytemark_tokens')?.notes).toMatch(/column token: varchar\(255\) here/);
@@ -105,6 +106,7 @@ describe('migrate up on a database the original platform created', () => {
       'create 0005_add_hntb_bytemark_pass_analytics_indexes',
       'create 0006_create_bytemark_ticket_cache_state',
       'create 0007_create_bytemark_call_pace',
+      'create 0008_create_bytemark_refresh_log_failures',
     ]);
     expect(await tableNames(sequelize)).toEqual(tablesBefore);
     expect(await snapshotTables(sequelize, tablesBefore)).toEqual(before);

@@ -8,6 +8,7 @@ import { createHntbTrip } from './0004_create_hntb_trip';
 import { addHntbBytemarkPassAnalyticsIndexes } from './0005_add_hntb_bytemark_pass_analytics_indexes';
 import { createBytemarkTicketCacheState } from './0006_create_bytemark_ticket_cache_state';
 import { createBytemarkCallPace } from './0007_create_bytemark_call_pace';
+import { createBytemarkRefreshLogFailures } from './0008_create_bytemark_refresh_log_failures';
 import type { MysqlMigration } from './migration';
 
 /** Every MySQL migration, in order. Listed explicitly (no glob) so the order is reviewed and bundlers see them. */
@@ -20,5 +21,6 @@ export function mysqlMigrations(opts: { hntbBytemarkPass?: HntbBytemarkPassMigra
     addHntbBytemarkPassAnalyticsIndexes,
     createBytemarkTicketCacheState,
     createBytemarkCallPace,
+    createBytemarkRefreshLogFailures,
   ];
 }

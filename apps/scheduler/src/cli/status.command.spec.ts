@@ -1,6 +1,6 @@
 import { TicketCacheRepository, TicketCacheStateRepository } from '@btc/data';
 import { clearMongoCollections, openTestConnections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
-import { refreshId, userActivityId } from '@btc/workflows';
+import { batchWorkflowId, refreshId, sweepWorkflowId, userActivityId } from '@btc/workflows';
 import { buildCli } from '../cli';
 
 describe('cli status', () => {
@@ -35,7 +35,11 @@ describe('cli status', () => {
   it("prints the last hourly outcome and a link that opens the batch run holding the user's activity", async () => {
     const userId = 321;
     const run = {
-      workflowId: 'bytemark-ticket-cache-sweep-hourly-0a1b2c3d-batch-300',
+      workflowId: batchWorkflowId({
+        sweepWorkflowId: sweepWorkflowId('hourly'),
+        sweepFirstRunId: '0a1b2c3d-run',
+        firstUserId: 300,
+      }),
       runId: '01a2-run',
       activityId: userActivityId(userId),
     };
@@ -53,6 +57,7 @@ describe('cli status', () => {
         refresh_id: refreshId(run),
         refresh_summary: null,
         pending: null,
+        announced_free: [],
       },
       { expectedVersion: null },
     );

@@ -134,6 +134,7 @@ export function createLegacyRefreshActivities(deps: LegacyRefreshDeps): LegacyRe
         refresh_id: refreshId,
         refresh_summary: summary,
         pending: null,
+        announced_free: existing?.announced_free ?? [],
       };
       if (!(await cache.commit({ userId }, doc, { expectedVersion: existing ? existing.version : null }))) {
         throw new CacheWriteConflictError(userId, 1);

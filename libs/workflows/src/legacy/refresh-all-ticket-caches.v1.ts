@@ -13,7 +13,8 @@ import { failureMessage } from '../failure-message';
 import { forEachBounded } from '../for-each-bounded';
 import { SWEEP_PROGRESS_QUERY } from '../ids';
 import { DATABASE_ACTIVITY } from '../retry-policies';
-import type { SweepPage } from '../types';
+import type { SweepPage, SweepProgress } from '../types';
+import { emptySweepProgress } from '../sweep-progress';
 import { runUserRefresh } from '../user-refresh-child';
 import type { LegacySweepInput, LegacySweepProgress } from './types.v1';
 
@@ -113,7 +114,7 @@ export async function refreshAllTicketCachesV1(input: LegacySweepInput): Promise
   return progress;
 }
 
-function toBatchProgress(p: LegacySweepProgress) {
+function toBatchProgress(p: LegacySweepProgress): SweepProgress {
   const { inFlightElsewhere: _elsewhere, ...rest } = p;
-  return { ...rest, inFlight: 0, batches: 0 };
+  return { ...emptySweepProgress(Date.now()), ...rest, inFlight: 0, batches: 0 };
 }
