@@ -10,9 +10,9 @@ import {
   connectMongo,
   createSequelize,
 } from '@btc/data';
-import { triggerNow } from '@btc/ticket-cache-client';
+import { triggerNow } from '@btc/schedules';
 import { LOCAL_DEV_ENCRYPTION_KEY } from '@btc/worker';
-import { HOURLY_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
 import { prepareDatabases } from './databases';
 import { LOCAL, stackDown, stackUp } from './local-stack';
 import { repoRoot } from './paths';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       `  Temporal UI:     ${LOCAL.temporalUiUrl}/namespaces/default/workflows`,
       `  cache documents: ${await cacheRepo.count()} (of ${accounts.length} token users)`,
       `  cached passes:   ${passes}; audit entries: ${auditEntries}`,
-      `  schedules:       ${HOURLY_SCHEDULE_ID} (hourly), bytemark-refresh-log-queue (every 5 minutes)`,
+      `  schedules:       ${HOURLY_SCHEDULE_ID} (hourly), ${REFRESH_QUEUE_SCHEDULE_ID} (every 5 minutes)`,
       '  try:            npm run cli -- status 1   |   npm run cli -- refresh 1 --wait',
       'Press Ctrl-C to stop.',
     ].join('\n'),

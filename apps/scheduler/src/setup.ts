@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { TICKET_CACHE_TASK_QUEUE, bootstrapWorkflowId } from '@btc/workflows';
 import { bootstrapTicketCachesWorkflow } from '@btc/workflows/workflows';
-import { allSchedules, ensureSchedule, ensureSearchAttributes, type ScheduleSettings } from '@btc/ticket-cache-client';
+import { allSchedules, ensureSchedule, ensureSearchAttributes, type ScheduleSettings } from '@btc/schedules';
 
 export interface SetupReport {
   searchAttributesAdded: string[];

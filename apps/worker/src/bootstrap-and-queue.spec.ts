@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import type { BootstrapResult, RefreshQueueResult } from '@btc/workflows';
+import { bootstrapTicketCachesWorkflow, processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
 import { openHarness, type Harness } from './testing/harness';
 import { recordFixture } from './testing/history-fixtures';
 import { startHttpRecorder } from './testing/http-recorder';
@@ -24,20 +24,16 @@ afterAll(async () => {
   await notifications?.close();
 });
 
-/** Runs a workflow to its result; `fixture` names the replay fixture its history is recorded as. */
-async function start<T>(
+/** Runs a workflow (by its function) to its result; `fixture` names the replay fixture its history is recorded as. */
+async function start<I, T>(
   taskQueue: string,
-  workflow: string,
-  args: unknown[],
+  workflow: (input: I) => Promise<T>,
+  input: I,
   id: string,
   fixture?: string,
 ): Promise<T> {
   const workflowId = `${id}-${Date.now()}`;
-  const result = await h.client.workflow.execute<(...a: unknown[]) => Promise<T>>(workflow, {
-    taskQueue,
-    workflowId,
-    args,
-  });
+  const result = await h.client.workflow.execute(workflow, { taskQueue, workflowId, args: [input] });
   if (fixture) recordFixture(fixture, workflowId);
   return result;
 }
@@ -57,13 +53,7 @@ describe('bootstrap (buildCacheIfEmpty)', () => {
   it('builds every token user on an empty collection, then does nothing; backfill builds only the missing', async () => {
     await h.withWorkers(async (tq) => {
       expect(await h.dependencies.deps.cache.count()).toBe(0);
-      const first = await start<BootstrapResult>(
-        tq,
-        'bootstrapTicketCachesWorkflow',
-        [{}],
-        'bootstrap',
-        'bootstrap-build',
-      );
+      const first = await start(tq, bootstrapTicketCachesWorkflow, {}, 'bootstrap', 'bootstrap-build');
       expect(first).toMatchObject({
         built: true,
         cachesBefore: 0,
@@ -71,18 +61,13 @@ describe('bootstrap (buildCacheIfEmpty)', () => {
       });
       expect(await h.dependencies.deps.cache.count()).toBe(12);
 
-      const second = await start<BootstrapResult>(tq, 'bootstrapTicketCachesWorkflow', [{}], 'bootstrap');
+      const second = await start(tq, bootstrapTicketCachesWorkflow, {}, 'bootstrap');
       expect(second).toMatchObject({ built: false, cachesBefore: 12 });
       expect((second as { reason: string }).reason).toMatch(/already holds 12/);
 
       await h.dependencies.deps.cache.deleteByUserId({ userId: FIRST + 3 });
       await h.dependencies.deps.cache.deleteByUserId({ userId: FIRST + 5 });
-      const backfill = await start<BootstrapResult>(
-        tq,
-        'bootstrapTicketCachesWorkflow',
-        [{ backfill: true }],
-        'backfill',
-      );
+      const backfill = await start(tq, bootstrapTicketCachesWorkflow, { backfill: true }, 'backfill');
       expect(backfill).toMatchObject({
         built: true,
         cachesBefore: 10,
@@ -113,13 +98,7 @@ describe('the legacy refresh-log queue', () => {
     const free2b = await refreshLog.insert({ userId: FIRST + 4, activityType: 2, note: 'free:test-2' });
 
     await h.withWorkers(async (tq) => {
-      const result = await start<RefreshQueueResult>(
-        tq,
-        'processRefreshLogQueueWorkflow',
-        [{}],
-        'queue',
-        'refresh-log-queue',
-      );
+      const result = await start(tq, processRefreshLogQueueWorkflow, {}, 'queue', 'refresh-log-queue');
       expect(result).toMatchObject({
         refreshRows: 2,
         usersRefreshed: 2,
@@ -152,7 +131,7 @@ describe('the legacy refresh-log queue', () => {
     const sentBefore = notifications.requests.length;
 
     await h.withWorkers(async (tq) => {
-      const result = await start<RefreshQueueResult>(tq, 'processRefreshLogQueueWorkflow', [{}], 'queue');
+      const result = await start(tq, processRefreshLogQueueWorkflow, {}, 'queue');
       expect(result).toMatchObject({ notificationRows: 1, notificationsSent: 1 });
     });
     expect(notifications.requests).toHaveLength(sentBefore);

@@ -1,7 +1,7 @@
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { TEST_TOKEN_KEYRING } from '@btc/data/testing';
 import { refreshWorkflowId } from '@btc/workflows';
-import { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+import { refreshAllTicketCachesWorkflow, refreshTicketCacheBatchWorkflow } from '@btc/workflows/workflows';
 import { openHarness, type Harness } from './testing/harness';
 import { recordFixture } from './testing/history-fixtures';
 
@@ -81,8 +81,8 @@ describe('workflow history', () => {
       const runs = [];
       for await (const wf of h.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) runs.push(wf);
       return {
-        sweep: runs.filter((r) => r.type === 'refreshAllTicketCachesWorkflow'),
-        batches: runs.filter((r) => r.type === 'refreshTicketCacheBatchWorkflow'),
+        sweep: runs.filter((r) => r.type === refreshAllTicketCachesWorkflow.name),
+        batches: runs.filter((r) => r.type === refreshTicketCacheBatchWorkflow.name),
       };
     });
     expect(sweep).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { StagingRepository } from '@btc/data';
 import { ingestPassInteractions } from '@btc/ticket-cache-client';
+import { ingestPassInteractionsWorkflow } from '@btc/workflows/workflows';
 import { recordFixture } from './testing/history-fixtures';
 import { openHarness, type Harness } from './testing/harness';
 
@@ -23,7 +24,7 @@ async function tableCount(): Promise<number> {
 const RUN = Date.now().toString(36);
 const STARTED = new Date().toISOString();
 
-describe('ingestPassInteractionsWorkflow', () => {
+describe(ingestPassInteractionsWorkflow.name, () => {
   jest.setTimeout(120_000);
 
   it('inserts a batch once when the same batch is submitted twice, concurrently or later', async () => {
@@ -49,7 +50,7 @@ describe('ingestPassInteractionsWorkflow', () => {
       expect(later).toEqual(a);
     });
     for await (const wf of h.client.workflow.list({
-      query: `WorkflowType = 'ingestPassInteractionsWorkflow' AND StartTime >= '${STARTED}'`,
+      query: `WorkflowType = '${ingestPassInteractionsWorkflow.name}' AND StartTime >= '${STARTED}'`,
     })) {
       recordFixture('ingest-inline', wf.workflowId, wf.runId);
       break;
@@ -70,7 +71,7 @@ describe('ingestPassInteractionsWorkflow', () => {
     });
     expect(await tableCount()).toBe(5_300);
     const handles = [];
-    const query = `WorkflowType = 'ingestPassInteractionsWorkflow' AND StartTime >= '${since}'`;
+    const query = `WorkflowType = '${ingestPassInteractionsWorkflow.name}' AND StartTime >= '${since}'`;
     for (let i = 0; i < 50 && handles.length === 0; i++) {
       for await (const wf of h.client.workflow.list({ query })) handles.push(wf.workflowId);
       if (handles.length === 0) await new Promise((r) => setTimeout(r, 200)); // visibility is eventually consistent

@@ -3,6 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { FREE_PRODUCT_UUIDS } from '@btc/bytemark-simulator';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { OUTCOME_KEY, refreshWorkflowId, type RefreshSummary } from '@btc/workflows';
+import { refreshTicketCacheWorkflow } from '@btc/workflows/workflows';
 import { openHarness, type Harness } from './testing/harness';
 
 const PASSES = 8;
@@ -28,7 +29,7 @@ async function freeTicketRows(userId: number) {
   );
 }
 
-describe('refreshTicketCacheWorkflow', () => {
+describe(refreshTicketCacheWorkflow.name, () => {
   it('builds a missing cache from v1 and v4, logs one create per pass and raises no free-ticket notice', async () => {
     await h.withWorkers(async (tq) => {
       const userId = 1001;

@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
-import { SWEEP_PROGRESS_QUERY, parseRefreshId, userActivityId, type SweepProgress } from '@btc/workflows';
+import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/schedules';
+import { parseRefreshId, userActivityId, type SweepProgress } from '@btc/workflows';
+import {
+  type refreshAllTicketCachesWorkflow,
+  refreshTicketCacheBatchWorkflow,
+  sweepProgressQuery,
+} from '@btc/workflows/workflows';
 import { samplePassPayload } from '@btc/data/testing';
 import { passPayloadHash } from '@btc/data';
 import { openHarness, type Harness } from './testing/harness';
@@ -119,6 +124,7 @@ describe('the hourly schedule and the sweep', () => {
           refresh_id: 'seeded',
           refresh_summary: null,
           pending: null,
+          announced_free: [],
         },
         { expectedVersion: null },
       );
@@ -154,13 +160,13 @@ describe('the hourly schedule and the sweep', () => {
           workflowId = info.recentActions.find((a) => a.takenAt.getTime() >= before - 1000)?.action.workflow.workflowId;
           if (!workflowId) await new Promise((r) => setTimeout(r, 200));
         }
-        const handle = h.client.workflow.getHandle(workflowId);
-        const result = handle.result() as Promise<SweepProgress>;
+        const handle = h.client.workflow.getHandle<typeof refreshAllTicketCachesWorkflow>(workflowId);
+        const result = handle.result();
         let midRun: SweepProgress | null = null;
         let done = false;
         void result.finally(() => (done = true)).catch(() => undefined);
         while (!done && !midRun) {
-          const p = await handle.query<SweepProgress>(SWEEP_PROGRESS_QUERY).catch(() => null);
+          const p = await handle.query(sweepProgressQuery).catch(() => null);
           if (p && p.usersSeen > 0 && Object.keys(p.refreshed).length > 0) midRun = p;
           else await new Promise((r) => setTimeout(r, 500));
         }
@@ -204,7 +210,7 @@ describe('the hourly schedule and the sweep', () => {
     for await (const wf of h.client.workflow.list({ query })) found.push(wf);
     expect(found).toHaveLength(1);
     const batch = found[0]!;
-    expect(batch.type).toBe('refreshTicketCacheBatchWorkflow');
+    expect(batch.type).toBe(refreshTicketCacheBatchWorkflow.name);
     const events = (await h.client.workflow.getHandle(batch.workflowId, batch.runId).fetchHistory()).events ?? [];
     const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === userActivityId(userId));
     expect(scheduled?.userMetadata?.summary).toBeDefined();

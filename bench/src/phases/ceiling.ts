@@ -4,7 +4,8 @@
  * `--ceiling-shape` runs one of the child-per-user shapes instead (the levers of bench/README.md).
  */
 import { bytemarkTaskQueue, sweepWorkflowId } from '@btc/workflows';
-import type { CeilingSweepInput } from '../ceiling.workflows';
+import { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+import { ceilingChildSweepWorkflow, type CeilingSweepInput } from '../ceiling.workflows';
 import { cpuMsPerUser, cpuSnapshot } from '../cpu';
 import type { BenchEnvironment } from '../environment';
 import { listPhaseRuns, workflowsCost } from '../history-cost';
@@ -25,12 +26,12 @@ export async function runCeilingPhase(
   const t0 = performance.now();
   let users: number;
   if (options.ceilingShape === 'batch') {
-    const progress = await env.client.workflow.execute('refreshAllTicketCachesWorkflow', {
+    const progress = await env.client.workflow.execute(refreshAllTicketCachesWorkflow, {
       taskQueue,
       workflowId: sweepWorkflowId(`bench-ceiling-${taskQueue}`),
       args: [sweepArgs(options)],
     });
-    users = Object.values((progress as { refreshed: Record<string, number> }).refreshed).reduce((a, b) => a + b, 0);
+    users = Object.values(progress.refreshed).reduce((a, b) => a + (b ?? 0), 0);
   } else {
     const input: CeilingSweepInput = {
       shape: options.ceilingShape,
@@ -42,12 +43,12 @@ export async function runCeilingPhase(
       usersPerRun: 1000,
       bytemarkQueue: bytemarkTaskQueue(taskQueue),
     };
-    const result = await env.client.workflow.execute('ceilingChildSweepWorkflow', {
+    const result = await env.client.workflow.execute(ceilingChildSweepWorkflow, {
       taskQueue,
       workflowId: `bench-ceiling-sweep-${taskQueue}`,
       args: [input],
     });
-    users = (result as { users: number }).users;
+    users = result.users;
   }
   const durationMs = performance.now() - t0;
   const cpuAfter = cpuSnapshot([worker.pid]);

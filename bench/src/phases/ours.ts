@@ -1,6 +1,6 @@
 /** OURS: the hourly sweep, started through the Schedule's trigger, on worker processes of its own. */
-import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/ticket-cache-client';
-import type { SweepProgress } from '@btc/workflows';
+import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/schedules';
+import type { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { cpuMsPerUser, cpuSnapshot } from '../cpu';
 import type { BenchEnvironment } from '../environment';
 import { listPhaseRuns, workflowsCost } from '../history-cost';
@@ -35,7 +35,7 @@ export async function runOursPhase(
         .workflowId;
       if (!workflowId) await new Promise((r) => setTimeout(r, 100));
     }
-    const progress = (await env.client.workflow.getHandle(workflowId).result()) as SweepProgress;
+    const progress = await env.client.workflow.getHandle<typeof refreshAllTicketCachesWorkflow>(workflowId).result();
     const durationMs = performance.now() - t0;
     const cpuAfter = cpuSnapshot(workers.map((w) => w.pid));
     const calls = await bytemarkCalls(env.admin);

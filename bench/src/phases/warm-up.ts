@@ -3,7 +3,8 @@
  * production worker is warm: a few refreshes, before the phase's clock starts.
  */
 import { refreshWorkflowId } from '@btc/workflows';
-import type { CeilingUserInput } from '../ceiling.workflows';
+import { refreshTicketCacheBatchWorkflow, refreshTicketCacheWorkflow } from '@btc/workflows/workflows';
+import { ceilingUserWorkflow, type CeilingUserInput } from '../ceiling.workflows';
 import type { BenchEnvironment } from '../environment';
 import { forEachLimit } from '../environment';
 import type { BenchOptions } from '../options';
@@ -14,7 +15,7 @@ const WARM_UP_USERS = 40;
 export async function warmUpOurs(env: BenchEnvironment, taskQueue: string): Promise<void> {
   await env.admin.setSettings({ latency: { fixedMs: 0, jitterMs: 0 }, rateLimitRps: 0 });
   await forEachLimit(env.userIds.slice(0, WARM_UP_USERS), 20, (userId) =>
-    env.client.workflow.execute('refreshTicketCacheWorkflow', {
+    env.client.workflow.execute(refreshTicketCacheWorkflow, {
       taskQueue,
       workflowId: refreshWorkflowId(userId),
       args: [{ userId, mode: 'check', trigger: 'bench' }],
@@ -30,7 +31,7 @@ export async function warmUpCeiling(
 ): Promise<void> {
   const userIds = env.userIds.slice(0, WARM_UP_USERS);
   if (options.ceilingShape === 'batch') {
-    await env.client.workflow.execute('refreshTicketCacheBatchWorkflow', {
+    await env.client.workflow.execute(refreshTicketCacheBatchWorkflow, {
       taskQueue,
       workflowId: `bench-ceiling-warm-up-${taskQueue}`,
       args: [{ userIds, mode: 'if-stale', trigger: 'bench', maxInFlight: options.maxInFlight }],
@@ -44,7 +45,7 @@ export async function warmUpCeiling(
       changed: false,
       bytemarkQueue,
     };
-    return env.client.workflow.execute('ceilingUserWorkflow', {
+    return env.client.workflow.execute(ceilingUserWorkflow, {
       taskQueue,
       workflowId: `bench-ceiling-warm-up-${taskQueue}-${userId}`,
       args: [input],

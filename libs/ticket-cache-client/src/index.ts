@@ -8,13 +8,3 @@ export type {
   RefreshSummary,
   RefreshTrigger,
 } from '@btc/workflows';
-export {
-  allSchedules,
-  deleteScheduleIfPresent,
-  ensureSchedule,
-  hourlyScheduleOptions,
-  refreshQueueScheduleOptions,
-  triggerNow,
-  type ScheduleSettings,
-} from './schedules';
-export { ensureSearchAttributes } from './search-attributes';

@@ -8,7 +8,7 @@ import {
   type IngestResult,
   type PassInteractionInput,
 } from '@btc/workflows';
-import type { ingestPassInteractionsWorkflow } from '@btc/workflows/workflows';
+import { ingestPassInteractionsWorkflow } from '@btc/workflows/workflows';
 
 /** Where large batches are put for the worker to read (e.g. `StagingRepository` from `@btc/data`). */
 export interface StagingPort {
@@ -45,17 +45,14 @@ export async function ingestPassInteractions(
     input = { stagingKey };
   }
   try {
-    const handle = await client.workflow.start<typeof ingestPassInteractionsWorkflow>(
-      'ingestPassInteractionsWorkflow',
-      {
-        workflowId,
-        taskQueue: options.taskQueue ?? TICKET_CACHE_TASK_QUEUE,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        staticSummary: `Ingest ${rows.length} pass interactions`,
-      },
-    );
+    const handle = await client.workflow.start(ingestPassInteractionsWorkflow, {
+      workflowId,
+      taskQueue: options.taskQueue ?? TICKET_CACHE_TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      staticSummary: `Ingest ${rows.length} pass interactions`,
+    });
     return await handle.result();
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,14 +1,14 @@
 import { type Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
-import type { SchedulerConfig } from '../config';
 import {
   allSchedules,
   deleteScheduleIfPresent,
   ensureSchedule,
   ensureSearchAttributes,
   triggerNow,
-} from '@btc/ticket-cache-client';
+} from '@btc/schedules';
+import type { SchedulerConfig } from '../config';
 import { CliError, printJson, withTemporal } from './context';
 
 const IDS = [HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID];

@@ -6,6 +6,7 @@ import {
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId, type SweepInput } from '@btc/workflows';
+import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 
 export interface ScheduleSettings {
   taskQueue: string;
@@ -26,7 +27,8 @@ export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptio
     spec: { calendars: [{ comment: 'every hour, on the hour', minute: 0, hour: { start: 0, end: 23 } }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'refreshAllTicketCachesWorkflow',
+      // A schedule action names its workflow type as a string: take it from the function, never retype it.
+      workflowType: refreshAllTicketCachesWorkflow.name,
       workflowId: sweepWorkflowId(`hourly${settings.scheduleIdSuffix ?? ''}`),
       taskQueue: settings.taskQueue,
       args: [args],
@@ -44,7 +46,7 @@ export function refreshQueueScheduleOptions(settings: ScheduleSettings): Schedul
     spec: { intervals: [{ every: '5 minutes' }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'processRefreshLogQueueWorkflow',
+      workflowType: processRefreshLogQueueWorkflow.name,
       workflowId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
       taskQueue: settings.taskQueue,
       args: [{ maxInFlight: settings.maxInFlight }],

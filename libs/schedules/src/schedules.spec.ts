@@ -1,5 +1,6 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID } from '@btc/workflows';
+import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { allSchedules, hourlyScheduleOptions, refreshQueueScheduleOptions } from './schedules';
 
 const settings = { taskQueue: 'q', maxInFlight: 12 };
@@ -12,7 +13,7 @@ describe('schedule definitions', () => {
     expect(options.policies).toMatchObject({ overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' });
     expect(options.action).toMatchObject({
       type: 'startWorkflow',
-      workflowType: 'refreshAllTicketCachesWorkflow',
+      workflowType: refreshAllTicketCachesWorkflow.name,
       taskQueue: 'q',
       args: [{ mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 12 }],
     });
@@ -22,7 +23,7 @@ describe('schedule definitions', () => {
     const options = refreshQueueScheduleOptions(settings);
     expect(options.scheduleId).toBe(REFRESH_QUEUE_SCHEDULE_ID);
     expect(options.spec.intervals).toEqual([{ every: '5 minutes' }]);
-    expect(options.action).toMatchObject({ workflowType: 'processRefreshLogQueueWorkflow' });
+    expect(options.action).toMatchObject({ workflowType: processRefreshLogQueueWorkflow.name });
   });
 
   it('gives test and benchmark schedules their own ids and workflow ids', () => {
