@@ -1,0 +1,48 @@
+import { requestTicketRefresh } from '@btc/ticket-cache-client';
+import { refreshWorkflowId } from '@btc/workflows';
+import { openHarness, type Harness } from './testing/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await openHarness({ users: 2, passesPerUser: 3, firstUserId: 9001 });
+  await h.reset();
+  await h.seedTokens();
+});
+afterAll(() => h?.close());
+
+describe('an on-demand refresh', () => {
+  jest.setTimeout(120_000);
+
+  it('requested right after a purchase, while a refresh is fetching, answers from a fetch that started after it', async () => {
+    const userId = 9001;
+    await h.withWorkers(async (taskQueue) => {
+      await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+      const since = new Date().toISOString();
+      // A refresh whose fetch is held in flight ...
+      await h.admin.setFaults({ 'GET /passes': { latency: { fixedMs: 2000 }, times: 1, userId } });
+      const first = requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+      await new Promise((r) => setTimeout(r, 700));
+      // ... then a purchase, then the app asks for a refresh.
+      const bought = await h.admin.addPass(userId, { status: 'USABLE' });
+      const second = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+      const cache = await h.dependencies.deps.cache.findByUserId({ userId });
+      expect(cache?.passes.map((p) => p.pass_uuid)).toContain(bought.uuid);
+      // Both callers got the same run's answer: one run, which fetched once more after the second request.
+      expect(await first).toEqual(second);
+      const runs = await h.client.workflow.count(
+        `WorkflowId = '${refreshWorkflowId(userId)}' AND StartTime >= '${since}'`,
+      );
+      expect(runs.count).toBe(1);
+      const events = (await h.client.workflow.getHandle(refreshWorkflowId(userId)).fetchHistory()).events ?? [];
+      const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => Number(e.eventId));
+      const fetches = events
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => [e.activityTaskScheduledEventAttributes!.activityId, Number(e.eventId)] as const);
+      expect(signals).toHaveLength(2);
+      expect(fetches.map(([id]) => id)).toEqual(['refresh-1', 'refresh-2']);
+      // The second fetch was scheduled after the second request arrived.
+      expect(fetches[1]![1]).toBeGreaterThan(signals[1]!);
+    });
+  });
+});
