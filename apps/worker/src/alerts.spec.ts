@@ -3,6 +3,7 @@ import { onDemandAlertsWorkflowId } from '@btc/workflows';
 import { onDemandAlertsWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { openHarness, type Harness } from './testing/harness';
+import { recordFixture } from './testing/history-fixtures';
 import { startHttpRecorder } from './testing/http-recorder';
 
 const USERS = 1000;
@@ -76,6 +77,7 @@ describe('alerts', () => {
       const posted = messages().slice(before);
       expect(posted).toHaveLength(1);
       expect(posted[0]).toMatch(/3 refreshes outside the hourly sweep failed .*TokenDecryptionError: 3/);
+      recordFixture('on-demand-alerts', onDemandAlertsWorkflowId(taskQueue));
       await h.client.workflow.getHandle(onDemandAlertsWorkflowId(taskQueue)).terminate('test over');
     });
   });
