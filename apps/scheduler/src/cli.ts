@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadSchedulerConfig, type SchedulerConfig } from './config';
 import { registerAnalyticsCommand } from './cli/analytics.command';
+import { registerCacheCommands } from './cli/cache.command';
 import { CliError } from './cli/context';
 import { registerMigrateCommand } from './cli/migrate.command';
 import { registerRefreshCommands } from './cli/refresh.command';
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerTokensCommands(program, config);
   registerMigrateCommand(program);
   registerAnalyticsCommand(program, config);
+  registerCacheCommands(program, config);
   return program;
 }
 

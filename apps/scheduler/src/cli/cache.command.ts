@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import {
+  LEGACY_CACHE_BACKUP_COLLECTION,
+  LegacyCacheAdoption,
+  LegacyCacheBackupInUseError,
+  TICKET_CACHE_COLLECTION,
+  TicketCacheStateRepository,
+  connectMongo,
+  createSequelize,
+  type LegacyCacheAdoptionReport,
+} from '@btc/data';
+import type { SchedulerConfig } from '../config';
+import { CliError } from './context';
+
+/** The report as the operator reads it; a dry run says what `--execute` would do. */
+export function formatAdoptionReport(r: LegacyCacheAdoptionReport): string[] {
+  const would = r.execute ? '' : ' (would be)';
+  const lines = [
+    `documents seen:         ${r.documentsSeen} (${r.legacyDocuments} under an _id of the original), ${r.users} users`,
+    `documents re-keyed:     ${r.rekeyed}${would}`,
+    `duplicates removed:     ${r.duplicatesRemoved}${would}`,
+    `normalised in place:    ${r.normalisedInPlace}${would}`,
+    `timestamps normalised:  ${r.timestampsNormalised.documents} documents, ${r.timestampsNormalised.passEntries} pass entries${would}`,
+    `hashes rewritten:       ${r.hashesRewritten}${would}`,
+    `state rows written:     ${r.stateRowsWritten}${would}`,
+    `backed up:              ${r.backedUp}${would} (into ${LEGACY_CACHE_BACKUP_COLLECTION})`,
+    `skipped:                ${r.skipped.alreadyAdopted} already adopted, ${r.skipped.ours} written by this service, ${r.skipped.invalid} without a usable user_id`,
+    `unique user_id index:   ${r.indexDropped ? (r.execute ? 'absent during the run, ' : 'would be dropped for the run, ') : ''}${r.indexPresent ? 'present' : 'absent'} now`,
+  ];
+  if (r.invalidIds.length > 0) lines.push(`without a usable user_id: ${r.invalidIds.join(', ')}`);
+  for (const f of r.failed.slice(0, 20)) lines.push(`failed: user ${f.userId}: ${f.message}`);
+  lines.push(`took ${(r.durationMs / 1000).toFixed(1)} s`);
+  return lines;
+}
+
+/**
+ * `cache adopt-legacy`: makes the original platform's cache documents this service's (see
+ * `LegacyCacheAdoption`); `cache drop-legacy-backup`: drops the copies it kept, once the operator is
+ * done with them. Both are dry runs unless `--execute`.
+ */
+export function registerCacheCommands(program: Command, config: () => SchedulerConfig): void {
+  const cache = program
+    .command('cache')
+    .description("ticket cache maintenance: adopt the original platform's documents");
+
+  cache
+    .command('adopt-legacy')
+    .description(
+      "re-key the original's cache documents to _id String(user_id), timestamps in seconds, our payload hashes, " +
+        "and write each user's refresh state; resumable; prints what it would change unless --execute",
+    )
+    .option('--execute', 'actually write (default: dry run)')
+    .option('--concurrency <n>', 'users adopted at once', '8')
+    .action(async (opts: { execute?: boolean; concurrency: string }) => {
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw new CliError(`--concurrency must be an integer from 1 to 64, got "${opts.concurrency}"`);
+      }
+      const execute = Boolean(opts.execute);
+      const { mysqlUrl, mongoUrl } = config();
+      const sequelize = createSequelize(mysqlUrl, { logging: false });
+      const mongo = await connectMongo(mongoUrl);
+      try {
+        console.log(
+          `cache adopt-legacy on ${TICKET_CACHE_COLLECTION}: ${execute ? 'writing' : 'dry run, nothing is written (add --execute to write)'}`,
+        );
+        let step = 0;
+        const report = await new LegacyCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) }).run({
+          execute,
+          concurrency,
+          onProgress: (done, users) => {
+            step ||= Math.max(1, Math.floor(users / 20));
+            if (done % step === 0 && done < users) console.log(`  ${done}/${users} users`);
+          },
+        });
+        for (const line of formatAdoptionReport(report)) console.log(line);
+        if (report.failed.length > 0) {
+          throw new CliError(
+            `${report.failed.length} users were not adopted (each still has a document); run the command again`,
+          );
+        }
+        if (execute) console.log('done. The copies stay until `npm run cli -- cache drop-legacy-backup --execute`.');
+      } finally {
+        await Promise.allSettled([sequelize.close(), mongo.close()]);
+      }
+    });
+
+  cache
+    .command('drop-legacy-backup')
+    .description(
+      `drop ${LEGACY_CACHE_BACKUP_COLLECTION}, the copies adopt-legacy kept; refused while a document still waits for adoption`,
+    )
+    .option('--execute', 'actually drop (default: dry run)')
+    .action(async (opts: { execute?: boolean }) => {
+      const { mysqlUrl, mongoUrl } = config();
+      const sequelize = createSequelize(mysqlUrl, { logging: false });
+      const mongo = await connectMongo(mongoUrl);
+      try {
+        const adoption = new LegacyCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) });
+        const result = await adoption.dropBackup({ execute: Boolean(opts.execute) }).catch((error: unknown) => {
+          throw error instanceof LegacyCacheBackupInUseError ? new CliError(error.message) : error;
+        });
+        console.log(`${LEGACY_CACHE_BACKUP_COLLECTION}: ${result.backupDocuments} documents`);
+        console.log(
+          result.dropped
+            ? 'dropped'
+            : opts.execute
+              ? 'nothing to drop'
+              : 'dry run: nothing changed (add --execute to drop)',
+        );
+      } finally {
+        await Promise.allSettled([sequelize.close(), mongo.close()]);
+      }
+    });
+}

@@ -1,0 +1,525 @@
+import { createHash } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import { passPayloadHash } from './hashing';
+import { MONGO_INDEXES } from './mongo-indexes';
+import { unescapePayloadKeys } from './payload-keys';
+import { cacheId } from './ticket-cache.repository';
+import { TICKET_CACHE_COLLECTION } from './ticket-cache.schema';
+import type { ListHashes, TicketCacheStateRepository } from './ticket-cache-state.repository';
+
+/** Where `adopt-legacy` keeps a verbatim copy (same `_id`) of every cache document it replaced or removed. */
+export const LEGACY_CACHE_BACKUP_COLLECTION = 'bytemark_tickets_cache_legacy_backup';
+/** The refresh state an adopted user gets (`outcome`, `refresh_trigger`, `run_ref`): shown by `cli status`. */
+export const ADOPTED_OUTCOME = 'adopted';
+export const ADOPTED_TRIGGER = 'adopt-legacy';
+
+/**
+ * A stored timestamp at or above this is in milliseconds: 10^11 ms is March 1973, 10^11 s is the
+ * year 5138, so no real value of either unit falls on the wrong side.
+ */
+export const MILLISECONDS_THRESHOLD = 100_000_000_000;
+
+const DUPLICATE_KEY = 11000;
+const MAX_ATTEMPTS = 3;
+const USER_ID_INDEX = MONGO_INDEXES.find((i) => i.collection === TICKET_CACHE_COLLECTION && i.unique === true)!;
+
+/** What an `_id` can be here: the original's ObjectIds, our strings (anything else is kept as found). */
+type StoredId = mongoose.mongo.ObjectId | string | number;
+/** A stored document of any shape: the original's have an ObjectId `_id`, ours a string. */
+interface RawDoc {
+  _id: StoredId;
+  [field: string]: unknown;
+}
+/** A document's fields without `_id`. */
+type Fields = Record<string, unknown>;
+type RawCollection = mongoose.mongo.Collection<RawDoc>;
+
+/**
+ * Thrown for a user whose documents kept changing while they were adopted (another writer: the
+ * original's API flows, or a worker started too early). The user keeps a document; run again.
+ */
+export class LegacyCacheAdoptionConflictError extends Error {
+  readonly type = 'LegacyCacheAdoptionConflictError';
+  constructor(
+    readonly userId: number,
+    readonly attempts: number,
+  ) {
+    super(`the cache documents of user ${userId} changed under the adoption ${attempts} times in a row; run it again`);
+    this.name = 'LegacyCacheAdoptionConflictError';
+  }
+}
+
+/** Thrown when the unique `user_id` index cannot be rebuilt (two documents of one user, written by someone else meanwhile). */
+export class CacheIndexRebuildError extends Error {
+  readonly type = 'CacheIndexRebuildError';
+  constructor(
+    readonly indexName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the unique index ${indexName} on ${TICKET_CACHE_COLLECTION}.user_id could not be rebuilt ` +
+        '(a user has two documents again: was a worker or the original jobs running?); run adopt-legacy again',
+      options,
+    );
+    this.name = 'CacheIndexRebuildError';
+  }
+}
+
+/** Thrown by `dropBackup` while cache documents of the original still wait for adoption: the backup may hold their only copy. */
+export class LegacyCacheBackupInUseError extends Error {
+  readonly type = 'LegacyCacheBackupInUseError';
+  constructor(readonly legacyDocumentsLeft: number) {
+    super(
+      `${legacyDocumentsLeft} cache documents still wait for adoption: finish \`cache adopt-legacy --execute\` first`,
+    );
+    this.name = 'LegacyCacheBackupInUseError';
+  }
+}
+
+/** Unix seconds from a stored timestamp: milliseconds are divided down, a `Date` or numeric string converted; null if unreadable. */
+export function toUnixSeconds(value: unknown): number | null {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (value instanceof Date) n = value.getTime();
+  else if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) n = Number(value.trim());
+  else return null;
+  if (!Number.isFinite(n) || n < 0) return null;
+  return n >= MILLISECONDS_THRESHOLD ? Math.floor(n / 1000) : n;
+}
+
+/**
+ * The hash a refresh computes for a Bytemark pass list (`passListHash` in `@btc/activities`: MD5 over
+ * the sorted `uuid:passPayloadHash` lines), computed here from a stored list's payloads. Null when an
+ * entry has no payload with a uuid: such a list never matches, so the first refresh reads the document.
+ */
+export function storedPassListHash(entries: unknown): string | null {
+  if (entries === undefined || entries === null) entries = [];
+  if (!Array.isArray(entries)) return null;
+  const lines: string[] = [];
+  for (const entry of entries) {
+    const payload = isObject(entry) ? unescapePayloadKeys(entry['payload']) : null;
+    if (!isObject(payload) || typeof payload['uuid'] !== 'string') return null;
+    lines.push(`${payload['uuid']}:${passPayloadHash(payload)}`);
+  }
+  return createHash('md5').update(lines.sort().join('\n')).digest('hex');
+}
+
+/** A cache document as adoption stores it, and what changed from the stored one. */
+export interface NormalisedCacheDocument {
+  /** Every field of the stored document except `_id`, in its order; only the fields below can differ. */
+  fields: Fields;
+  /** The document's `timestamp` in unix seconds (0 when it was missing or unreadable). */
+  timestamp: number;
+  userIdChanged: boolean;
+  documentTimestampNormalised: boolean;
+  entryTimestampsNormalised: number;
+  hashesRewritten: number;
+  listHashes: ListHashes;
+  passCount: number;
+}
+
+/**
+ * Normalises one stored cache document for this service, keeping the original's field names and
+ * types: `user_id` a Number, `timestamp` and each pass entry's `timestamp` in unix seconds, and each
+ * `payload_hash` our canonical `passPayloadHash` (the original's `md5(JSON.stringify(payload))`
+ * depends on key order). No field is added (`version` stays absent: 0, written by the original) and
+ * none removed.
+ */
+export function normaliseCacheDocument(raw: Fields, userId: number): NormalisedCacheDocument {
+  const { _id: _ignored, ...rest } = raw;
+  const fields: Fields = { ...rest, user_id: userId };
+  const timestamp = toUnixSeconds(rest['timestamp']) ?? 0;
+  fields['timestamp'] = timestamp;
+  let entryTimestampsNormalised = 0;
+  let hashesRewritten = 0;
+  const normaliseEntry = (entry: unknown): unknown => {
+    if (!isObject(entry)) return entry;
+    const out: Fields = { ...entry };
+    if ('timestamp' in entry) {
+      const seconds = toUnixSeconds(entry['timestamp']);
+      if (seconds !== null && seconds !== entry['timestamp']) {
+        out['timestamp'] = seconds;
+        entryTimestampsNormalised += 1;
+      }
+    }
+    const payload = unescapePayloadKeys(entry['payload']);
+    if (isObject(payload)) {
+      const hash = passPayloadHash(payload);
+      if (hash !== entry['payload_hash']) {
+        out['payload_hash'] = hash;
+        hashesRewritten += 1;
+      }
+    }
+    return out;
+  };
+  let passCount = 0;
+  for (const list of ['passes', 'passes4'] as const) {
+    const entries = rest[list];
+    if (Array.isArray(entries)) {
+      fields[list] = entries.map(normaliseEntry);
+      passCount += entries.length;
+    }
+  }
+  return {
+    fields,
+    timestamp,
+    userIdChanged: rest['user_id'] !== userId,
+    documentTimestampNormalised: timestamp !== rest['timestamp'],
+    entryTimestampsNormalised,
+    hashesRewritten,
+    listHashes: { passes: storedPassListHash(fields['passes']), passes4: storedPassListHash(fields['passes4']) },
+    passCount,
+  };
+}
+
+function isChanged(n: NormalisedCacheDocument): boolean {
+  return n.userIdChanged || n.documentTimestampNormalised || n.entryTimestampsNormalised > 0 || n.hashesRewritten > 0;
+}
+
+/** A stored `user_id` as a user id (a positive integer Number, or an integer string), else null. */
+function toUserId(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+function isObject(v: unknown): v is Fields {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function describeId(id: unknown): string {
+  return id instanceof mongoose.mongo.ObjectId ? `ObjectId(${id.toHexString()})` : (JSON.stringify(id) ?? String(id));
+}
+
+export interface LegacyCacheAdoptionReport {
+  execute: boolean;
+  documentsSeen: number;
+  /** Documents under an `_id` other than `String(user_id)` (the original's ObjectIds) when the run started. */
+  legacyDocuments: number;
+  users: number;
+  /** Users whose document of the original now lives under `_id: String(user_id)` (or would). */
+  rekeyed: number;
+  /** Further documents of a user removed (older duplicates, or an original's beside our own newer document). */
+  duplicatesRemoved: number;
+  /** Documents already under our `_id` but written by the original (after a rollback) that were normalised in place. */
+  normalisedInPlace: number;
+  timestampsNormalised: { documents: number; passEntries: number };
+  hashesRewritten: number;
+  stateRowsWritten: number;
+  backedUp: number;
+  skipped: { alreadyAdopted: number; ours: number; invalid: number };
+  /** `_id`s of documents without a usable `user_id` (left as they are), the first 20. */
+  invalidIds: string[];
+  failed: Array<{ userId: number; message: string }>;
+  /** The run re-keyed, so the unique `user_id` index was absent during it (dropped now or by an interrupted run). */
+  indexDropped: boolean;
+  /** The unique `user_id` index exists at the end of the run (dry run: exists now). */
+  indexPresent: boolean;
+  durationMs: number;
+}
+
+export interface LegacyCacheAdoptionOptions {
+  /** False (default): read everything, count what would change, write nothing. */
+  execute?: boolean;
+  /** Users adopted at once (default 8). */
+  concurrency?: number;
+  /** Called after each user with the counts so far. */
+  onProgress?: (done: number, users: number, report: LegacyCacheAdoptionReport) => void;
+}
+
+interface UserDocs {
+  userId: number;
+  /** The document under `_id: String(userId)`, if any, with its `version` (undefined: written by the original). */
+  ours: { version: unknown } | null;
+  /** Every other document of the user: their `_id`s. */
+  legacyIds: StoredId[];
+}
+
+/**
+ * `cache adopt-legacy`: makes the original platform's cache documents this service's, in place.
+ *
+ * Per user, in an order that leaves the user a document at every instant: (1) copy each document
+ * about to be replaced or removed into the backup collection, verbatim (same `_id`; a copy already
+ * there is kept); (2) write the normalised document under `_id: String(user_id)`; (3) delete the
+ * original document, only if unchanged since read (same `timestamp`); (4) write the user's refresh
+ * state (cache version 0, the list hashes of the stored passes, `refreshed_at` = the document's
+ * timestamp), so that the first refresh of an unchanged user only touches `timestamp`. Between (2)
+ * and (3) a user has two documents, which the unique `user_id` index forbids: it is dropped for the
+ * run and rebuilt at the end. A run killed anywhere is finished by the next one: a user with both
+ * documents keeps the newer one (ours on a tie) and loses the other, a user without a state row
+ * gets one, and the index is rebuilt once no user has two documents.
+ *
+ * Documents of the original have an ObjectId `_id` and fields this service does not know, which the
+ * typed model (String `_id`) cannot address: they are read and written with the driver.
+ */
+export class LegacyCacheAdoption {
+  private readonly cache: RawCollection;
+  private readonly backup: RawCollection;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: { mongo: Connection; states: TicketCacheStateRepository; now?: () => number }) {
+    const db = deps.mongo.db;
+    if (!db) throw new Error('MongoDB connection is not open');
+    this.cache = db.collection<RawDoc>(TICKET_CACHE_COLLECTION);
+    this.backup = db.collection<RawDoc>(LEGACY_CACHE_BACKUP_COLLECTION);
+    this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  async run(options: LegacyCacheAdoptionOptions = {}): Promise<LegacyCacheAdoptionReport> {
+    const started = Date.now();
+    const execute = options.execute === true;
+    const report: LegacyCacheAdoptionReport = {
+      execute,
+      documentsSeen: 0,
+      legacyDocuments: 0,
+      users: 0,
+      rekeyed: 0,
+      duplicatesRemoved: 0,
+      normalisedInPlace: 0,
+      timestampsNormalised: { documents: 0, passEntries: 0 },
+      hashesRewritten: 0,
+      stateRowsWritten: 0,
+      backedUp: 0,
+      skipped: { alreadyAdopted: 0, ours: 0, invalid: 0 },
+      invalidIds: [],
+      failed: [],
+      indexDropped: false,
+      indexPresent: false,
+      durationMs: 0,
+    };
+    const users = await this.scan(report);
+    report.users = users.length;
+    if (users.some((u) => u.legacyIds.length > 0)) {
+      if (execute) await this.dropUserIdIndexes();
+      report.indexDropped = true;
+    }
+
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < users.length) {
+        const user = users[next++]!;
+        try {
+          await this.adoptUser(user, execute, report);
+        } catch (error) {
+          report.failed.push({ userId: user.userId, message: error instanceof Error ? error.message : String(error) });
+        }
+        done += 1;
+        options.onProgress?.(done, users.length, report);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+
+    if (execute && report.failed.length === 0) await this.ensureUserIdIndex();
+    report.indexPresent = (await this.userIdIndexNames()).length > 0;
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+
+  /** How many documents the backup holds, and how many cache documents still wait for adoption. */
+  async backupStatus(): Promise<{ backupDocuments: number; legacyDocumentsLeft: number }> {
+    const report = { documentsSeen: 0, legacyDocuments: 0, skipped: { invalid: 0 }, invalidIds: [] as string[] };
+    await this.scan(report);
+    return { backupDocuments: await this.backup.countDocuments({}), legacyDocumentsLeft: report.legacyDocuments };
+  }
+
+  /**
+   * Drops the backup collection (with `execute`); refuses while a document of the original is
+   * still waiting for adoption, since the backup may hold the only copy of a half-adopted user's.
+   */
+  async dropBackup(options: { execute?: boolean } = {}): Promise<{ backupDocuments: number; dropped: boolean }> {
+    const status = await this.backupStatus();
+    if (status.legacyDocumentsLeft > 0) throw new LegacyCacheBackupInUseError(status.legacyDocumentsLeft);
+    if (!options.execute || status.backupDocuments === 0)
+      return { backupDocuments: status.backupDocuments, dropped: false };
+    await this.backup.drop().catch((error: unknown) => {
+      if (!(error instanceof mongoose.mongo.MongoServerError && error.codeName === 'NamespaceNotFound')) throw error;
+    });
+    return { backupDocuments: status.backupDocuments, dropped: true };
+  }
+
+  /** One pass over the collection (`_id`, `user_id`, `version` only), grouped by user. */
+  private async scan(
+    report: Pick<LegacyCacheAdoptionReport, 'documentsSeen' | 'legacyDocuments' | 'invalidIds'> & {
+      skipped: { invalid: number };
+    },
+  ): Promise<UserDocs[]> {
+    const byUser = new Map<number, UserDocs>();
+    const cursor = this.cache.find({}, { projection: { _id: 1, user_id: 1, version: 1 } });
+    for await (const doc of cursor) {
+      report.documentsSeen += 1;
+      const userId = toUserId(doc['user_id']);
+      if (userId === null) {
+        report.skipped.invalid += 1;
+        if (report.invalidIds.length < 20) report.invalidIds.push(describeId(doc._id));
+        continue;
+      }
+      const user = byUser.get(userId) ?? { userId, ours: null, legacyIds: [] };
+      byUser.set(userId, user);
+      if (doc._id === cacheId(userId)) user.ours = { version: doc['version'] };
+      else {
+        user.legacyIds.push(doc._id);
+        report.legacyDocuments += 1;
+      }
+    }
+    return [...byUser.values()].sort((a, b) => a.userId - b.userId);
+  }
+
+  private async adoptUser(user: UserDocs, execute: boolean, report: LegacyCacheAdoptionReport): Promise<void> {
+    const { userId } = user;
+    const ourId = cacheId(userId);
+    if (user.legacyIds.length === 0 && typeof user.ours?.version === 'number') {
+      report.skipped.ours += 1; // written by this service: its refreshes keep the state
+      return;
+    }
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const ours = await this.cache.findOne({ _id: ourId });
+      const legacy = (await Promise.all(user.legacyIds.map((_id) => this.cache.findOne({ _id })))).filter(
+        (d): d is mongoose.mongo.WithId<RawDoc> => d !== null,
+      );
+      let backedUp = 0;
+      /** Backs up and deletes each document, if unchanged since read; false if one changed (read again). */
+      const remove = async (docs: RawDoc[]): Promise<boolean> => {
+        for (const doc of docs) {
+          if (await this.backUp(doc, execute)) backedUp += 1;
+          if (!execute) continue;
+          const deleted = await this.cache.deleteOne({ _id: doc._id, timestamp: doc['timestamp'] ?? null });
+          if (deleted.deletedCount === 0 && (await this.cache.countDocuments({ _id: doc._id })) > 0) return false;
+        }
+        return true;
+      };
+
+      if (ours && typeof ours['version'] === 'number') {
+        // This service's document (written while the index was down) is newer than the original's beside it.
+        if (!(await remove(legacy))) continue;
+        report.backedUp += backedUp;
+        report.duplicatesRemoved += legacy.length;
+        report.skipped.ours += 1;
+        return;
+      }
+      if (!ours && legacy.length === 0) return; // deleted by someone else meanwhile: nothing to adopt
+
+      // The newest document wins; ours on a tie (a re-key interrupted after its insert finds its copy).
+      const keeper = [...(ours ? [ours] : []), ...legacy].reduce((best, d) =>
+        timestampOf(d) > timestampOf(best) ? d : best,
+      );
+      const normalised = normaliseCacheDocument(keeper, userId);
+      const rewrite = keeper !== ours || isChanged(normalised);
+      if (rewrite) {
+        // (A dry run counts the keeper's backup with the other documents of the original, below.)
+        if (execute && keeper !== ours && (await this.backUp(keeper, true))) backedUp += 1;
+        if (ours && (await this.backUp(ours, execute))) backedUp += 1;
+      }
+      if (execute && rewrite) {
+        if (ours) {
+          const replaced = await this.cache.replaceOne(
+            { _id: ourId, version: { $exists: false }, timestamp: ours['timestamp'] ?? null },
+            normalised.fields,
+          );
+          if (replaced.matchedCount === 0) continue;
+        } else if (!(await this.insert(ourId, normalised.fields))) continue;
+      }
+      // Every document of the original is now under our `_id` (the keeper's content) or older than it.
+      if (!(await remove(legacy))) continue;
+
+      report.backedUp += backedUp;
+      if (legacy.length > 0) {
+        report.rekeyed += 1;
+        report.duplicatesRemoved += legacy.length - 1 + (ours && keeper !== ours ? 1 : 0);
+      } else if (rewrite) report.normalisedInPlace += 1;
+      if (rewrite) {
+        report.timestampsNormalised.documents += normalised.documentTimestampNormalised ? 1 : 0;
+        report.timestampsNormalised.passEntries += normalised.entryTimestampsNormalised;
+        report.hashesRewritten += normalised.hashesRewritten;
+      }
+      const stateWritten = await this.recordState(userId, normalised, execute);
+      if (stateWritten) report.stateRowsWritten += 1;
+      if (!rewrite && !stateWritten && legacy.length === 0) report.skipped.alreadyAdopted += 1;
+      return;
+    }
+    throw new LegacyCacheAdoptionConflictError(userId, MAX_ATTEMPTS);
+  }
+
+  /** Writes the user's refresh state for version 0 unless it already describes the document; true if written (or would be). */
+  private async recordState(userId: number, doc: NormalisedCacheDocument, execute: boolean): Promise<boolean> {
+    const state = await this.deps.states.find(userId);
+    if (
+      state?.cacheVersion === 0 &&
+      state.listHashes.passes === doc.listHashes.passes &&
+      state.listHashes.passes4 === doc.listHashes.passes4 &&
+      state.passCount === doc.passCount
+    ) {
+      return false;
+    }
+    if (execute) {
+      await this.deps.states.record({
+        userId,
+        refreshedAt: doc.timestamp > 0 ? doc.timestamp : null,
+        checkedAt: this.now(),
+        cacheVersion: 0,
+        listHashes: doc.listHashes,
+        passCount: doc.passCount,
+        outcome: ADOPTED_OUTCOME,
+        trigger: ADOPTED_TRIGGER,
+        runRef: ADOPTED_TRIGGER,
+      });
+    }
+    return true;
+  }
+
+  /** Inserts under our `_id`; false if a document is already there (written meanwhile: read again). */
+  private async insert(ourId: string, fields: Fields): Promise<boolean> {
+    try {
+      await this.cache.insertOne({ _id: ourId, ...fields });
+      return true;
+    } catch (error) {
+      if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Copies a document into the backup, verbatim; a copy already there (an earlier run's) is kept.
+   * True if copied now (dry run: if it would be).
+   */
+  private async backUp(doc: RawDoc, execute: boolean): Promise<boolean> {
+    if (!execute) return (await this.backup.countDocuments({ _id: doc._id })) === 0;
+    try {
+      await this.backup.insertOne({ ...doc });
+      return true;
+    } catch (error) {
+      if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  private async userIdIndexNames(): Promise<string[]> {
+    const indexes = await this.cache
+      .listIndexes()
+      .toArray()
+      .catch((error: unknown) => {
+        if (error instanceof mongoose.mongo.MongoServerError && error.codeName === 'NamespaceNotFound') return [];
+        throw error;
+      });
+    return indexes
+      .filter((i) => i['unique'] === true && JSON.stringify(i['key']) === JSON.stringify({ user_id: 1 }))
+      .map((i) => String(i['name']));
+  }
+
+  private async dropUserIdIndexes(): Promise<void> {
+    for (const name of await this.userIdIndexNames()) await this.cache.dropIndex(name);
+  }
+
+  /** Rebuilds the unique `user_id` index (the migrations' spec) if it is missing. */
+  private async ensureUserIdIndex(): Promise<void> {
+    if ((await this.userIdIndexNames()).length > 0) return;
+    try {
+      await this.cache.createIndex(USER_ID_INDEX.key, { name: USER_ID_INDEX.name, unique: true });
+    } catch (error) {
+      throw new CacheIndexRebuildError(USER_ID_INDEX.name, { cause: error });
+    }
+  }
+}
+
+function timestampOf(doc: Fields): number {
+  return toUnixSeconds(doc['timestamp']) ?? 0;
+}
