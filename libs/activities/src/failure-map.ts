@@ -8,11 +8,14 @@ import {
 } from '@btc/bytemark-client';
 import {
   CacheDocumentTooLargeError,
+  DatabaseOperationError,
   LegacyCacheDocumentError,
   PayloadKeyError,
   StagingCorruptError,
+  StagingMissingError,
   TokenDecryptionError,
   TokenKeyringError,
+  TransientDatabaseError,
 } from '@btc/data';
 import { CacheWriteConflictError } from './commit-refresh';
 import { NotificationError } from './notifiers';
@@ -22,7 +25,7 @@ export const MALFORMED_RESPONSE_ATTEMPTS = 3;
 
 /** What an error that crosses an activity boundary means to Temporal and to the operators. */
 export interface FailureRule {
-  /** The `ApplicationFailure.type` the workflows and the UI see. */
+  /** The `ApplicationFailure.type` the workflows and the UI see: the error's class name. */
   type: string;
   /** False: retrying can never succeed (the activity fails at once). A function decides per error and attempt. */
   retryable: boolean | ((error: Error, attempt: number) => boolean);
@@ -34,45 +37,42 @@ export interface FailureRule {
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
+/** A row of the table: the failure type is the error's class name (what the UI and the workflows see). */
+function rule(errorClass: ErrorClass, meaning: Omit<FailureRule, 'type'>): readonly [ErrorClass, FailureRule] {
+  return [errorClass, { type: errorClass.name, ...meaning }];
+}
+
 /**
  * The one table of failures: every typed error of the libs that an activity can throw, and what it
  * means. Errors not listed keep Temporal's default (retryable, type = the error's name).
  */
 export const FAILURE_MAP: ReadonlyArray<readonly [ErrorClass, FailureRule]> = [
   // The user's session or credentials: the refresh re-logs in once, then reports `failed-auth`.
-  [BytemarkAuthError, { type: 'BytemarkAuthError', retryable: false, alert: false }],
+  rule(BytemarkAuthError, { retryable: false, alert: false }),
   // A 403: a revoked client id or a proxy. Logging in again cannot help; it is an outage for everyone.
-  [BytemarkForbiddenError, { type: 'BytemarkForbiddenError', retryable: false, alert: true }],
-  [
-    BytemarkRateLimitError,
-    {
-      type: 'BytemarkRateLimitError',
-      retryable: true,
-      alert: false,
-      nextRetryDelayMs: (e) => Math.max((e as BytemarkRateLimitError).retryAfterMs, 100),
-    },
-  ],
-  [BytemarkUnavailableError, { type: 'BytemarkUnavailableError', retryable: true, alert: true }],
-  [
-    BytemarkResponseError,
-    { type: 'BytemarkResponseError', retryable: (_e, attempt) => attempt < MALFORMED_RESPONSE_ATTEMPTS, alert: true },
-  ],
-  [TokenDecryptionError, { type: 'TokenDecryptionError', retryable: false, alert: true }],
-  [TokenKeyringError, { type: 'TokenKeyringError', retryable: false, alert: true }],
-  [CacheDocumentTooLargeError, { type: 'CacheDocumentTooLargeError', retryable: false, alert: true }],
-  [LegacyCacheDocumentError, { type: 'LegacyCacheDocumentError', retryable: false, alert: true }],
-  [PayloadKeyError, { type: 'PayloadKeyError', retryable: false, alert: true }],
-  [StagingCorruptError, { type: 'StagingCorruptError', retryable: false, alert: true }],
-  [CacheWriteConflictError, { type: 'CacheWriteConflictError', retryable: true, alert: false }],
-  [
-    NotificationError,
-    {
-      type: 'NotificationError',
-      // A 4xx from the endpoint (bad request, bad credentials) will answer the same next time.
-      retryable: (e) => !isClientError((e as NotificationError).status),
-      alert: true,
-    },
-  ],
+  rule(BytemarkForbiddenError, { retryable: false, alert: true }),
+  rule(BytemarkRateLimitError, {
+    retryable: true,
+    alert: false,
+    nextRetryDelayMs: (e) => Math.max((e as BytemarkRateLimitError).retryAfterMs, 100),
+  }),
+  rule(BytemarkUnavailableError, { retryable: true, alert: true }),
+  // A malformed response may be a glitch; after a few attempts it is treated as permanent.
+  rule(BytemarkResponseError, { retryable: (_e, attempt) => attempt < MALFORMED_RESPONSE_ATTEMPTS, alert: true }),
+  rule(TokenDecryptionError, { retryable: false, alert: true }),
+  rule(TokenKeyringError, { retryable: false, alert: true }),
+  rule(CacheDocumentTooLargeError, { retryable: false, alert: true }),
+  rule(LegacyCacheDocumentError, { retryable: false, alert: true }),
+  rule(PayloadKeyError, { retryable: false, alert: true }),
+  rule(StagingCorruptError, { retryable: false, alert: true }),
+  rule(StagingMissingError, { retryable: false, alert: true }),
+  // A lost connection, a deadlock, a lock wait: the next attempt may succeed.
+  rule(TransientDatabaseError, { retryable: true, alert: false }),
+  // A missing table, denied access: an operator must act; retrying meanwhile only delays the alert.
+  rule(DatabaseOperationError, { retryable: false, alert: true }),
+  rule(CacheWriteConflictError, { retryable: true, alert: false }),
+  // A 4xx from the notification endpoint (bad request, bad credentials) will answer the same next time.
+  rule(NotificationError, { retryable: (e) => !isClientError((e as NotificationError).status), alert: true }),
 ];
 
 function isClientError(status: number | null): boolean {

@@ -1,5 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import type { PassInteractionRepository, StagingRepository } from '@btc/data';
+import { StagingMissingError, type PassInteractionRepository, type StagingRepository } from '@btc/data';
 import type { ResearchActivities } from '@btc/workflows';
 
 export interface ResearchActivityDeps {
@@ -21,11 +20,7 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
     async ingestPassInteractions({ rows, stagingKey }) {
       const batch = rows ?? (stagingKey ? await staging.get({ key: stagingKey }) : null);
       if (batch === null) {
-        throw ApplicationFailure.create({
-          message: `staged batch ${stagingKey} is missing; submit it again`,
-          type: 'StagingMissingError',
-          nonRetryable: true,
-        });
+        throw new StagingMissingError(String(stagingKey));
       }
       const report = await interactions.logBatch(batch);
       return {

@@ -73,6 +73,15 @@ export class StagingCorruptError extends Error {
   }
 }
 
+/** Thrown when a value a workflow staged (claim-check) is gone (cleaned up, or never written): the producer must stage it again. */
+export class StagingMissingError extends Error {
+  readonly type = 'StagingMissingError';
+  constructor(readonly key: string) {
+    super(`staged value ${key} is missing; it must be staged again`);
+    this.name = 'StagingMissingError';
+  }
+}
+
 /** Thrown when a database URL is malformed or (for test helpers) does not name a `_test` database. */
 export class DatabaseUrlError extends Error {
   readonly type = 'DatabaseUrlError';

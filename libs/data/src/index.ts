@@ -16,6 +16,7 @@ export {
   LegacyCacheDocumentError,
   PayloadKeyError,
   StagingCorruptError,
+  StagingMissingError,
   DatabaseUrlError,
 } from './errors';
 export { escapePayloadKeys, unescapePayloadKeys, escapeKey, unescapeKey } from './payload-keys';

@@ -3,16 +3,17 @@
  * lists staged between them), kept only so that runs started before the batch design finish (see
  * `libs/workflows/src/legacy/`). Delete with it once no such run is open.
  */
-import { ApplicationFailure, log } from '@temporalio/activity';
-import type { BytemarkClient, BytemarkPass, PassList } from '@btc/bytemark-client';
-import type {
-  BytemarkTokensRepository,
-  RefreshLogRepository,
-  StagingRepository,
-  TicketCacheDoc,
-  TicketCacheRepository,
-  TicketLogEntry,
-  TicketLogRepository,
+import { log } from '@temporalio/activity';
+import { BytemarkAuthError, type BytemarkClient, type BytemarkPass, type PassList } from '@btc/bytemark-client';
+import {
+  StagingMissingError,
+  type BytemarkTokensRepository,
+  type RefreshLogRepository,
+  type StagingRepository,
+  type TicketCacheDoc,
+  type TicketCacheRepository,
+  type TicketLogEntry,
+  type TicketLogRepository,
 } from '@btc/data';
 import type { LegacyBytemarkActivities, LegacyRefreshActivities, ReconcileResult } from '@btc/workflows';
 import { CacheWriteConflictError } from '../commit-refresh';
@@ -49,12 +50,8 @@ function isMeta<T extends { kind: 'meta' }>(value: unknown): value is T {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'meta';
 }
 
-function stagingMissing(key: string): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: `staged value ${key} is missing`,
-    type: 'StagingMissingError',
-    nonRetryable: true,
-  });
+function stagingMissing(key: string): StagingMissingError {
+  return new StagingMissingError(key);
 }
 
 export function createLegacyRefreshActivities(deps: LegacyRefreshDeps): LegacyRefreshActivities {
@@ -161,12 +158,7 @@ export function createLegacyBytemarkActivities(deps: LegacyRefreshDeps): LegacyB
   return {
     async fetchPasses({ userId, source, stagingKey, skipIfHash }) {
       const token = await tokens.findToken(userId);
-      if (!token)
-        throw ApplicationFailure.create({
-          message: `user ${userId} has no Bytemark token`,
-          type: 'BytemarkAuthError',
-          nonRetryable: true,
-        });
+      if (!token) throw new BytemarkAuthError(`user ${userId} has no Bytemark token`, { route: 'GET /passes' });
       const list =
         source === 'passes'
           ? await bytemark.listPasses(token)
@@ -187,10 +179,8 @@ export function createLegacyBytemarkActivities(deps: LegacyRefreshDeps): LegacyB
     async reloginUser({ userId }) {
       const credentials = await tokens.findCredentials(userId);
       if (!credentials) {
-        throw ApplicationFailure.create({
-          message: `user ${userId} has no stored Bytemark credentials`,
-          type: 'BytemarkAuthError',
-          nonRetryable: true,
+        throw new BytemarkAuthError(`user ${userId} has no stored Bytemark credentials`, {
+          route: 'POST /users/login',
         });
       }
       const { oauthToken } = await bytemark.login(credentials.email, credentials.password);
