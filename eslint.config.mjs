@@ -72,7 +72,8 @@ export default tseslint.config(
             { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io'] },
             { sourceTag: 'type:activities', onlyDependOnLibsWithTags: ['type:io', 'type:workflows'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:workflows'] },
-            { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io'] },
+            { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io', 'type:config'] },
+            { sourceTag: 'type:config', onlyDependOnLibsWithTags: [] },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
@@ -81,6 +82,7 @@ export default tseslint.config(
                 'type:io',
                 'type:client',
                 'type:migrations',
+                'type:config',
                 'scope:simulator',
               ],
             },

@@ -13,8 +13,9 @@ import {
   TICKET_CACHE_STATE_TABLE,
   TICKET_LOG_COLLECTION,
 } from '@btc/data';
+import { LOCAL_DEV_ENCRYPTION_KEY, loadConfig } from '@btc/config';
 import {
-  LOCAL_DEV_ENCRYPTION_KEY,
+  DEPENDENCY_CONFIG_SECTIONS,
   buildDependencies,
   type DependencyConfig,
   type WorkerDependencies,
@@ -29,7 +30,6 @@ export const BENCH_DATABASE = 'bytemark_bench';
 export const BENCH_CLIENT_ID = 'bench-client';
 /** Far from the ids the test suite uses on the same Temporal namespace (per-user workflow ids are global). */
 export const FIRST_USER_ID = 900_001;
-const FREE_PRODUCTS = ['2417edb7-856c-43ee-b3df-c508b8be259b', '654b9f9d-5972-445b-8c6b-5c29a35c7751'];
 
 export interface BenchEnvironment {
   simulator: RunningSimulator;
@@ -67,21 +67,21 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
     firstUserId: FIRST_USER_ID,
   });
   const admin = new SimulatorAdmin(simulator.url);
-  const config: DependencyConfig = {
-    mysqlUrl,
-    mongoUrl,
-    bytemark: {
-      customerApiUrl: simulator.url,
-      accountApiUrl: simulator.url,
-      clientId: BENCH_CLIENT_ID,
-      timeoutMs: 30_000,
-      perPage: 9999,
-      rateLimitRps: options.rate,
-    },
-    tokenEncryptionKeys: LOCAL_DEV_ENCRYPTION_KEY,
-    cache: { ttlSeconds: 3600, graceSeconds: 300, freeProductUuids: FREE_PRODUCTS },
-    slack: { apiUrl: 'http://127.0.0.1:9' },
+  // One set of variables configures the bench's own dependencies and its worker processes, through the
+  // worker's loader; the rest (TTL, grace, free products, page size) is the service's default.
+  const variables = {
+    NODE_ENV: 'development',
+    MYSQL_URL: mysqlUrl,
+    MONGO_URL: mongoUrl,
+    BYTEMARK_CUSTOMER_API_URL: simulator.url,
+    BYTEMARK_ACCOUNT_API_URL: simulator.url,
+    BYTEMARK_CLIENT_ID: BENCH_CLIENT_ID,
+    BYTEMARK_TIMEOUT_MS: '30000',
+    BYTEMARK_RATE_LIMIT_RPS: String(options.rate),
+    TOKEN_ENCRYPTION_KEY: LOCAL_DEV_ENCRYPTION_KEY,
+    SLACK_API_URL: 'http://127.0.0.1:9',
   };
+  const config: DependencyConfig = loadConfig(variables, DEPENDENCY_CONFIG_SECTIONS);
   const dependencies = await buildDependencies(config);
   const connection = await Connection.connect({ address: LOCAL.temporalAddress });
   const client = new Client({ connection });
@@ -95,17 +95,8 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
     workerEnv(kind, taskQueue, workflowBundle) {
       return {
         ...process.env,
-        NODE_ENV: 'development',
+        ...variables,
         TEMPORAL_ADDRESS: LOCAL.temporalAddress,
-        MYSQL_URL: mysqlUrl,
-        MONGO_URL: mongoUrl,
-        BYTEMARK_CUSTOMER_API_URL: simulator.url,
-        BYTEMARK_ACCOUNT_API_URL: simulator.url,
-        BYTEMARK_CLIENT_ID: BENCH_CLIENT_ID,
-        BYTEMARK_TIMEOUT_MS: '30000',
-        BYTEMARK_RATE_LIMIT_RPS: String(options.rate),
-        TOKEN_ENCRYPTION_KEY: LOCAL_DEV_ENCRYPTION_KEY,
-        SLACK_API_URL: 'http://127.0.0.1:9',
         WORKER_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities),
         WORKER_TASK_QUEUE: taskQueue,
         BENCH_WORKER_KIND: kind,

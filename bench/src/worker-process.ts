@@ -1,7 +1,7 @@
 /**
  * The benchmark's worker, in its own process so its peak RSS can be read. Configured like the
- * worker app (environment, `loadWorkerConfig`) and built with the app's `createWorkers` (same
- * settings for both kinds), plus:
+ * worker app (its environment, `loadConfig` with `WORKER_CONFIG_SECTIONS`) and built with the same
+ * `createWorkers` (same settings for both kinds), plus:
  *   WORKER_TASK_QUEUE   the bench's queue
  *   BENCH_WORKER_KIND   'ours' (the real workflows and activities) | 'ceiling' (no-op activities)
  *   BENCH_USER_RANGE    'first,last,changedFraction' (ceiling: which users exist and which changed)
@@ -11,7 +11,8 @@
  */
 import { Context } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { activitiesFrom, buildDependencies, createWorkers, loadWorkerConfig, runWorkers } from '@btc/worker';
+import { loadConfig } from '@btc/config';
+import { WORKER_CONFIG_SECTIONS, activitiesFrom, buildDependencies, createWorkers, runWorkers } from '@btc/worker';
 import { createCeilingActivities, createCeilingBytemarkActivities } from './ceiling.activities';
 import { countMongoWrites, type WriteCounts } from './write-counter';
 
@@ -44,7 +45,7 @@ function userRange() {
 async function main(): Promise<void> {
   // SIGUSR2 is one of the SDK's default shutdown signals; here it asks for the counts instead.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  const config = loadWorkerConfig();
+  const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
   const kind = process.env['BENCH_WORKER_KIND'] ?? 'ours';

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { readMigrationConfig } from './config';
+import { loadConfig } from '@btc/config';
+import { MIGRATION_CONFIG_SECTIONS } from './config';
 import { addMigrateCommands } from './migrate-commands';
 
 /** `npm run migrate -- up | down [--to <name|0>] [--yes] | status`, configured by MYSQL_URL / MONGO_URL / NODE_ENV. */
 const program = new Command('migrate').description('MySQL migrations and MongoDB index setup');
-addMigrateCommands(program, { config: () => readMigrationConfig(process.env) });
+addMigrateCommands(program, { config: () => loadConfig(process.env, MIGRATION_CONFIG_SECTIONS) });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Commander's own errors (unknown command, bad option) land here; migrate failures are printed by the commands.

@@ -1,28 +1,7 @@
-import { mongoDatabaseName, parseMysqlUrl } from '@btc/data';
+import type { Config } from '@btc/config';
 
-export interface MigrationConfig {
-  mysqlUrl: string;
-  mongoUrl: string;
-  /** NODE_ENV=production: `down` refuses to drop `bytemark_tokens`. */
-  production: boolean;
-}
+/** What the migrate commands read: `loadConfig(process.env, MIGRATION_CONFIG_SECTIONS)` (MYSQL_URL, MONGO_URL, NODE_ENV). */
+export const MIGRATION_CONFIG_SECTIONS = ['mysql', 'mongo', 'runtime'] as const;
 
-export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/bytemark';
-export const DEFAULT_MONGO_URL = 'mongodb://127.0.0.1:27017/bytemark';
-
-/** Reads and validates MYSQL_URL / MONGO_URL (with local-stack defaults) and NODE_ENV; throws naming the bad variable. */
-export function readMigrationConfig(env: Record<string, string | undefined>): MigrationConfig {
-  const mysqlUrl = env['MYSQL_URL'] || DEFAULT_MYSQL_URL;
-  const mongoUrl = env['MONGO_URL'] || DEFAULT_MONGO_URL;
-  try {
-    parseMysqlUrl(mysqlUrl);
-  } catch (error) {
-    throw new Error(`MYSQL_URL is invalid: ${(error as Error).message}`);
-  }
-  try {
-    mongoDatabaseName(mongoUrl);
-  } catch (error) {
-    throw new Error(`MONGO_URL is invalid: ${(error as Error).message}`);
-  }
-  return { mysqlUrl, mongoUrl, production: env['NODE_ENV'] === 'production' };
-}
+/** `production` (NODE_ENV=production): `down` refuses to drop `bytemark_tokens`. */
+export type MigrationConfig = Config<(typeof MIGRATION_CONFIG_SECTIONS)[number]>;

@@ -24,4 +24,4 @@ export type { UpPlan, UpStep, DownPlan, DownStep, KnexHistory } from './adoption
 export { ADOPTIONS_TABLE, readAdoptions, type AdoptionRecord, type AdoptionAction } from './adoption/adoption-records';
 export { describeError, formatError, redactSecrets, type ErrorDescription } from './describe-error';
 export { MigrationStepError, SchemaConflictError, DownNotConfirmedError, ProductionDropRefusedError } from './errors';
-export { readMigrationConfig, type MigrationConfig } from './config';
+export { MIGRATION_CONFIG_SECTIONS, type MigrationConfig } from './config';

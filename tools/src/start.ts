@@ -11,7 +11,7 @@ import {
   createSequelize,
 } from '@btc/data';
 import { triggerNow } from '@btc/schedules';
-import { LOCAL_DEV_ENCRYPTION_KEY } from '@btc/worker';
+import { loadConfig } from '@btc/config';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
 import { prepareDatabases } from './databases';
 import { LOCAL, stackDown, stackUp } from './local-stack';
@@ -67,10 +67,9 @@ async function main(): Promise<void> {
 
   const sequelize = createSequelize(env.MYSQL_URL, { logging: false });
   const mongo = await connectMongo(env.MONGO_URL);
-  const tokens = new BytemarkTokensRepository(
-    sequelize,
-    TokenCipher.fromKeyring(process.env['TOKEN_ENCRYPTION_KEY'] ?? LOCAL_DEV_ENCRYPTION_KEY),
-  );
+  // The key the worker will read from the same environment, by the same rule.
+  const { tokenEncryptionKeys } = loadConfig(env, ['tokens']);
+  const tokens = new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(tokenEncryptionKeys));
   const accounts = (await (await fetch(`${simulator.url}/admin/users`)).json()) as Array<{
     userId: number;
     email: string;

@@ -1,10 +1,11 @@
+import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS } from '@btc/config';
 import { Prng } from './prng';
 
-/** Product uuids the platform treats as free tickets (from the original seed). */
-export const FREE_PRODUCT_UUIDS = [
-  '2417edb7-856c-43ee-b3df-c508b8be259b',
-  '654b9f9d-5972-445b-8c6b-5c29a35c7751',
-] as const;
+/**
+ * The free-reward products of the simulated catalogue: the ones the platform treats as free tickets
+ * by default (`FREE_TICKET_PRODUCT_UUIDS` unset), so a local run finds free tickets with no setup.
+ */
+export const FREE_PRODUCT_UUIDS = DEFAULT_FREE_TICKET_PRODUCT_UUIDS;
 
 /** Bytemark's pass status vocabulary. USABLE and USING are current (v1); EXPIRED and USES_GONE are history (v4). */
 export const PASS_STATUSES = ['USABLE', 'USING', 'EXPIRED', 'USES_GONE'] as const;

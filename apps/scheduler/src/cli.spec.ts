@@ -1,5 +1,5 @@
+import { ConfigError } from '@btc/config';
 import { buildCli } from './cli';
-import { loadSchedulerConfig } from './config';
 
 describe('operator CLI', () => {
   it('offers every operator command', () => {
@@ -26,11 +26,21 @@ describe('operator CLI', () => {
   });
 });
 
-describe('loadSchedulerConfig', () => {
-  it('defaults to the local stack and names a bad variable without its value', () => {
-    expect(loadSchedulerConfig({}).temporal.address).toBe('127.0.0.1:7233');
-    expect(() => loadSchedulerConfig({ SWEEP_MAX_IN_FLIGHT: '0' })).toThrow(/SWEEP_MAX_IN_FLIGHT/);
-    expect(() => loadSchedulerConfig({ MONGO_URL: 'secret-not-a-url' })).toThrow(/MONGO_URL/);
-    expect(() => loadSchedulerConfig({ MONGO_URL: 'secret-not-a-url' })).not.toThrow(/secret-not-a-url/);
+describe('the CLI configuration', () => {
+  const saved = process.env['MONGO_URL'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['MONGO_URL'];
+    else process.env['MONGO_URL'] = saved;
+  });
+
+  it('a bad variable stops a command with a message naming it, never its value', async () => {
+    process.env['MONGO_URL'] = 'secret-not-a-url';
+    const error: unknown = await buildCli()
+      .exitOverride()
+      .parseAsync(['node', 'cli', 'status', '1'])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variables).toEqual(['MONGO_URL']);
+    expect((error as ConfigError).message).not.toContain('secret-not-a-url');
   });
 });

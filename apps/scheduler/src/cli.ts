@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { loadSchedulerConfig, type SchedulerConfig } from './config';
+import { loadConfig } from '@btc/config';
+import { CLI_CONFIG_SECTIONS, type SchedulerConfig } from './config';
 import { registerAnalyticsCommand } from './cli/analytics.command';
 import { registerCacheCommands } from './cli/cache.command';
 import { CliError } from './cli/context';
@@ -12,7 +13,7 @@ import { registerTokensCommands } from './cli/tokens.command';
 /** The operator CLI: `npm run cli -- <command>`. */
 export function buildCli(): Command {
   let loaded: SchedulerConfig | undefined;
-  const config = () => (loaded ??= loadSchedulerConfig());
+  const config = () => (loaded ??= loadConfig(process.env, CLI_CONFIG_SECTIONS));
   const program = new Command('cli')
     .description('Operate the Bytemark ticket cache: schedules, refreshes, status, tokens, migrations, analytics')
     .showHelpAfterError()

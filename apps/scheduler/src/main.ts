@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import pino from 'pino';
-import { loadSchedulerConfig } from './config';
+import { loadConfig } from '@btc/config';
+import { SETUP_CONFIG_SECTIONS } from './config';
 import { runSchedulerSetup } from './setup';
 
 const logger = pino({ name: 'scheduler' });
@@ -11,7 +12,7 @@ const logger = pino({ name: 'scheduler' });
  * fire on their own, so nothing needs to stay running: run this on every deploy (it is idempotent).
  */
 async function main(): Promise<void> {
-  const config = loadSchedulerConfig();
+  const config = loadConfig(process.env, SETUP_CONFIG_SECTIONS);
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });

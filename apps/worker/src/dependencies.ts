@@ -14,14 +14,14 @@ import {
   connectMongo,
   createSequelize,
 } from '@btc/data';
+import type { Config } from '@btc/config';
 import type { Connection } from 'mongoose';
 import type { Sequelize } from 'sequelize';
-import type { WorkerConfig } from './config';
 
-export type DependencyConfig = Pick<
-  WorkerConfig,
-  'mysqlUrl' | 'mongoUrl' | 'bytemark' | 'tokenEncryptionKeys' | 'cache' | 'notificationUrl' | 'slack'
->;
+/** What `buildDependencies` needs: `loadConfig(env, DEPENDENCY_CONFIG_SECTIONS)`, or a `WorkerConfig`. */
+export const DEPENDENCY_CONFIG_SECTIONS = ['mysql', 'mongo', 'bytemark', 'tokens', 'cache', 'notifications'] as const;
+
+export type DependencyConfig = Config<(typeof DEPENDENCY_CONFIG_SECTIONS)[number]>;
 
 export interface WorkerDependencies {
   /** The activities' dependencies, before `createActivities` (tests may wrap a repository here). */

@@ -1,3 +1,9 @@
-export { LOCAL_DEV_ENCRYPTION_KEY, loadWorkerConfig, type WorkerConfig } from './config';
-export { activitiesFrom, buildDependencies, type DependencyConfig, type WorkerDependencies } from './dependencies';
+export { WORKER_CONFIG_SECTIONS, type WorkerConfig } from './config';
+export {
+  DEPENDENCY_CONFIG_SECTIONS,
+  activitiesFrom,
+  buildDependencies,
+  type DependencyConfig,
+  type WorkerDependencies,
+} from './dependencies';
 export { createWorkers, runWorkers, type CreateWorkersOptions } from './workers';

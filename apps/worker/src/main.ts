@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import pino from 'pino';
-import { loadWorkerConfig } from './config';
+import { loadConfig } from '@btc/config';
+import { WORKER_CONFIG_SECTIONS } from './config';
 import { activitiesFrom, buildDependencies } from './dependencies';
 import { createWorkers, runWorkers } from './workers';
 
 const logger = pino({ name: 'worker' });
 
 async function main(): Promise<void> {
-  const config = loadWorkerConfig();
+  const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   Runtime.install({
     logger: {
       log: (level, message, meta) =>

@@ -17,9 +17,3 @@ export function createCapturingLogger(): BytemarkLogger & { lines: CapturedLogLi
     text: () => lines.map((l) => JSON.stringify(l)).join('\n'),
   };
 }
-
-/** Bytemark product uuids the platform treats as free tickets (from the original seed). */
-export const FREE_PRODUCT_UUIDS = [
-  '2417edb7-856c-43ee-b3df-c508b8be259b',
-  '654b9f9d-5972-445b-8c6b-5c29a35c7751',
-] as const;

@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
-import type { SchedulerConfig } from '../config';
+import type { Config } from '@btc/config';
 
 /** An error the CLI prints as is (no stack) with a non-zero exit code; the message says what to do. */
 export class CliError extends Error {
   readonly type = 'cli';
 }
 
-export async function withTemporal<T>(config: SchedulerConfig, run: (client: Client) => Promise<T>): Promise<T> {
+export async function withTemporal<T>(config: Config<'temporal'>, run: (client: Client) => Promise<T>): Promise<T> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 });
@@ -23,7 +23,7 @@ export async function withTemporal<T>(config: SchedulerConfig, run: (client: Cli
   }
 }
 
-export function workflowUrl(config: SchedulerConfig, workflowId: string, runId?: string): string {
+export function workflowUrl(config: Config<'temporal'>, workflowId: string, runId?: string): string {
   const base = `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${runId}/history` : base;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addMigrateCommands, readMigrationConfig } from '@btc/migrations';
+import { loadConfig } from '@btc/config';
+import { MIGRATION_CONFIG_SECTIONS, addMigrateCommands } from '@btc/migrations';
 
 /**
  * `npm run cli -- migrate up|down|status`: the same commands, flags and output as `npm run migrate`
@@ -8,6 +9,6 @@ import { addMigrateCommands, readMigrationConfig } from '@btc/migrations';
 export function registerMigrateCommand(program: Command): void {
   addMigrateCommands(
     program.command('migrate').description('MySQL migrations and MongoDB index setup (same as npm run migrate)'),
-    { config: () => readMigrationConfig(process.env) },
+    { config: () => loadConfig(process.env, MIGRATION_CONFIG_SECTIONS) },
   );
 }

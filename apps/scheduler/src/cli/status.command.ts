@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isStale } from '@btc/activities';
 import { TicketCacheRepository, TicketCacheStateRepository, connectMongo, createSequelize } from '@btc/data';
 import { parseRefreshId } from '@btc/workflows';
 import type { SchedulerConfig } from '../config';
@@ -29,7 +30,8 @@ export function registerStatusCommand(program: Command, config: () => SchedulerC
           cache: cache
             ? {
                 ageSeconds: now - cache.timestamp,
-                stale: now - cache.timestamp >= config().ttlSeconds,
+                // The activities' rule (TTL minus grace), so `stale: true` means the next hourly sweep refreshes it.
+                stale: isStale(cache.timestamp, now, config().cache),
                 passes: cache.passes.length,
                 passes4: cache.passes4.length,
                 freeTickets: [...cache.passes, ...cache.passes4].filter((p) => p.free_ticket_status === 1).length,

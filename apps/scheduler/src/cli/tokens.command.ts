@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BytemarkTokensRepository, TokenCipher, createSequelize } from '@btc/data';
+import { LOCAL_DEV_ENCRYPTION_KEY } from '@btc/config';
 import type { SchedulerConfig } from '../config';
-import { CliError } from './context';
 
 export function registerTokensCommands(program: Command, config: () => SchedulerConfig): void {
   program
@@ -11,11 +11,10 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .description('encrypt plaintext token/password rows in place; prints what it would change unless --execute')
     .option('--execute', 'actually encrypt (default: dry run)')
     .action(async (opts: { execute?: boolean }) => {
+      // The worker's key, by the worker's rule: TOKEN_ENCRYPTION_KEY (required in production), else the local one.
       const { tokenEncryptionKeys, mysqlUrl } = config();
-      if (!tokenEncryptionKeys) {
-        throw new CliError(
-          'TOKEN_ENCRYPTION_KEY is not set: set it to the key the worker uses (keyId:base64-32-bytes)',
-        );
+      if (tokenEncryptionKeys === LOCAL_DEV_ENCRYPTION_KEY) {
+        console.log('TOKEN_ENCRYPTION_KEY is not set: using the local development key, as the worker does');
       }
       const sequelize = createSequelize(mysqlUrl, { logging: false });
       try {

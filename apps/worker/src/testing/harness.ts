@@ -7,12 +7,19 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startSimulator, SimulatorAdmin, type RunningSimulator } from '@btc/bytemark-simulator';
 import { TEST_TOKEN_KEYRING, clearMongoCollections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
-import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS } from '../config';
-import { activitiesFrom, buildDependencies, type DependencyConfig, type WorkerDependencies } from '../dependencies';
+import { loadConfig } from '@btc/config';
+import {
+  DEPENDENCY_CONFIG_SECTIONS,
+  activitiesFrom,
+  buildDependencies,
+  type DependencyConfig,
+  type WorkerDependencies,
+} from '../dependencies';
 import { createWorkers } from '../workers';
 
 export const TEMPORAL_ADDRESS = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7233';
 export const TEST_CLIENT_ID = 'test-client-id';
+const TEST_CLIENT_SECRET = 'test-client-secret-value';
 
 let runtimeInstalled = false;
 
@@ -67,23 +74,27 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
   });
   const admin = new SimulatorAdmin(simulator.url);
   const { mysqlUrl, mongoUrl } = testDatabaseUrls();
-  const config: DependencyConfig = {
-    mysqlUrl,
-    mongoUrl,
-    bytemark: {
-      customerApiUrl: simulator.url,
-      accountApiUrl: simulator.url,
-      clientId: TEST_CLIENT_ID,
-      clientSecret: 'test-client-secret-value',
-      timeoutMs: options.bytemarkTimeoutMs ?? 5000,
-      perPage: options.perPage ?? 9999,
-      rateLimitRps: 1000,
-    },
-    tokenEncryptionKeys: TEST_TOKEN_KEYRING,
-    cache: { ttlSeconds: 3600, graceSeconds: 300, freeProductUuids: DEFAULT_FREE_TICKET_PRODUCT_UUIDS },
-    notificationUrl: options.notificationUrl,
-    slack: options.slack ?? { apiUrl: 'http://127.0.0.1:9' },
-  };
+  // One set of variables configures this process's dependencies and the worker processes it starts,
+  // through the worker's own loader; everything not set here (TTL, grace, free products) is the default.
+  const variables: Record<string, string> = Object.fromEntries(
+    Object.entries({
+      MYSQL_URL: mysqlUrl,
+      MONGO_URL: mongoUrl,
+      BYTEMARK_CUSTOMER_API_URL: simulator.url,
+      BYTEMARK_ACCOUNT_API_URL: simulator.url,
+      BYTEMARK_CLIENT_ID: TEST_CLIENT_ID,
+      BYTEMARK_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      BYTEMARK_TIMEOUT_MS: String(options.bytemarkTimeoutMs ?? 5000),
+      BYTEMARK_PAGE_SIZE: String(options.perPage ?? 9999),
+      BYTEMARK_RATE_LIMIT_RPS: '1000',
+      TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEYRING,
+      NOTIFICATION_URL: options.notificationUrl,
+      SLACK_BOT_TOKEN: options.slack?.botToken,
+      SLACK_CHANNEL_ID: options.slack?.channelId,
+      SLACK_API_URL: options.slack?.apiUrl ?? 'http://127.0.0.1:9',
+    }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const config: DependencyConfig = loadConfig(variables, DEPENDENCY_CONFIG_SECTIONS);
   const dependencies = await buildDependencies(config);
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const client = new Client({ connection });
@@ -97,20 +108,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     dependencies,
     config,
     workerEnv(taskQueue, extra = {}) {
-      return {
-        ...process.env,
-        TEMPORAL_ADDRESS,
-        MYSQL_URL: mysqlUrl,
-        MONGO_URL: mongoUrl,
-        BYTEMARK_CUSTOMER_API_URL: simulator.url,
-        BYTEMARK_ACCOUNT_API_URL: simulator.url,
-        BYTEMARK_CLIENT_ID: TEST_CLIENT_ID,
-        BYTEMARK_TIMEOUT_MS: String(config.bytemark.timeoutMs),
-        BYTEMARK_RATE_LIMIT_RPS: '1000',
-        TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEYRING,
-        WORKER_TASK_QUEUE: taskQueue,
-        ...extra,
-      };
+      return { ...process.env, TEMPORAL_ADDRESS, ...variables, WORKER_TASK_QUEUE: taskQueue, ...extra };
     },
     async seedTokens() {
       const accounts = await admin.users();

@@ -6,7 +6,8 @@
  * At a crash point the process kills itself with SIGKILL, so nothing after that point runs.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { loadWorkerConfig } from '../config';
+import { loadConfig } from '@btc/config';
+import { WORKER_CONFIG_SECTIONS } from '../config';
 import { activitiesFrom, buildDependencies } from '../dependencies';
 import { createWorkers, runWorkers } from '../workers';
 
@@ -16,7 +17,7 @@ function crash(): never {
 }
 
 async function main(): Promise<void> {
-  const config = loadWorkerConfig();
+  const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
   const crashPoint = process.env['CRASH_POINT'];

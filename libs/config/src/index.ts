@@ -1,0 +1,3 @@
+export { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
+export { ConfigError, type ConfigProblem } from './errors';
+export { loadConfig, type Config, type ConfigSection, type ConfigSections, type Env } from './load-config';

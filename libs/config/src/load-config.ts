@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
+import { ConfigError, type ConfigProblem } from './errors';
+
+/** The environment an app passes in (`process.env`); libs never read it themselves. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What each section yields, merged into one object by `loadConfig`. */
+export interface ConfigSections {
+  /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_UI_URL. */
+  temporal: { temporal: { address: string; namespace: string; uiUrl: string } };
+  /** NODE_ENV. */
+  runtime: { production: boolean };
+  /** MYSQL_URL (must name a database). */
+  mysql: { mysqlUrl: string };
+  /** MONGO_URL (must name a database). */
+  mongo: { mongoUrl: string };
+  /** BYTEMARK_*: the API the worker calls and the global rate limit. */
+  bytemark: {
+    bytemark: {
+      customerApiUrl: string;
+      accountApiUrl: string;
+      clientId: string;
+      clientSecret?: string;
+      timeoutMs: number;
+      perPage: number;
+      rateLimitRps: number;
+    };
+  };
+  /** TOKEN_ENCRYPTION_KEY: required in production, the local development key otherwise. */
+  tokens: { tokenEncryptionKeys: string };
+  /** TICKET_CACHE_TTL_MINUTES, TICKET_CACHE_GRACE_MINUTES, FREE_TICKET_PRODUCT_UUIDS. */
+  cache: { cache: { ttlSeconds: number; graceSeconds: number; freeProductUuids: string[] } };
+  /** NOTIFICATION_URL and SLACK_*: both optional (pushes wait, alerts are off). */
+  notifications: {
+    notificationUrl?: string;
+    slack: { botToken?: string; channelId?: string; apiUrl: string };
+  };
+  /** WORKER_*: the worker process's own settings. */
+  worker: { maxConcurrentActivities: number; healthPort: number; metricsPort: number };
+  /** SWEEP_MAX_IN_FLIGHT: users refreshed at once per batch (schedules, bootstrap, CLI sweeps). */
+  sweep: { sweepMaxInFlight: number };
+}
+
+export type ConfigSection = keyof ConfigSections;
+
+/** The configuration of an app that loads sections `S`. */
+export type Config<S extends ConfigSection> = UnionToIntersection<ConfigSections[S]>;
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' });
+const text = z.string().min(1);
+const nodeEnv = z.string().default('development');
+
+function databaseUrl(protocol: RegExp, expected: string, databaseName: RegExp) {
+  return z.url({ protocol, error: `must be a URL like ${expected}` }).refine(
+    // Zod runs this check even after the URL check failed; that failure is the one to report.
+    (url) => !URL.canParse(url) || databaseName.test(decodeURIComponent(new URL(url).pathname.replace(/^\//, ''))),
+    { error: `must name a database (${expected})` },
+  );
+}
+
+const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
+  temporal: z
+    .object({
+      TEMPORAL_ADDRESS: text.default('127.0.0.1:7233'),
+      TEMPORAL_NAMESPACE: text.default('default'),
+      TEMPORAL_UI_URL: httpUrl.default('http://127.0.0.1:8233'),
+    })
+    .transform((e) => ({
+      temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL },
+    })),
+  runtime: z.object({ NODE_ENV: nodeEnv }).transform((e) => ({ production: e.NODE_ENV === 'production' })),
+  mysql: z
+    .object({
+      MYSQL_URL: databaseUrl(/^mysql$/, 'mysql://user@host:3306/<database>', /^[A-Za-z0-9_$]+$/).default(
+        'mysql://root@127.0.0.1:3306/bytemark',
+      ),
+    })
+    .transform((e) => ({ mysqlUrl: e.MYSQL_URL })),
+  mongo: z
+    .object({
+      MONGO_URL: databaseUrl(/^mongodb(\+srv)?$/, 'mongodb://host:27017/<database>', /^.+$/).default(
+        'mongodb://127.0.0.1:27017/bytemark',
+      ),
+    })
+    .transform((e) => ({ mongoUrl: e.MONGO_URL })),
+  bytemark: z
+    .object({
+      BYTEMARK_CUSTOMER_API_URL: httpUrl.default('http://127.0.0.1:4010'),
+      BYTEMARK_ACCOUNT_API_URL: httpUrl.default('http://127.0.0.1:4010'),
+      BYTEMARK_CLIENT_ID: text.default('local-dev-client'),
+      BYTEMARK_CLIENT_SECRET: text.optional(),
+      BYTEMARK_TIMEOUT_MS: positiveInt.default(15_000),
+      BYTEMARK_PAGE_SIZE: positiveInt.default(9999),
+      BYTEMARK_RATE_LIMIT_RPS: z.coerce.number().positive().default(20),
+    })
+    .transform((e) => ({
+      bytemark: {
+        customerApiUrl: e.BYTEMARK_CUSTOMER_API_URL,
+        accountApiUrl: e.BYTEMARK_ACCOUNT_API_URL,
+        clientId: e.BYTEMARK_CLIENT_ID,
+        clientSecret: e.BYTEMARK_CLIENT_SECRET,
+        timeoutMs: e.BYTEMARK_TIMEOUT_MS,
+        perPage: e.BYTEMARK_PAGE_SIZE,
+        rateLimitRps: e.BYTEMARK_RATE_LIMIT_RPS,
+      },
+    })),
+  tokens: z
+    .object({ NODE_ENV: nodeEnv, TOKEN_ENCRYPTION_KEY: text.optional() })
+    .refine((e) => e.NODE_ENV !== 'production' || e.TOKEN_ENCRYPTION_KEY !== undefined, {
+      path: ['TOKEN_ENCRYPTION_KEY'],
+      error: 'is required in production (format: keyId:base64-32-bytes[,olderKeyId:...])',
+    })
+    .transform((e) => ({ tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY ?? LOCAL_DEV_ENCRYPTION_KEY })),
+  cache: z
+    .object({
+      TICKET_CACHE_TTL_MINUTES: positiveInt.default(60),
+      TICKET_CACHE_GRACE_MINUTES: z.coerce.number().int().min(0).default(5),
+      FREE_TICKET_PRODUCT_UUIDS: z
+        .string()
+        .transform((s) =>
+          s
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.uuid()).min(1))
+        .optional(),
+    })
+    .refine((e) => e.TICKET_CACHE_GRACE_MINUTES < e.TICKET_CACHE_TTL_MINUTES, {
+      path: ['TICKET_CACHE_GRACE_MINUTES'],
+      error: 'must be smaller than TICKET_CACHE_TTL_MINUTES',
+    })
+    .transform((e) => ({
+      cache: {
+        ttlSeconds: e.TICKET_CACHE_TTL_MINUTES * 60,
+        graceSeconds: e.TICKET_CACHE_GRACE_MINUTES * 60,
+        freeProductUuids: e.FREE_TICKET_PRODUCT_UUIDS ?? [...DEFAULT_FREE_TICKET_PRODUCT_UUIDS],
+      },
+    })),
+  notifications: z
+    .object({
+      NOTIFICATION_URL: httpUrl.optional(),
+      SLACK_BOT_TOKEN: text.optional(),
+      SLACK_CHANNEL_ID: text.optional(),
+      SLACK_API_URL: httpUrl.default('https://slack.com/api'),
+    })
+    .transform((e) => ({
+      notificationUrl: e.NOTIFICATION_URL,
+      slack: { botToken: e.SLACK_BOT_TOKEN, channelId: e.SLACK_CHANNEL_ID, apiUrl: e.SLACK_API_URL },
+    })),
+  worker: z
+    .object({
+      WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
+      WORKER_HEALTH_PORT: port.default(9465),
+      WORKER_METRICS_PORT: port.default(9464),
+    })
+    .transform((e) => ({
+      maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      healthPort: e.WORKER_HEALTH_PORT,
+      metricsPort: e.WORKER_METRICS_PORT,
+    })),
+  sweep: z
+    .object({ SWEEP_MAX_IN_FLIGHT: positiveInt.default(20) })
+    .transform((e) => ({ sweepMaxInFlight: e.SWEEP_MAX_IN_FLIGHT })),
+};
+
+/**
+ * Validates the environment once, at an app's start, for the sections the app needs, and returns
+ * them merged into one typed object. An empty variable counts as unset (`.env` files write `NAME=`).
+ * Throws a `ConfigError` naming every bad variable (never its value).
+ *
+ *   const config = loadConfig(process.env, ['temporal', 'mysql', 'cache']);
+ */
+export function loadConfig<const S extends ConfigSection>(env: Env, sections: readonly S[]): Config<S> {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const merged: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const section of new Set(sections)) {
+    const parsed = SECTIONS[section].safeParse(set);
+    if (parsed.success) {
+      Object.assign(merged, parsed.data);
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      const [variable = section, ...rest] = issue.path.map(String);
+      const problem = rest.length > 0 ? `item ${rest.join('.')}: ${issue.message}` : issue.message;
+      const key = `${variable}\n${problem}`;
+      if (!seen.has(key)) problems.push({ variable, problem });
+      seen.add(key);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return merged as Config<S>;
+}
