@@ -41,7 +41,12 @@ export class BytemarkTokensRepository {
 
   /** The account with password and token decrypted; legacy plaintext rows are returned as stored. */
   async findByUserId(userId: number): Promise<BytemarkAccount | null> {
-    const row = (await this.model.findOne({ where: { user_id: userId }, raw: true })) as BytemarkTokenRow | null;
+    // Only the columns this project uses: a `bytemark_tokens` of the original platform has no created_on/modified_on.
+    const row = (await this.model.findOne({
+      attributes: ['user_id', 'email', 'password', 'token', 'status'],
+      where: { user_id: userId },
+      raw: true,
+    })) as BytemarkTokenRow | null;
     if (!row) return null;
     return {
       userId: row.user_id,
@@ -101,14 +106,13 @@ export class BytemarkTokensRepository {
 
   /** Users with a token, ascending, after the cursor. */
   async listTokenUserIds(opts: { afterUserId: number; limit: number }): Promise<number[]> {
-    const rows = (await this.model.findAll({
+    const rows = await this.model.findAll({
       attributes: ['user_id'],
       where: { user_id: { [Op.gt]: opts.afterUserId }, token: { [Op.ne]: null } },
       order: [['user_id', 'ASC']],
       limit: opts.limit,
-      raw: true,
-    })) as unknown as Array<Pick<BytemarkTokenRow, 'user_id'>>;
-    return rows.map((r) => r.user_id);
+    });
+    return rows.map((r) => Number(r.get('user_id')));
   }
 
   async countTokenUsers(): Promise<number> {

@@ -27,15 +27,7 @@ export {
   type BytemarkTokenModel,
 } from './bytemark-tokens.model';
 export { BytemarkTokensRepository, type BytemarkAccount, type EncryptLegacyReport } from './bytemark-tokens.repository';
-export {
-  REFRESH_LOG_TABLE,
-  REFRESH_ACTIVITY,
-  REFRESH_STATUS,
-  REFRESH_LOG_FAILURES_TABLE,
-  refreshLogModel,
-  type RefreshLogRow,
-  type RefreshLogModel,
-} from './refresh-log.model';
+export { REFRESH_LOG_TABLE, REFRESH_ACTIVITY, REFRESH_STATUS, REFRESH_LOG_FAILURES_TABLE } from './refresh-log.table';
 export {
   RefreshLogRepository,
   freeTicketNote,
@@ -63,7 +55,12 @@ export {
   type StateSweepPage,
   type TicketCacheState,
 } from './ticket-cache-state.repository';
-export { TICKET_LOG_COLLECTION, ticketLogSchema, type TicketLogEntry } from './ticket-log.schema';
+export {
+  TICKET_LOG_COLLECTION,
+  ticketLogSchema,
+  type StoredTicketLogEntry,
+  type TicketLogEntry,
+} from './ticket-log.schema';
 export { TicketLogRepository } from './ticket-log.repository';
 export { STAGING_COLLECTION, stagingSchema } from './staging.schema';
 export { StagingRepository, STAGING_CHUNK_BYTES } from './staging.repository';

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './mongo-model';
 
 export const NOTIFICATION_LEDGER_COLLECTION = 'bytemark_notification_ledger';
 
@@ -10,14 +11,11 @@ export interface NotificationLedgerDoc {
   sent_at: Date;
 }
 
-export const notificationLedgerSchema = new Schema(
+export const notificationLedgerSchema = new Schema<NotificationLedgerDoc>(
   { _id: { type: String, required: true }, user_id: Number, row_ids: [Number], sent_at: Date },
   { collection: NOTIFICATION_LEDGER_COLLECTION, strict: false, versionKey: false, autoIndex: false, autoCreate: false },
 );
 
 export function notificationLedgerModel(conn: Connection): Model<NotificationLedgerDoc> {
-  return (
-    (conn.models['BytemarkNotificationLedger'] as Model<NotificationLedgerDoc> | undefined) ??
-    conn.model<NotificationLedgerDoc>('BytemarkNotificationLedger', notificationLedgerSchema)
-  );
+  return modelOn(conn, 'BytemarkNotificationLedger', notificationLedgerSchema);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { REFRESH_ACTIVITY, REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE, REFRESH_STATUS } from './refresh-log.model';
+import { REFRESH_ACTIVITY, REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE, REFRESH_STATUS } from './refresh-log.table';
 
 export interface DueRefreshRow {
   id: number;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection, mongo } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { StagingCorruptError } from './errors';
-import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
+import { decodeChunks, encodeChunks } from './staging-encoding';
 import { stagingModel, type StagingDoc } from './staging.schema';
-import { MAX_DOCUMENT_BYTES, bsonSize } from './ticket-cache.repository';
 
 /** Target size of one chunk document: far below 16 MB so FerretDB handles each write comfortably. */
 export const STAGING_CHUNK_BYTES = 2 * 1024 * 1024;
@@ -15,13 +14,13 @@ export const STAGING_CHUNK_BYTES = 2 * 1024 * 1024;
  * idempotent overwrite. Cleanup is `deleteOlderThan` (no TTL index on FerretDB v1).
  */
 export class StagingRepository {
-  private readonly collection: mongo.Collection<StagingDoc>;
+  private readonly model: Model<StagingDoc>;
 
   constructor(
     conn: Connection,
     private readonly chunkBytes = STAGING_CHUNK_BYTES,
   ) {
-    this.collection = stagingModel(conn).collection as unknown as mongo.Collection<StagingDoc>;
+    this.model = stagingModel(conn);
   }
 
   async put(p: {
@@ -30,62 +29,47 @@ export class StagingRepository {
     value: unknown[];
   }): Promise<{ key: string; count: number; bytes: number }> {
     const gen = randomUUID();
-    const createdAt = new Date();
-    const chunks: unknown[][] = [];
-    let current: unknown[] = [];
-    let currentBytes = 0;
-    let bytes = 0;
-    for (const [i, item] of p.value.entries()) {
-      const escaped = escapePayloadKeys(item, `staged ${p.key}[${i}]`);
-      const size = bsonSize({ v: escaped });
-      if (size > MAX_DOCUMENT_BYTES - 1024)
-        throw new Error(`staged item ${p.key}[${i}] is ${size} bytes, over the document limit`);
-      if (current.length > 0 && currentBytes + size > this.chunkBytes) {
-        chunks.push(current);
-        current = [];
-        currentBytes = 0;
-      }
-      current.push(escaped);
-      currentBytes += size;
-      bytes += size;
-    }
-    if (current.length > 0) chunks.push(current);
-
-    const previous = await this.collection.findOne({ _id: p.key });
-    const base = { key: p.key, gen, user_id: p.userId, created_at: createdAt };
+    const { chunks, bytes } = encodeChunks(p.key, p.value, this.chunkBytes);
+    const previous = await this.model.findById(p.key).lean<StagingDoc>().exec();
+    const base = { key: p.key, gen, user_id: p.userId, created_at: new Date() };
     for (const [seq, items] of chunks.entries()) {
-      await this.collection.insertOne({ _id: chunkId(p.key, gen, seq), kind: 'chunk', ...base, seq, items });
+      await this.model.insertMany([{ _id: chunkId(p.key, gen, seq), kind: 'chunk', ...base, seq, items }], {
+        lean: true,
+      });
     }
-    await this.collection.replaceOne(
-      { _id: p.key },
-      { kind: 'head', ...base, chunks: chunks.length, count: p.value.length, bytes },
-      { upsert: true },
-    );
+    await this.model
+      .replaceOne(
+        { _id: p.key },
+        { _id: p.key, kind: 'head', ...base, chunks: chunks.length, count: p.value.length, bytes },
+        { upsert: true },
+      )
+      .exec();
     if (previous) await this.deleteChunks(previous);
     return { key: p.key, count: p.value.length, bytes };
   }
 
   /** The staged list, or null when nothing is staged under the key. */
   async get(p: { key: string }): Promise<unknown[] | null> {
-    const head = await this.collection.findOne({ _id: p.key });
+    const head = await this.model.findById(p.key).lean<StagingDoc>().exec();
     if (!head) return null;
     const expected = Number(head.chunks ?? 0);
     const chunks = await Promise.all(
       Array.from({ length: expected }, (_, seq) =>
-        this.collection.findOne({ _id: chunkId(p.key, String(head.gen), seq) }),
+        this.model
+          .findById(chunkId(p.key, head.gen, seq))
+          .lean<StagingDoc>()
+          .exec(),
       ),
     );
     const found = chunks.filter((c) => c !== null);
     if (found.length !== expected) throw new StagingCorruptError(p.key, expected, found.length);
-    const out: unknown[] = [];
-    for (const chunk of found) for (const item of chunk.items ?? []) out.push(unescapePayloadKeys(item));
-    return out;
+    return decodeChunks(found.map((chunk) => chunk.items ?? []));
   }
 
   async delete(p: { key: string }): Promise<void> {
-    const head = await this.collection.findOne({ _id: p.key });
+    const head = await this.model.findById(p.key).lean<StagingDoc>().exec();
     if (!head) return;
-    await this.collection.deleteOne({ _id: p.key });
+    await this.model.deleteOne({ _id: p.key }).exec();
     await this.deleteChunks(head);
   }
 
@@ -96,16 +80,14 @@ export class StagingRepository {
   private async deleteChunks(head: StagingDoc): Promise<void> {
     const count = Number(head.chunks ?? 0);
     await Promise.all(
-      Array.from({ length: count }, (_, seq) =>
-        this.collection.deleteOne({ _id: chunkId(String(head.key), String(head.gen), seq) }),
-      ),
+      Array.from({ length: count }, (_, seq) => this.model.deleteOne({ _id: chunkId(head.key, head.gen, seq) }).exec()),
     );
   }
 
   /** Removes everything staged before `cutoff` (including orphaned chunks of interrupted puts). Returns the number of staged values removed. */
   async deleteOlderThan(p: { cutoff: Date }): Promise<number> {
-    const heads = await this.collection.countDocuments({ kind: 'head', created_at: { $lt: p.cutoff } });
-    await this.collection.deleteMany({ created_at: { $lt: p.cutoff } });
+    const heads = await this.model.countDocuments({ kind: 'head', created_at: { $lt: p.cutoff } }).exec();
+    await this.model.deleteMany({ created_at: { $lt: p.cutoff } }).exec();
     return heads;
   }
 }

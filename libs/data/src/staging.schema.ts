@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './mongo-model';
 
 export const STAGING_COLLECTION = 'bytemark_pass_staging';
 
@@ -22,7 +23,7 @@ export interface StagingDoc {
   items?: unknown[];
 }
 
-export const stagingSchema = new Schema(
+export const stagingSchema = new Schema<StagingDoc>(
   {
     _id: { type: String, required: true },
     kind: String,
@@ -30,13 +31,15 @@ export const stagingSchema = new Schema(
     gen: String,
     user_id: Number,
     created_at: Date,
+    chunks: Number,
+    count: Number,
+    bytes: Number,
+    seq: Number,
+    items: [Schema.Types.Mixed],
   },
   { collection: STAGING_COLLECTION, strict: false, versionKey: false, autoIndex: false, autoCreate: false },
 );
 
 export function stagingModel(conn: Connection): Model<StagingDoc> {
-  return (
-    (conn.models['BytemarkPassStaging'] as Model<StagingDoc> | undefined) ??
-    conn.model<StagingDoc>('BytemarkPassStaging', stagingSchema)
-  );
+  return modelOn(conn, 'BytemarkPassStaging', stagingSchema);
 }

@@ -3,7 +3,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
 import { connectMongo, createSequelize, ensureMysqlDatabase, mongoDatabaseName, parseMysqlUrl } from './connections';
 import { DatabaseUrlError } from './errors';
-import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.model';
+import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.table';
 import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
 import { CALL_PACE_TABLE } from './bytemark-call-pacer';
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './mongo-model';
 
 export const TICKET_CACHE_COLLECTION = 'bytemark_tickets_cache';
 
@@ -106,5 +107,5 @@ export const ticketCacheSchema = new Schema<StoredTicketCache>(
 );
 
 export function ticketCacheModel(conn: Connection): Model<StoredTicketCache> {
-  return conn.models['BytemarkTicketsCache'] ?? conn.model('BytemarkTicketsCache', ticketCacheSchema);
+  return modelOn(conn, 'BytemarkTicketsCache', ticketCacheSchema);
 }

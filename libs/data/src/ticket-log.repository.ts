@@ -1,17 +1,15 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
+import mongoose, { type Connection, type Model } from 'mongoose';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
-import { ticketLogModel, type TicketLogEntry } from './ticket-log.schema';
-
-type StoredEntry = TicketLogEntry & { _id: string };
+import { ticketLogModel, type StoredTicketLogEntry } from './ticket-log.schema';
 
 const DUPLICATE_KEY = 11000;
 
 /** `bytemark_tickets_log`: the audit trail, one document per pass change, `_id` = change id. */
 export class TicketLogRepository {
-  private readonly collection: mongo.Collection<StoredEntry>;
+  private readonly model: Model<StoredTicketLogEntry>;
 
   constructor(conn: Connection) {
-    this.collection = ticketLogModel(conn).collection as unknown as mongo.Collection<StoredEntry>;
+    this.model = ticketLogModel(conn);
   }
 
   /**
@@ -20,15 +18,18 @@ export class TicketLogRepository {
    */
   async insertMany(
     f: { userId: number },
-    entries: StoredEntry[],
+    entries: StoredTicketLogEntry[],
   ): Promise<{ inserted: number; alreadyPresent: number }> {
     if (entries.length === 0) return { inserted: 0, alreadyPresent: 0 };
     const docs = entries.map((e) => {
       if (e.user_id !== f.userId) throw new Error(`log entry ${e._id} is for user ${e.user_id}, not ${f.userId}`);
-      return escapePayloadKeys(e, `log entry ${e._id}`) as StoredEntry;
+      return escapePayloadKeys(e, `log entry ${e._id}`) as StoredTicketLogEntry;
     });
     try {
-      const result = await this.collection.insertMany(docs, { ordered: false });
+      const result = await this.model.bulkWrite(
+        docs.map((document) => ({ insertOne: { document } })),
+        { ordered: false },
+      );
       return { inserted: result.insertedCount, alreadyPresent: 0 };
     } catch (error) {
       if (!(error instanceof mongoose.mongo.MongoBulkWriteError)) {
@@ -38,29 +39,29 @@ export class TicketLogRepository {
         throw error;
       }
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      const other = writeErrors.find((w) => w.code !== DUPLICATE_KEY);
-      if (other) throw error;
+      if (writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw error;
       return { inserted: error.insertedCount, alreadyPresent: writeErrors.length };
     }
   }
 
   /** The user's entries, newest first (default limit 1000). */
-  async findByUserId(f: { userId: number; limit?: number }): Promise<StoredEntry[]> {
-    const rows = await this.collection
+  async findByUserId(f: { userId: number; limit?: number }): Promise<StoredTicketLogEntry[]> {
+    const rows = await this.model
       .find({ user_id: f.userId })
       .sort({ timestamp: -1, _id: 1 })
       .limit(f.limit ?? 1000)
-      .toArray();
-    return rows.map((r) => unescapePayloadKeys(r) as StoredEntry);
+      .lean<StoredTicketLogEntry[]>()
+      .exec();
+    return rows.map((r) => unescapePayloadKeys(r) as StoredTicketLogEntry);
   }
 
   async countByUserId(f: { userId: number }): Promise<number> {
-    return this.collection.countDocuments({ user_id: f.userId });
+    return this.model.countDocuments({ user_id: f.userId }).exec();
   }
 
   /** Removes a user's audit trail (user deletion). */
   async deleteByUserId(f: { userId: number }): Promise<number> {
-    const result = await this.collection.deleteMany({ user_id: f.userId });
+    const result = await this.model.deleteMany({ user_id: f.userId }).exec();
     return result.deletedCount;
   }
 }

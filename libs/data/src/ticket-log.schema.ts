@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './mongo-model';
 
 export const TICKET_LOG_COLLECTION = 'bytemark_tickets_log';
 
@@ -14,14 +15,21 @@ export interface TicketLogEntry {
   payload_hash: string;
 }
 
+/** An audit entry as stored: `_id` is the deterministic change id (`ticketLogChangeId`), payload keys escaped. */
+export type StoredTicketLogEntry = TicketLogEntry & { _id: string };
+
 /** `_id` is the deterministic change id (`ticketLogChangeId`), so a retried write stores the change once. */
-export const ticketLogSchema = new Schema(
+export const ticketLogSchema = new Schema<StoredTicketLogEntry>(
   {
     _id: { type: String, required: true },
     user_id: { type: Number, required: true },
     timestamp: { type: Number, required: true },
     uuid: String,
     status: String,
+    source: String,
+    action: String,
+    payload: Schema.Types.Mixed,
+    payload_hash: String,
   },
   {
     collection: TICKET_LOG_COLLECTION,
@@ -33,9 +41,6 @@ export const ticketLogSchema = new Schema(
   },
 );
 
-export function ticketLogModel(conn: Connection): Model<TicketLogEntry & { _id: string }> {
-  return (
-    (conn.models['BytemarkTicketsLog'] as Model<TicketLogEntry & { _id: string }> | undefined) ??
-    conn.model<TicketLogEntry & { _id: string }>('BytemarkTicketsLog', ticketLogSchema)
-  );
+export function ticketLogModel(conn: Connection): Model<StoredTicketLogEntry> {
+  return modelOn(conn, 'BytemarkTicketsLog', ticketLogSchema);
 }
