@@ -23,9 +23,9 @@ export function formatAdoptionReport(r: LegacyCacheAdoptionReport): string[] {
     `timestamps normalised:  ${r.timestampsNormalised.documents} documents, ${r.timestampsNormalised.passEntries} pass entries${would}`,
     `hashes rewritten:       ${r.hashesRewritten}${would}`,
     `state rows written:     ${r.stateRowsWritten}${would}`,
-    `backed up:              ${r.backedUp}${would} (into ${LEGACY_CACHE_BACKUP_COLLECTION})`,
+    `backed up:              ${r.backedUp}${would}, into ${LEGACY_CACHE_BACKUP_COLLECTION}`,
     `skipped:                ${r.skipped.alreadyAdopted} already adopted, ${r.skipped.ours} written by this service, ${r.skipped.invalid} without a usable user_id`,
-    `unique user_id index:   ${r.indexDropped ? (r.execute ? 'absent during the run, ' : 'would be dropped for the run, ') : ''}${r.indexPresent ? 'present' : 'absent'} now`,
+    `unique user_id index:   ${r.indexDropped ? `absent during the run${would}, ` : ''}${r.indexPresent ? 'present' : 'absent'} now`,
   ];
   if (r.invalidIds.length > 0) lines.push(`without a usable user_id: ${r.invalidIds.join(', ')}`);
   for (const f of r.failed.slice(0, 20)) lines.push(`failed: user ${f.userId}: ${f.message}`);
