@@ -74,6 +74,7 @@ export default tseslint.config(
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:workflows'] },
             { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io', 'type:config'] },
             { sourceTag: 'type:config', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:config'] },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
@@ -83,7 +84,7 @@ export default tseslint.config(
                 'type:client',
                 'type:migrations',
                 'type:config',
-                'scope:simulator',
+                'type:simulator',
               ],
             },
             { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },

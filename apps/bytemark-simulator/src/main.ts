@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
-import { DEFAULT_CLIENT_ID, startSimulator } from './server';
+import { DEFAULT_CLIENT_ID, startSimulator } from '@btc/bytemark-simulator';
 
 function int(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
