@@ -35,6 +35,49 @@ const workflowForbidden = [
   '@temporalio/testing',
 ];
 
+/**
+ * Which projects may import which, by tag. Apps are composition roots: nothing imports a project
+ * tagged `type:app`. Test code (specs, fixtures, `testing` entry points) may also use the Bytemark
+ * simulator, the test double of the real API; production code of a lib never can.
+ */
+function moduleBoundaries({ tests }) {
+  const testOnly = tests ? ['type:simulator'] : [];
+  const libs = [
+    'type:workflows',
+    'type:activities',
+    'type:io',
+    'type:client',
+    'type:migrations',
+    'type:config',
+    'type:simulator',
+    'type:runtime',
+  ];
+  return {
+    allow: [],
+    banTransitiveDependencies: false,
+    enforceBuildableLibDependency: false,
+    depConstraints: [
+      { sourceTag: '*', notDependOnLibsWithTags: ['type:app'] },
+      { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:workflows'] },
+      { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', ...testOnly] },
+      { sourceTag: 'type:activities', onlyDependOnLibsWithTags: ['type:io', 'type:workflows', ...testOnly] },
+      { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:workflows'] },
+      { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io', 'type:config'] },
+      { sourceTag: 'type:config', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:config'] },
+      {
+        sourceTag: 'type:runtime',
+        onlyDependOnLibsWithTags: ['type:workflows', 'type:activities', 'type:io', 'type:config', ...testOnly],
+      },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: libs },
+      { sourceTag: 'type:tools', onlyDependOnLibsWithTags: [...libs, 'type:tools'] },
+    ],
+  };
+}
+
+/** Test code: specs, fixtures and `testing` entry points. */
+const testFiles = ['**/*.spec.ts', '**/*.fixture.ts', '**/src/testing.ts', '**/src/testing/**/*.ts'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -61,36 +104,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': 'error',
       'no-console': 'error',
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          banTransitiveDependencies: false,
-          enforceBuildableLibDependency: false,
-          depConstraints: [
-            { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:workflows'] },
-            { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io'] },
-            { sourceTag: 'type:activities', onlyDependOnLibsWithTags: ['type:io', 'type:workflows'] },
-            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:workflows'] },
-            { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io', 'type:config'] },
-            { sourceTag: 'type:config', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:config'] },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [
-                'type:workflows',
-                'type:activities',
-                'type:io',
-                'type:client',
-                'type:migrations',
-                'type:config',
-                'type:simulator',
-              ],
-            },
-            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ tests: false })],
     },
   },
   {
@@ -122,10 +136,15 @@ export default tseslint.config(
       '**/*.spec.ts',
       'tools/**/*.ts',
       'apps/worker/src/bundle-workflows.ts',
-      'apps/*/src/cli*.ts', 'apps/*/src/cli/**/*.ts',
+      'apps/*/src/cli*.ts',
+      'apps/*/src/cli/**/*.ts',
       'bench/**/*.ts',
     ],
     rules: { 'no-console': 'off' },
+  },
+  {
+    files: testFiles,
+    rules: { '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ tests: true })] },
   },
   prettier,
 );

@@ -19,11 +19,8 @@ import {
   buildDependencies,
   type DependencyConfig,
   type WorkerDependencies,
-} from '@btc/worker';
-// @btc/tools exposes no entry point for the stack (its index is empty, and only bench/ is ours to edit),
-// so the bench, itself a tools-type project, imports the module directly.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { LOCAL, stackDown, stackUp, type ComponentName } from '../../tools/src/local-stack';
+} from '@btc/worker-runtime';
+import { LOCAL, stackDown, stackUp, type ComponentName } from '@btc/tools';
 import type { BenchOptions } from './options';
 
 export const BENCH_DATABASE = 'bytemark_bench';

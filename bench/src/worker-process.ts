@@ -12,7 +12,13 @@
 import { Context } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '@btc/config';
-import { WORKER_CONFIG_SECTIONS, activitiesFrom, buildDependencies, createWorkers, runWorkers } from '@btc/worker';
+import {
+  WORKER_CONFIG_SECTIONS,
+  activitiesFrom,
+  buildDependencies,
+  createWorkers,
+  runWorkers,
+} from '@btc/worker-runtime';
 import { createCeilingActivities, createCeilingBytemarkActivities } from './ceiling.activities';
 import { countMongoWrites, type WriteCounts } from './write-counter';
 

@@ -1,1 +1,1 @@
-export {};
+export { LOCAL, stackDown, stackStatus, stackUp, type ComponentName, type ComponentStatus } from './local-stack';

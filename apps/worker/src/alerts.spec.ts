@@ -2,9 +2,8 @@ import { TokenCipher } from '@btc/data';
 import { onDemandAlertsWorkflowId } from '@btc/workflows';
 import { onDemandAlertsWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
 import { recordFixture } from './testing/history-fixtures';
-import { startHttpRecorder } from './testing/http-recorder';
 
 const USERS = 1000;
 const FIRST = 10_001;

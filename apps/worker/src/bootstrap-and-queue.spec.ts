@@ -1,8 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { bootstrapTicketCachesWorkflow, processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
 import { recordFixture } from './testing/history-fixtures';
-import { startHttpRecorder } from './testing/http-recorder';
 
 const FIRST = 4001;
 let h: Harness;

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createUserRefreshActivities } from '@btc/activities';
 import type { TicketCacheRepository } from '@btc/data';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
 

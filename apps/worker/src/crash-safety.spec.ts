@@ -4,8 +4,7 @@ import { FREE_PRODUCT_UUIDS, PRODUCTS } from '@btc/bytemark-simulator';
 import { requestTicketRefresh, type RefreshHandle } from '@btc/ticket-cache-client';
 import type { BatchResult } from '@btc/workflows';
 import { refreshTicketCacheBatchWorkflow } from '@btc/workflows/workflows';
-import { openHarness, uniqueTaskQueue, type Harness } from './testing/harness';
-import { startWorkerProcess } from './testing/worker-process-handle';
+import { openHarness, startWorkerProcess, uniqueTaskQueue, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
 

@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import { FREE_PRODUCT_UUIDS, PRODUCTS } from '@btc/bytemark-simulator';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
 

@@ -1,6 +1,6 @@
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { refreshWorkflowId } from '@btc/workflows';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
 

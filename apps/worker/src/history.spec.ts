@@ -2,7 +2,7 @@ import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { TEST_TOKEN_KEYRING } from '@btc/data/testing';
 import { refreshWorkflowId } from '@btc/workflows';
 import { refreshAllTicketCachesWorkflow, refreshTicketCacheBatchWorkflow } from '@btc/workflows/workflows';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 import { recordFixture } from './testing/history-fixtures';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
 

@@ -3,7 +3,7 @@ import { StagingRepository } from '@btc/data';
 import { ingestPassInteractions } from '@btc/ticket-cache-client';
 import { ingestPassInteractionsWorkflow } from '@btc/workflows/workflows';
 import { recordFixture } from './testing/history-fixtures';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
 

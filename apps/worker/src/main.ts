@@ -5,9 +5,13 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import pino from 'pino';
 import { loadConfig } from '@btc/config';
-import { WORKER_CONFIG_SECTIONS } from './config';
-import { activitiesFrom, buildDependencies } from './dependencies';
-import { createWorkers, runWorkers } from './workers';
+import {
+  WORKER_CONFIG_SECTIONS,
+  activitiesFrom,
+  buildDependencies,
+  createWorkers,
+  runWorkers,
+} from '@btc/worker-runtime';
 
 const logger = pino({ name: 'worker' });
 

@@ -1,7 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
-import { openHarness, type Harness } from './testing/harness';
-import { startHttpRecorder } from './testing/http-recorder';
+import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
 
 const FIRST = 11_001;
 const POISONED = FIRST; // the push endpoint refuses this user's notification (HTTP 400): it can never succeed

@@ -1,6 +1,5 @@
 import { refreshTicketCacheBatchWorkflow } from '@btc/workflows/workflows';
-import { openHarness, uniqueTaskQueue, type Harness } from './testing/harness';
-import { startWorkerProcess } from './testing/worker-process-handle';
+import { openHarness, startWorkerProcess, uniqueTaskQueue, type Harness } from '@btc/worker-runtime/testing';
 
 const USERS = 60;
 /** Bytemark calls per second, for the whole service: the simulator enforces it too (a 429 would show). */

@@ -4,7 +4,7 @@ import { FREE_PRODUCT_UUIDS } from '@btc/bytemark-simulator';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { OUTCOME_KEY, refreshWorkflowId, type RefreshSummary } from '@btc/workflows';
 import { refreshTicketCacheWorkflow } from '@btc/workflows/workflows';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 const PASSES = 8;
 let h: Harness;

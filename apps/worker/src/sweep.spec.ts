@@ -9,7 +9,7 @@ import {
 } from '@btc/workflows/workflows';
 import { samplePassPayload } from '@btc/data/testing';
 import { passPayloadHash } from '@btc/data';
-import { openHarness, type Harness } from './testing/harness';
+import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 const USERS = 2000;
 const FIRST = 100_001;

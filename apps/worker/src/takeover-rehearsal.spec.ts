@@ -28,8 +28,7 @@ import { sweepWorkflowId, type RefreshQueueResult, type SweepProgress } from '@b
 import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import type { BytemarkPass } from '@btc/bytemark-client';
 import type { SimPass } from '@btc/bytemark-simulator';
-import { openHarness, type Harness } from './testing/harness';
-import { startHttpRecorder } from './testing/http-recorder';
+import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
 
 const USERS = Number(process.env['TAKEOVER_REHEARSAL_USERS'] ?? 200);
 const FIRST = 8001;

@@ -1,8 +1,7 @@
 /**
- * Test-only fixture: the client's tests run over real HTTP against the real simulator. This is the
- * one place the client lib touches the simulator app, hence the module-boundary exception.
+ * Test-only fixture: the client's tests run over real HTTP against the real simulator (lint allows
+ * the simulator lib in test code only: specs, fixtures, `testing` entry points).
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: the simulator is the client's HTTP test double
 import { SimulatorAdmin, startSimulator, type RunningSimulator, type SimulatorOptions } from '@btc/bytemark-simulator';
 import { BytemarkClient, type BytemarkClientConfig } from './bytemark-client';
 

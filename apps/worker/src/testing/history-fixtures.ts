@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEMPORAL_ADDRESS } from './harness';
+import { TEMPORAL_ADDRESS } from '@btc/worker-runtime/testing';
 
 /** `UPDATE_HISTORY_FIXTURES=1` rewrites the replay fixtures from the test runs that record them (then commit them). */
 export const UPDATE_FIXTURES = process.env['UPDATE_HISTORY_FIXTURES'] === '1';

@@ -7,7 +7,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '@btc/config';
-import { WORKER_CONFIG_SECTIONS } from '../config';
+import { WORKER_CONFIG_SECTIONS } from '../worker-config';
 import { activitiesFrom, buildDependencies } from '../dependencies';
 import { createWorkers, runWorkers } from '../workers';
 

@@ -1,0 +1,15 @@
+export { WORKER_CONFIG_SECTIONS, type WorkerConfig } from './worker-config';
+export {
+  DEPENDENCY_CONFIG_SECTIONS,
+  activitiesFrom,
+  buildDependencies,
+  type DependencyConfig,
+  type WorkerDependencies,
+} from './dependencies';
+export {
+  BYTEMARK_CALLS_PER_REFRESH,
+  MAX_CACHED_WORKFLOWS,
+  createWorkers,
+  runWorkers,
+  type CreateWorkersOptions,
+} from './workers';

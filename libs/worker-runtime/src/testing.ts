@@ -1,0 +1,10 @@
+export {
+  TEMPORAL_ADDRESS,
+  TEST_CLIENT_ID,
+  openHarness,
+  uniqueTaskQueue,
+  type Harness,
+  type HarnessOptions,
+} from './testing/harness';
+export { startHttpRecorder, type RecordedRequest } from './testing/http-recorder';
+export { startWorkerProcess, type WorkerProcess } from './testing/worker-process-handle';
