@@ -12,6 +12,10 @@ COPY libs/activities/package.json libs/activities/
 COPY libs/bytemark-client/package.json libs/bytemark-client/
 COPY libs/data/package.json libs/data/
 COPY libs/ticket-cache-client/package.json libs/ticket-cache-client/
+COPY libs/schedules/package.json libs/schedules/
+COPY libs/config/package.json libs/config/
+COPY libs/bytemark-simulator/package.json libs/bytemark-simulator/
+COPY libs/worker-runtime/package.json libs/worker-runtime/
 COPY migrations/package.json migrations/
 COPY tools/package.json tools/
 RUN npm ci --no-audit --no-fund --include=dev
