@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createUserRefreshActivities } from '@btc/activities';
 import type { TicketCacheRepository } from '@btc/data';
+import type { UserRefreshInput } from '@btc/workflows';
 import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 let h: Harness;
@@ -14,7 +15,7 @@ afterAll(() => h?.close());
 
 const userId = 13_001;
 const run = (refresh: ReturnType<typeof createUserRefreshActivities>['refreshUserTickets'], refreshId: string) =>
-  new MockActivityEnvironment().run(refresh, { userId, mode: 'check', trigger: 'manual', refreshId });
+  new MockActivityEnvironment().run(refresh, { userId, mode: 'check', trigger: 'manual', refreshId } satisfies UserRefreshInput);
 
 describe('two refreshes of one user at once (an attempt that outlived its heartbeat, an on-demand run)', () => {
   it('the stale writer loses the compare-and-set, reads the newer document, and writes no change twice', async () => {

@@ -37,6 +37,12 @@ describe('passPayloadHash', () => {
     );
   });
 
+  it('a "__proto__" key, which JSON.parse keeps as an own property, counts like any other key', () => {
+    const parsed = JSON.parse('{"__proto__":[]}') as unknown;
+    expect(canonicalJson(parsed)).toBe('{"__proto__":[]}');
+    expect(passPayloadHash(parsed)).not.toBe(passPayloadHash({}));
+  });
+
   it('a nested value change changes the hash', () => {
     const a = { uuid: 'p1', product: { theme: { color: '#000' } } };
     const b = { uuid: 'p1', product: { theme: { color: '#001' } } };

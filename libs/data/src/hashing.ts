@@ -14,7 +14,8 @@ function sortKeys(value: unknown): unknown {
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === 'function') return sortKeys(withJson.toJSON());
   if (Array.isArray(value)) return value.map(sortKeys);
-  const out: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key (JSON.parse makes it an own property) is kept like any other.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
   return out;
 }
