@@ -42,27 +42,26 @@ async function freeTicketRows(userId: number): Promise<number> {
 }
 
 /**
- * Builds the user's cache, prepares changes, lets `crash` start the refresh on a worker that dies,
- * then finishes it on a surviving worker (`finish`, by default the per-user refresh) and checks the
- * changes were applied, logged and queued exactly once.
+ * Builds the user's cache, prepares changes, lets `crash` start the refresh on a worker that dies
+ * and return that run's handle, then lets a surviving worker finish that same run (a new
+ * request would make a fresh fetch instead) and checks the changes were applied, logged and queued
+ * exactly once.
  */
-async function runWithCrash(
+async function runWithCrash<T>(
   userId: number,
-  crash: (taskQueue: string) => Promise<void>,
-  finish = async (taskQueue: string) => {
-    const summary = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
-    expect(summary).toMatchObject({ outcome: 'updated', created: 3, updated: 1, newFreeTickets: 2 });
-  },
+  crash: (taskQueue: string) => Promise<{ result(): Promise<T> }>,
+  expectFinished: (result: T) => void = (summary) =>
+    expect(summary).toMatchObject({ outcome: 'updated', created: 3, updated: 1, newFreeTickets: 2 }),
 ) {
   await buildFirst(userId);
   const auditsBefore = await auditIds(userId);
   const expectedNew = await prepareChanges(userId);
   const taskQueue = uniqueTaskQueue('crash');
-  await crash(taskQueue);
+  const run = await crash(taskQueue);
   const survivor = startWorkerProcess(h, taskQueue);
   await survivor.ready;
   try {
-    await finish(taskQueue);
+    expectFinished(await run.result());
     const audits = await auditIds(userId);
     expect(audits.length - auditsBefore.length).toBe(expectedNew);
     expect(new Set(audits).size).toBe(audits.length);
@@ -100,6 +99,7 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
       await waitForStartedActivity(handle, 'refreshUserTickets');
       victim.child.kill('SIGKILL');
       expect(await victim.exited).toBe(137);
+      return handle;
     });
   });
 
@@ -111,14 +111,14 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
     await runWithCrash(userId, async (taskQueue) => {
       const victim = startWorkerProcess(h, taskQueue, { CRASH_POINT: crashPoint });
       await victim.ready;
-      await requestTicketRefresh(h.client, userId, { taskQueue });
+      const handle = await requestTicketRefresh(h.client, userId, { taskQueue });
       expect(await victim.exited).toBe(137);
+      return handle;
     });
   });
 
   it("in an hourly batch, right after a user's cache commit", async () => {
     const userId = 2005;
-    let batch: Promise<BatchResult> | undefined;
     await runWithCrash(
       userId,
       async (taskQueue) => {
@@ -129,12 +129,10 @@ describe('a refresh survives its worker being killed (SIGKILL)', () => {
           workflowId: `${taskQueue}-batch`,
           args: [{ userIds: [userId], mode: 'check', trigger: 'hourly' }],
         });
-        batch = handle.result();
         expect(await victim.exited).toBe(137);
+        return handle;
       },
-      async () => {
-        expect(await batch).toMatchObject({ users: 1, failed: 0, outcomes: { updated: 1 } });
-      },
+      (batch: BatchResult) => expect(batch).toMatchObject({ users: 1, failed: 0, outcomes: { updated: 1 } }),
     );
   });
 });
