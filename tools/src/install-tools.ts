@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { preparePatchedFerretDb } from './ferretdb-pushdown-patch';
+import { preparePatchedFerretDb } from './ferretdb-patches';
 import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
 
 export class ToolInstallError extends Error {
@@ -49,7 +49,7 @@ function runnerSourceHash(): string {
     .filter((f) => f.endsWith('.go') || f.startsWith('go.'))
     .sort())
     hash.update(file).update(readFileSync(join(dir, file)));
-  hash.update(readFileSync(join(repoRoot, 'tools', 'src', 'ferretdb-pushdown-patch.ts')));
+  hash.update(readFileSync(join(repoRoot, 'tools', 'src', 'ferretdb-patches.ts')));
   return hash.digest('hex').slice(0, 12);
 }
 

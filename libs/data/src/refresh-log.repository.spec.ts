@@ -137,4 +137,21 @@ describe('RefreshLogRepository (MariaDB)', () => {
     ).toEqual([row]);
     expect(await repo.listPendingNotificationRows({ limit: 10 })).toEqual([]);
   });
+
+  it('requeueing a failed row makes it pending again with its attempts reset; other rows are left alone', async () => {
+    const failed = await repo.insert({ userId: 12, activityType: 2, note: 'free:def:u2' });
+    const pending = await repo.insert({ userId: 13, activityType: 2, note: 'free:ghi:u3' });
+    await repo.recordFailure({
+      ids: [failed],
+      reason: 'push endpoint answered HTTP 400',
+      maxAttempts: 3,
+      permanent: true,
+    });
+    expect(await repo.requeueFailed([failed, pending])).toBe(1);
+    expect(await repo.listFailed({ limit: 10 })).toEqual([]);
+    expect((await repo.listPendingNotificationRows({ limit: 10 })).map((r) => r.id)).toEqual([failed, pending]);
+    // Its attempts start again from zero: it takes the full count to fail again.
+    expect(await repo.recordFailure({ ids: [failed], reason: 'still 400', maxAttempts: 2 })).toEqual([]);
+    expect(await repo.requeueFailed([])).toBe(0);
+  });
 });

@@ -204,6 +204,26 @@ export class RefreshLogRepository {
     }));
   }
 
+  /**
+   * Puts rows the queue gave up on back in the queue (pending, attempts reset), once the operator has
+   * fixed the cause; returns how many were failed and are pending again. Other rows are left alone.
+   */
+  async requeueFailed(ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.sequelize.transaction(async (transaction) => {
+      const [, requeued] = await this.sequelize.query(
+        `UPDATE ${REFRESH_LOG_TABLE} SET status = ? WHERE id IN (?) AND status = ?`,
+        { replacements: [REFRESH_STATUS.pending, ids, REFRESH_STATUS.failed], type: QueryTypes.UPDATE, transaction },
+      );
+      await this.sequelize.query(
+        `DELETE f FROM ${REFRESH_LOG_FAILURES_TABLE} f JOIN ${REFRESH_LOG_TABLE} r ON r.id = f.row_id
+         WHERE f.row_id IN (?) AND r.status = ?`,
+        { replacements: [ids, REFRESH_STATUS.pending], transaction },
+      );
+      return Number(requeued);
+    });
+  }
+
   /** Inserts one pending row; returns its id. */
   async insert(row: {
     userId: number;

@@ -69,6 +69,29 @@ describe('TicketCacheRepository (FerretDB)', () => {
     expect(back?.passes.map((p) => p.pass_uuid)).toEqual([entry(2).pass_uuid]);
   });
 
+  it('of writers racing from the same version, exactly one wins (the database applies a filtered update atomically)', async () => {
+    for (let round = 0; round < 5; round++) {
+      await create(cacheDoc(17, [entry(0)]));
+      const racers = Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0
+          ? repo.commit({ userId: 17 }, cacheDoc(17, [entry(10 + i)], [], 2), { expectedVersion: 1 })
+          : repo.touch({ userId: 17 }, { timestamp: 1_900_000_000 + i, expectedVersion: 1 }),
+      );
+      const won = (await Promise.all(racers)).flatMap((ok, i) => (ok ? [i] : []));
+      const commitsWon = won.filter((i) => i % 2 === 0);
+      // Touches may also win before a commit lands; at most one commit, and no touch after it.
+      expect(commitsWon.length).toBeLessThanOrEqual(1);
+      const back = await repo.findByUserId({ userId: 17 });
+      if (commitsWon.length === 1) {
+        expect(back?.version).toBe(2);
+        expect(back?.passes.map((p) => p.pass_uuid)).toEqual([entry(10 + commitsWon[0]!).pass_uuid]);
+      } else {
+        expect(back?.version).toBe(1);
+      }
+      await repo.deleteByUserId({ userId: 17 });
+    }
+  });
+
   it('a document of the original platform (ObjectId _id) is reported for re-keying, not duplicated', async () => {
     await mongo.collection('bytemark_tickets_cache').insertOne({ user_id: 13, timestamp: 1, passes: [] });
     await expect(create(cacheDoc(13, [entry(1)]))).rejects.toBeInstanceOf(LegacyCacheDocumentError);
