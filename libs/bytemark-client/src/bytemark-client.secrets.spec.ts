@@ -78,4 +78,25 @@ describe('BytemarkClient keeps secrets out of errors and logs', () => {
     expect(error).toBeInstanceOf(BytemarkUnavailableError);
     expectClean([...renderings(error), logger.text()], [user.token, TEST_CLIENT_SECRET]);
   });
+
+  it('logs each call at debug, a login at info and a 429 with the wait it imposes, with no token in any line', async () => {
+    const user = await t.account(1);
+    await t.admin.setFaults({ 'GET /passes': { rate429: { retryAfterSeconds: 7 }, times: 1 } });
+    const logger = createCapturingLogger();
+    const client = t.client({ logger });
+    await client.listPasses(user.token).catch(() => undefined);
+    const { oauthToken } = await client.login(user.email, user.password);
+    expect(logger.lines).toEqual(
+      expect.arrayContaining([
+        { level: 'debug', obj: expect.objectContaining({ route: 'GET /passes', status: 429 }), msg: 'Bytemark call' },
+        {
+          level: 'warn',
+          obj: expect.objectContaining({ route: 'GET /passes', type: 'rate-limit', retryAfterMs: 7000 }),
+          msg: 'Bytemark rate limit: the next attempt waits 7 s',
+        },
+        { level: 'info', obj: { route: 'POST /users/login' }, msg: 'Bytemark login succeeded' },
+      ]),
+    );
+    expectClean([logger.text()], [user.token, oauthToken, user.password, TEST_CLIENT_SECRET]);
+  });
 });

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, type Method } from 'axios';
-import { BytemarkError, BytemarkResponseError } from './errors';
+import { BytemarkError, BytemarkRateLimitError, BytemarkResponseError } from './errors';
 import { collectPassPages, type PageProgress, type PassList } from './pagination';
 import { loginDataSchema } from './pass.schema';
 import {
@@ -10,10 +10,15 @@ import {
   type Envelope,
 } from './response-handler';
 
-/** Structured logger the client reports to (pino-compatible). Receives no tokens or secrets. */
+/**
+ * Structured logger the client reports to (pino-compatible; the worker passes its own). Receives no
+ * tokens or secrets: routes, statuses, codes, durations and waits only. `debug`: every call;
+ * `info`: logins; `warn`: every failed call (a 429 with the wait it imposes).
+ */
 export interface BytemarkLogger {
   warn(obj: object, msg?: string): void;
   info?(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
 }
 
 export interface BytemarkClientConfig {
@@ -190,6 +195,7 @@ export class BytemarkClient {
     opts: { token?: string; params?: Record<string, string>; body?: unknown },
   ): Promise<Envelope> {
     await this.limiter?.acquire();
+    const started = Date.now();
     let res;
     try {
       res = await this.http.request<string>({
@@ -205,6 +211,7 @@ export class BytemarkClient {
         transportError(route, error, { timeoutMs: this.timeoutMs, maxResponseBytes: this.maxResponseBytes }),
       );
     }
+    this.logger.debug?.({ route, status: res.status, durationMs: Date.now() - started }, 'Bytemark call');
     try {
       return handleResponse(
         route,
@@ -224,9 +231,15 @@ export class BytemarkClient {
   private fail<E extends BytemarkError>(error: E): E {
     if (!(error as { logged?: boolean }).logged) {
       Object.defineProperty(error, 'logged', { value: true, enumerable: false });
+      const wait =
+        error instanceof BytemarkRateLimitError
+          ? { retryAfterMs: error.retryAfterMs, serverRetryAfterMs: error.serverRetryAfterMs }
+          : {};
       this.logger.warn(
-        { route: error.route, type: error.type, status: error.status, code: error.code },
-        `Bytemark call failed: ${error.message}`,
+        { route: error.route, type: error.type, status: error.status, code: error.code, ...wait },
+        error instanceof BytemarkRateLimitError
+          ? `Bytemark rate limit: the next attempt waits ${Math.round(error.retryAfterMs / 1000)} s`
+          : `Bytemark call failed: ${error.message}`,
       );
     }
     return error;

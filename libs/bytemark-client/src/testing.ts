@@ -2,7 +2,7 @@ import type { BytemarkLogger } from './bytemark-client';
 
 /** One captured log call. */
 export interface CapturedLogLine {
-  level: 'warn' | 'info';
+  level: 'warn' | 'info' | 'debug';
   obj: object;
   msg?: string;
 }
@@ -14,6 +14,7 @@ export function createCapturingLogger(): BytemarkLogger & { lines: CapturedLogLi
     lines,
     warn: (obj, msg) => lines.push({ level: 'warn', obj, ...(msg !== undefined ? { msg } : {}) }),
     info: (obj, msg) => lines.push({ level: 'info', obj, ...(msg !== undefined ? { msg } : {}) }),
+    debug: (obj, msg) => lines.push({ level: 'debug', obj, ...(msg !== undefined ? { msg } : {}) }),
     text: () => lines.map((l) => JSON.stringify(l)).join('\n'),
   };
 }
