@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import pino from 'pino';
@@ -12,11 +10,14 @@ import {
   createWorkers,
   runWorkers,
 } from '@btc/worker-runtime';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 const logger = pino({ name: 'worker' });
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
+  const config = loadConfig(process.env, [...WORKER_CONFIG_SECTIONS, 'runtime']);
+  // Before any connection: a production worker without the prebuilt bundle stops here, naming the file.
+  const workflowBundlePath = prebuiltWorkflowBundle({ production: config.production });
   Runtime.install({
     logger: {
       log: (level, message, meta) =>
@@ -34,7 +35,6 @@ async function main(): Promise<void> {
   });
   const deps = await buildDependencies(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const bundle = join(__dirname, '..', 'dist', 'workflow-bundle.js');
   const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     activities: activitiesFrom(deps),
     rateLimitRps: config.bytemark.rateLimitRps,
     maxConcurrentActivities: config.maxConcurrentActivities,
-    workflowBundlePath: existsSync(bundle) ? bundle : undefined,
+    workflowBundlePath,
   });
 
   const health = createServer((req, res) => {

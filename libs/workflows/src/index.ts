@@ -63,5 +63,18 @@ export type {
   UserRefreshInput,
 } from './types';
 
-/** Absolute path of the workflow bundle entry, for `Worker.create({ workflowsPath })` in development. */
-export const workflowsPath = require.resolve('./workflows');
+/**
+ * Absolute path of the workflow bundle entry, for `Worker.create({ workflowsPath })` in development and for
+ * `bundleWorkflowCode` at build time. Empty in the compiled apps (esbuild inlines this file into `dist/main.js`,
+ * next to which there is no `./workflows`): they run the prebuilt bundle, and `require.resolve` must not throw
+ * while they load.
+ */
+export const workflowsPath = resolveWorkflowsPath();
+
+function resolveWorkflowsPath(): string {
+  try {
+    return require.resolve('./workflows');
+  } catch {
+    return '';
+  }
+}
