@@ -1,25 +1,55 @@
-# Shared base image: dependencies, sources and the workflow bundle. Each app's Dockerfile builds FROM it
-# (docker-compose passes it as the `base` build context).
-FROM node:20.20-bookworm-slim AS base
-WORKDIR /app
-ENV NODE_ENV=production NX_DAEMON=false NX_NO_CLOUD=true
-COPY package.json package-lock.json .npmrc ./
-COPY apps/worker/package.json apps/worker/
-COPY apps/scheduler/package.json apps/scheduler/
-COPY apps/bytemark-simulator/package.json apps/bytemark-simulator/
-COPY libs/workflows/package.json libs/workflows/
-COPY libs/activities/package.json libs/activities/
-COPY libs/bytemark-client/package.json libs/bytemark-client/
-COPY libs/data/package.json libs/data/
-COPY libs/ticket-cache-client/package.json libs/ticket-cache-client/
-COPY libs/schedules/package.json libs/schedules/
-COPY libs/config/package.json libs/config/
-COPY libs/bytemark-simulator/package.json libs/bytemark-simulator/
-COPY libs/worker-runtime/package.json libs/worker-runtime/
-COPY migrations/package.json migrations/
-COPY tools/package.json tools/
-RUN npm ci --no-audit --no-fund --include=dev
+# Production images, one target per process, all on Node 24 LTS:
+#   docker build --target worker -t bytemark-ticket-cache-worker .   (also: scheduler, migrate, bytemark-simulator)
+# The build stage installs every dependency and runs `npm run build` (type check, the prebuilt workflow bundle,
+# esbuild output in each app's dist/); the runtime stages hold that output and the production dependencies only,
+# and run it with `node` as the unprivileged `node` user. docker-compose.yml builds these targets.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# Only the files `npm ci` reads, so the install layers below are rebuilt only when a manifest changes
+# (COPY --from compares content, and this stage's output is the same for a source-only change).
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
 COPY . .
-# Bundle the workflows at build time (STYLE: no webpack at worker start in production).
-RUN npx tsx apps/worker/src/bundle-workflows.ts
+RUN mkdir /manifests && cp package.json package-lock.json .npmrc /manifests/ \
+  && find . -mindepth 2 -maxdepth 3 -name package.json -not -path './node_modules/*' -exec cp --parents {} /manifests/ \;
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+COPY --from=manifests /manifests/ ./
+# `npm install` only when npm 11 refuses its own lockfile (other platforms' optional packages; see .ci/run).
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
+COPY --from=manifests /manifests/ ./
+RUN (npm ci --omit=dev --no-audit --no-fund || npm install --omit=dev --no-audit --no-fund) && npm cache clean --force
+COPY --from=build /app/apps/worker/dist/ apps/worker/dist/
+COPY --from=build /app/apps/scheduler/dist/ apps/scheduler/dist/
+COPY --from=build /app/apps/bytemark-simulator/dist/ apps/bytemark-simulator/dist/
+COPY --from=build /app/migrations/dist/ migrations/dist/
 USER node
+
+# One-shot: MySQL migrations and MongoDB indexes.
+FROM runtime AS migrate
+CMD ["node", "migrations/dist/cli.js", "up"]
+
+# One-shot: ensures the Schedules and search attributes, starts the bootstrap. Also the operator CLI:
+# `docker compose run --rm scheduler node apps/scheduler/dist/cli.js doctor`.
+FROM runtime AS scheduler
+CMD ["node", "apps/scheduler/dist/main.js"]
+
+# For demos without Bytemark credentials.
+FROM runtime AS bytemark-simulator
+EXPOSE 4010
+CMD ["node", "apps/bytemark-simulator/dist/main.js", "--host", "0.0.0.0", "--port", "4010"]
+
+# The worker (the default target): refuses to start in production without dist/workflow-bundle.js.
+FROM runtime AS worker
+EXPOSE 9464 9465
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WORKER_HEALTH_PORT || 9465)).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "apps/worker/dist/main.js"]
