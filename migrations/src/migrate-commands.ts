@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatError } from '@btc/config';
 import {
   formatConflictEnd,
   formatDownPlan,
@@ -8,7 +9,6 @@ import {
   formatUpSteps,
 } from './adoption/format-plan';
 import type { MigrationConfig } from './config';
-import { formatError } from './describe-error';
 import { DownNotConfirmedError, ProductionDropRefusedError, SchemaConflictError } from './errors';
 import { migrateDown, migrateUp, migrationStatus } from './migrator';
 
@@ -17,6 +17,8 @@ export interface MigrateCommandsOptions {
   config: () => MigrationConfig;
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /** Values removed from printed errors besides URL credentials: `knownSecrets(process.env)`. */
+  secrets?: readonly string[];
 }
 
 function findInChain<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
@@ -58,7 +60,7 @@ export function addMigrateCommands(parent: Command, opts: MigrateCommandsOptions
     }
     err(`migrate ${command} failed:`);
     each(
-      formatError(error).map((l) => `  ${l}`),
+      formatError(error, { secrets: opts.secrets ?? [] }).map((l) => `  ${l}`),
       err,
     );
   };

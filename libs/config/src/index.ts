@@ -1,3 +1,13 @@
 export { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
 export { ConfigError, type ConfigProblem } from './errors';
 export { loadConfig, type Config, type ConfigSection, type ConfigSections, type Env } from './load-config';
+export { createLogger, logFormat, type CreateLoggerOptions, type LogFormat, type Logger } from './logging/create-logger';
+export {
+  describeError,
+  formatError,
+  isError,
+  redactSecrets,
+  type DescribeErrorOptions,
+  type ErrorDescription,
+} from './logging/describe-error';
+export { knownSecrets } from './logging/known-secrets';

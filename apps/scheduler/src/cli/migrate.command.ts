@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '@btc/config';
+import { knownSecrets, loadConfig } from '@btc/config';
 import { MIGRATION_CONFIG_SECTIONS, addMigrateCommands } from '@btc/migrations';
 
 /**
@@ -9,6 +9,6 @@ import { MIGRATION_CONFIG_SECTIONS, addMigrateCommands } from '@btc/migrations';
 export function registerMigrateCommand(program: Command): void {
   addMigrateCommands(
     program.command('migrate').description('MySQL migrations and MongoDB index setup (same as npm run migrate)'),
-    { config: () => loadConfig(process.env, MIGRATION_CONFIG_SECTIONS) },
+    { config: () => loadConfig(process.env, MIGRATION_CONFIG_SECTIONS), secrets: knownSecrets(process.env) },
   );
 }

@@ -1,4 +1,4 @@
-import { describeError, formatError, redactSecrets } from './describe-error';
+import { MAX_CAUSE_DEPTH, describeError, formatError, redactSecrets } from './describe-error';
 
 const PASSWORD = 'S3cret-pw';
 
@@ -59,6 +59,42 @@ describe('describeError', () => {
       type: 'NonError',
       message: 'non-error value of type object',
     });
+  });
+});
+
+describe('describeError: other drivers and known secrets', () => {
+  it('keeps a numeric driver code and a typed failure kind, and removes the secrets it is given', () => {
+    const mongo = Object.assign(
+      new Error('E11000 duplicate key error collection: db.t index: token_1 dup key: { token: "tok-9" }'),
+      {
+        name: 'MongoServerError',
+        code: 11000,
+        errorResponse: { keyValue: { token: 'tok-9' } },
+      },
+    );
+    const failure = Object.assign(new Error(`cannot decrypt with key ${PASSWORD}`, { cause: mongo }), {
+      name: 'ApplicationFailure',
+      type: 'TokenDecryptionError',
+    });
+    expect(describeError(failure, { secrets: [PASSWORD] })).toEqual({
+      type: 'ApplicationFailure',
+      kind: 'TokenDecryptionError',
+      message: 'cannot decrypt with key ***',
+      cause: {
+        type: 'MongoServerError',
+        code: 11000,
+        message: 'E11000 duplicate key error collection: db.t index: token_1 dup key: { *** }',
+      },
+    });
+    expect(formatError(failure, { secrets: [PASSWORD] })[0]).toBe(
+      'ApplicationFailure (TokenDecryptionError): cannot decrypt with key ***',
+    );
+  });
+
+  it('a cause chain longer than the bound ends at the bound', () => {
+    let error = new Error('e0');
+    for (let i = 1; i < 20; i++) error = new Error(`e${i}`, { cause: error });
+    expect(formatError(error)).toHaveLength(MAX_CAUSE_DEPTH + 1);
   });
 });
 
