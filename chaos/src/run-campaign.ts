@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createConnection, type Connection as MysqlConnection } from 'mysql2/promise';
 import { TICKET_CACHE_STATE_TABLE } from '@btc/data';
 import type { RefreshQueueResult, SweepProgress } from '@btc/workflows';
+import { onDemandAlertsWorkflow } from '@btc/workflows/workflows';
 import { LOCAL } from '@btc/tools';
 import { startApiFaults, type FaultTally } from './api-faults';
 import { compareRecords, keyUser, type Comparison } from './compare';
@@ -35,7 +36,7 @@ import { buildWorkflowBundle } from './workflow-bundle';
 export const DEFINED_OUTCOMES = ['built', 'updated', 'unchanged', 'failed-auth', 'no-token', 'failed'] as const;
 export const NOT_REACHED = 'not reached';
 /** The per-task-queue singleton that batches on-demand failure alerts: open by design, not a stuck run. */
-const LONG_LIVED_TYPES = new Set(['onDemandAlertsWorkflow']);
+const LONG_LIVED_TYPES = new Set([onDemandAlertsWorkflow.name]);
 
 export interface EventRecord {
   kind: InfraKind;
