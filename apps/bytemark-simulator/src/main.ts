@@ -1,15 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
-import pino from 'pino';
 import { DEFAULT_CLIENT_ID, startSimulator } from '@btc/bytemark-simulator';
+import { createLogger } from '@btc/config';
 
 function int(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a non-negative integer');
   return Number(value);
 }
 
+const log = createLogger({ name: 'bytemark-simulator', env: process.env });
+
 /** CLI: `npm run simulator -- --port 4010 --users 50 --seed 1`. */
 async function main(): Promise<void> {
-  const log = pino({ name: 'bytemark-simulator' });
   const opts = new Command('bytemark-simulator')
     .description('A real HTTP server that speaks the Bytemark API (account + customer + /admin)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
@@ -60,6 +61,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  pino({ name: 'bytemark-simulator' }).fatal({ err: error }, 'failed to start');
+  log.fatal({ err: error }, 'failed to start');
   process.exit(1);
 });

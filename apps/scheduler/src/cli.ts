@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '@btc/config';
+import { formatError, knownSecrets, loadConfig } from '@btc/config';
 import { CLI_CONFIG_SECTIONS, type SchedulerConfig } from './config';
 import { registerAnalyticsCommand } from './cli/analytics.command';
 import { registerCacheCommands } from './cli/cache.command';
@@ -32,7 +32,10 @@ if (require.main === module) {
   buildCli()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      console.error(`error: ${error instanceof CliError || error instanceof Error ? error.message : String(error)}`);
+      // A CliError says what to do; anything else goes through the one error serializer (no SQL, no config).
+      const lines =
+        error instanceof CliError ? [error.message] : formatError(error, { secrets: knownSecrets(process.env) });
+      console.error(`error: ${lines.join('\n')}`);
       process.exitCode = 1;
     });
 }

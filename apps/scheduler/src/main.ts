@@ -1,11 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
-import pino from 'pino';
-import { loadConfig } from '@btc/config';
+import { createLogger, loadConfig } from '@btc/config';
 import { SETUP_CONFIG_SECTIONS } from './config';
 import { runSchedulerSetup } from './setup';
 
-const logger = pino({ name: 'scheduler' });
+const logger = createLogger({ name: 'scheduler', env: process.env });
 
 /**
  * Ensures the schedules and starts the bootstrap, then exits. The Schedules live in Temporal and
@@ -27,6 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error({ err: error instanceof Error ? error.message : String(error) }, 'scheduler setup failed');
+  logger.error({ err: error }, 'scheduler setup failed');
   process.exitCode = 1;
 });

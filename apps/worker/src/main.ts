@@ -1,39 +1,32 @@
 import { createServer } from 'node:http';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
-import pino from 'pino';
-import { loadConfig } from '@btc/config';
+import { createLogger, loadConfig } from '@btc/config';
 import {
   WORKER_CONFIG_SECTIONS,
   activitiesFrom,
   buildDependencies,
   createWorkers,
   runWorkers,
+  temporalLogger,
 } from '@btc/worker-runtime';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
-const logger = pino({ name: 'worker' });
+// Readable lines in a terminal, JSON in production; every error through the one serializer.
+const logger = createLogger({ name: 'worker', env: process.env });
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, [...WORKER_CONFIG_SECTIONS, 'runtime']);
   // Before any connection: a production worker without the prebuilt bundle stops here, naming the file.
   const workflowBundlePath = prebuiltWorkflowBundle({ production: config.production });
   Runtime.install({
-    logger: {
-      log: (level, message, meta) =>
-        logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
-      trace: (m, meta) => logger.trace(meta ?? {}, m),
-      debug: (m, meta) => logger.debug(meta ?? {}, m),
-      info: (m, meta) => logger.info(meta ?? {}, m),
-      warn: (m, meta) => logger.warn(meta ?? {}, m),
-      error: (m, meta) => logger.error(meta ?? {}, m),
-    },
+    logger: temporalLogger(logger),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
       metrics: { prometheus: { bindAddress: `0.0.0.0:${config.metricsPort}` } },
     },
   });
-  const deps = await buildDependencies(config);
+  const deps = await buildDependencies(config, { logger });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const workers = await createWorkers({
     connection,
@@ -66,9 +59,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error(
-    { err: error instanceof Error ? { type: error.name, message: error.message } : String(error) },
-    'worker stopped',
-  );
+  logger.error({ err: error }, 'worker stopped');
   process.exitCode = 1;
 });

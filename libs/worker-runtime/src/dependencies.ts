@@ -14,9 +14,10 @@ import {
   connectMongo,
   createSequelize,
 } from '@btc/data';
-import type { Config } from '@btc/config';
+import type { Config, Logger } from '@btc/config';
 import type { Connection } from 'mongoose';
 import type { Sequelize } from 'sequelize';
+import { bytemarkLogger } from './loggers';
 
 /** What `buildDependencies` needs: `loadConfig(env, DEPENDENCY_CONFIG_SECTIONS)`, or a `WorkerConfig`. */
 export const DEPENDENCY_CONFIG_SECTIONS = ['mysql', 'mongo', 'bytemark', 'tokens', 'cache', 'notifications'] as const;
@@ -32,8 +33,16 @@ export interface WorkerDependencies {
   close(): Promise<void>;
 }
 
+export interface BuildDependenciesOptions {
+  /** The app's logger (`createLogger`); the Bytemark client reports its calls, waits and logins to it. */
+  logger?: Logger;
+}
+
 /** Builds the connections, repositories and Bytemark client; the only place that does. */
-export async function buildDependencies(config: DependencyConfig): Promise<WorkerDependencies> {
+export async function buildDependencies(
+  config: DependencyConfig,
+  options: BuildDependenciesOptions = {},
+): Promise<WorkerDependencies> {
   const sequelize = createSequelize(config.mysqlUrl, { logging: false, pool: { max: 10 } });
   const mongo = await connectMongo(config.mongoUrl);
   try {
@@ -59,6 +68,7 @@ export async function buildDependencies(config: DependencyConfig): Promise<Worke
       timeoutMs: config.bytemark.timeoutMs,
       perPage: config.bytemark.perPage,
       limiter: new CallPacer(sequelize, config.bytemark.rateLimitRps),
+      ...(options.logger ? { logger: bytemarkLogger(options.logger) } : {}),
     }),
     push: new PushNotifier(config.notificationUrl),
     slack: new SlackNotifier(config.slack),

@@ -3,6 +3,7 @@ export {
   DEPENDENCY_CONFIG_SECTIONS,
   activitiesFrom,
   buildDependencies,
+  type BuildDependenciesOptions,
   type DependencyConfig,
   type WorkerDependencies,
 } from './dependencies';
@@ -13,3 +14,4 @@ export {
   runWorkers,
   type CreateWorkersOptions,
 } from './workers';
+export { bytemarkLogger, temporalLogger } from './loggers';

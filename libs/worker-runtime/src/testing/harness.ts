@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { startSimulator, SimulatorAdmin, type RunningSimulator } from '@btc/bytemark-simulator';
 import { TEST_TOKEN_KEYRING, clearMongoCollections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
-import { loadConfig } from '@btc/config';
+import { createLogger, loadConfig } from '@btc/config';
 import {
   DEPENDENCY_CONFIG_SECTIONS,
   activitiesFrom,
@@ -15,6 +15,7 @@ import {
   type DependencyConfig,
   type WorkerDependencies,
 } from '../dependencies';
+import { temporalLogger } from '../loggers';
 import { createWorkers } from '../workers';
 
 export const TEMPORAL_ADDRESS = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7233';
@@ -61,7 +62,9 @@ export function uniqueTaskQueue(name: string): string {
 
 export async function openHarness(options: HarnessOptions): Promise<Harness> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The worker's logger setup (one error serializer), at warn unless LOG_LEVEL says otherwise.
+    const logger = createLogger({ name: 'test-worker', env: { LOG_LEVEL: 'warn', ...process.env } });
+    Runtime.install({ logger: temporalLogger(logger) });
     runtimeInstalled = true;
   }
   const seedParams = { seed: options.seed ?? 1, firstUserId: options.firstUserId ?? 1 };

@@ -5,10 +5,11 @@
  *   CRASH_POINT        'after-cache-commit' | 'during-log-writes' | 'before-free-ticket-row' | unset
  * At a crash point the process kills itself with SIGKILL, so nothing after that point runs.
  */
-import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '@btc/config';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createLogger, loadConfig } from '@btc/config';
 import { WORKER_CONFIG_SECTIONS } from '../worker-config';
 import { activitiesFrom, buildDependencies } from '../dependencies';
+import { temporalLogger } from '../loggers';
 import { createWorkers, runWorkers } from '../workers';
 
 function crash(): never {
@@ -16,12 +17,20 @@ function crash(): never {
   throw new Error('unreachable');
 }
 
+// The worker's logger setup, on stderr (stdout carries `worker-ready` to the test).
+const logger = createLogger({
+  name: 'worker-process',
+  env: { LOG_LEVEL: 'warn', ...process.env },
+  destination: process.stderr,
+});
+
 async function main(): Promise<void> {
+  Runtime.install({ logger: temporalLogger(logger) });
   const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
   const crashPoint = process.env['CRASH_POINT'];
-  const dependencies = await buildDependencies(config);
+  const dependencies = await buildDependencies(config, { logger });
   const { deps } = dependencies;
 
   if (crashPoint === 'after-cache-commit') {
@@ -63,6 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`worker-process: ${error instanceof Error ? error.stack : String(error)}\n`);
+  logger.fatal({ err: error }, 'worker process failed');
   process.exit(1);
 });
