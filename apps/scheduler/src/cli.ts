@@ -4,6 +4,7 @@ import { CLI_CONFIG_SECTIONS, type SchedulerConfig } from './config';
 import { registerAnalyticsCommand } from './cli/analytics.command';
 import { registerCacheCommands } from './cli/cache.command';
 import { CliError } from './cli/context';
+import { registerDoctorCommand } from './cli/doctor.command';
 import { registerMigrateCommand } from './cli/migrate.command';
 import { registerRefreshCommands } from './cli/refresh.command';
 import { registerScheduleCommands } from './cli/schedule.command';
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerMigrateCommand(program);
   registerAnalyticsCommand(program, config);
   registerCacheCommands(program, config);
+  registerDoctorCommand(program);
   return program;
 }
 

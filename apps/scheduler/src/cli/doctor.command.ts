@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '@btc/config';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
+import { DOCTOR_CONFIG_SECTIONS, formatDoctor, runDoctor, type DoctorCheck } from './doctor-checks';
+
+/**
+ * `doctor`: is this deployment able to work? Configuration, Temporal (namespace, search attributes,
+ * schedules, workers polling both task queues), MySQL (migrations, the token key against a stored row),
+ * MongoDB (indexes) and the Bytemark API, one `ok`/`FAIL` line each with the fix. Exit code 1 when any
+ * check fails. Reads only.
+ */
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('check configuration, Temporal, workers, schedules, MySQL, MongoDB, the token key and Bytemark')
+    .action(async () => {
+      let checks: DoctorCheck[];
+      try {
+        const config = loadConfig(process.env, DOCTOR_CONFIG_SECTIONS);
+        const scheduleIds = [HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID];
+        checks = [
+          { name: 'config', ok: true, detail: 'environment valid' },
+          ...(await runDoctor(config, { taskQueue: TICKET_CACHE_TASK_QUEUE, scheduleIds })),
+        ];
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        checks = [
+          {
+            name: 'config',
+            ok: false,
+            detail: error.problems.map((p) => `${p.variable}: ${p.problem}`).join('; '),
+            fix: 'set the variables named here (.env.example lists them); nothing else was checked',
+          },
+        ];
+      }
+      for (const line of formatDoctor(checks)) console.log(line);
+      if (checks.some((c) => !c.ok)) process.exitCode = 1;
+    });
+}
