@@ -48,11 +48,13 @@ describe('MySQL migrations', () => {
       expect(await tables(sequelize)).toEqual([
         'SequelizeMeta',
         'btc_migration_adoptions',
+        'btc_settings',
         'bytemark_call_pace',
         'bytemark_refresh_log_failures',
         'bytemark_ticket_cache_state',
         'bytemark_ticket_refresh_log',
         'bytemark_tokens',
+        'bytemark_tokens_encrypted',
         'hntb_bytemark_pass',
         'hntb_trip',
       ]);
@@ -65,6 +67,7 @@ describe('MySQL migrations', () => {
     await migrateUp({ mysqlUrl });
     expect(await migrateDown({ mysqlUrl, confirmed: true })).toEqual([ALL[ALL.length - 1]]);
     expect(await migrateDown({ mysqlUrl, confirmed: true, to: '0003_create_hntb_bytemark_pass' })).toEqual([
+      '0008_create_bytemark_refresh_log_failures',
       '0007_create_bytemark_call_pace',
       '0006_create_bytemark_ticket_cache_state',
       '0005_add_hntb_bytemark_pass_analytics_indexes',
@@ -79,7 +82,7 @@ describe('MySQL migrations', () => {
     try {
       expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'btc_migration_adoptions']);
       expect(await migrateUp({ mysqlUrl })).toEqual(ALL);
-      expect(await tables(sequelize)).toHaveLength(9);
+      expect(await tables(sequelize)).toHaveLength(11);
     } finally {
       await sequelize.close();
     }

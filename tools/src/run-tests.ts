@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_TOKEN_KEYRING } from '@btc/data/testing';
 import { prepareDatabases } from './databases';
 import { stackDown, stackUp } from './local-stack';
 import { dataDir, repoRoot } from './paths';
@@ -34,7 +35,15 @@ async function main(): Promise<number> {
       {
         cwd: repoRoot,
         stdio: 'inherit',
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
+        env: {
+          ...process.env,
+          // The suite's key, passed explicitly to every test process (the apps have no fallback key).
+          TOKEN_ENCRYPTION_KEY: TEST_TOKEN_KEYRING,
+          NX_DAEMON: 'false',
+          NX_NO_CLOUD: 'true',
+          NX_TUI: 'false',
+          FORCE_COLOR: '0',
+        },
       },
     );
     status = nx.status ?? 1;

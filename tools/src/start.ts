@@ -11,7 +11,7 @@ import {
   createSequelize,
 } from '@btc/data';
 import { triggerNow } from '@btc/schedules';
-import { loadConfig } from '@btc/config';
+import { LOCAL_DEV_ENCRYPTION_KEY, loadConfig } from '@btc/config';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
 import { prepareDatabases } from './databases';
 import { LOCAL, stackDown, stackUp } from './local-stack';
@@ -30,6 +30,8 @@ const env = {
   BYTEMARK_CUSTOMER_API_URL: `http://127.0.0.1:${SIMULATOR_PORT}`,
   BYTEMARK_ACCOUNT_API_URL: `http://127.0.0.1:${SIMULATOR_PORT}`,
   BYTEMARK_CLIENT_ID: 'local-dev-client',
+  // The local stack's key, passed explicitly (the apps have no fallback key); yours when you set one.
+  TOKEN_ENCRYPTION_KEY: process.env['TOKEN_ENCRYPTION_KEY'] || LOCAL_DEV_ENCRYPTION_KEY,
 };
 
 const log = (line: string) => console.log(`[start] ${line}`);

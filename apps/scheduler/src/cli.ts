@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { formatError, knownSecrets, loadConfig } from '@btc/config';
-import { CLI_CONFIG_SECTIONS, type SchedulerConfig } from './config';
+import { CLI_CONFIG_SECTIONS, TOKEN_CONFIG_SECTIONS, type SchedulerConfig, type TokenConfig } from './config';
 import { registerAnalyticsCommand } from './cli/analytics.command';
 import { registerCacheCommands } from './cli/cache.command';
 import { CliError } from './cli/context';
 import { registerDoctorCommand } from './cli/doctor.command';
 import { registerMigrateCommand } from './cli/migrate.command';
+import { registerQueueCommands } from './cli/queue.command';
 import { registerRefreshCommands } from './cli/refresh.command';
 import { registerScheduleCommands } from './cli/schedule.command';
 import { registerStatusCommand } from './cli/status.command';
@@ -15,6 +16,8 @@ import { registerTokensCommands } from './cli/tokens.command';
 export function buildCli(): Command {
   let loaded: SchedulerConfig | undefined;
   const config = () => (loaded ??= loadConfig(process.env, CLI_CONFIG_SECTIONS));
+  let keys: TokenConfig | undefined;
+  const tokenConfig = () => (keys ??= loadConfig(process.env, TOKEN_CONFIG_SECTIONS));
   const program = new Command('cli')
     .description('Operate the Bytemark ticket cache: schedules, refreshes, status, tokens, migrations, analytics')
     .showHelpAfterError()
@@ -22,11 +25,12 @@ export function buildCli(): Command {
   registerScheduleCommands(program, config);
   registerRefreshCommands(program, config);
   registerStatusCommand(program, config);
-  registerTokensCommands(program, config);
+  registerTokensCommands(program, config, tokenConfig);
   registerMigrateCommand(program);
   registerAnalyticsCommand(program, config);
   registerCacheCommands(program, config);
   registerDoctorCommand(program);
+  registerQueueCommands(program, config);
   return program;
 }
 

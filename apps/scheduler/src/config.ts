@@ -4,6 +4,11 @@ import type { Config } from '@btc/config';
 export const SETUP_CONFIG_SECTIONS = ['temporal', 'sweep'] as const;
 
 /** What the operator CLI reads, once, when its first command that needs configuration runs. */
-export const CLI_CONFIG_SECTIONS = ['temporal', 'mysql', 'mongo', 'tokens', 'cache', 'sweep'] as const;
+export const CLI_CONFIG_SECTIONS = ['temporal', 'mysql', 'mongo', 'cache', 'sweep'] as const;
 
 export type SchedulerConfig = Config<(typeof CLI_CONFIG_SECTIONS)[number]>;
+
+/** What the `tokens` commands read besides: the key (`TOKEN_ENCRYPTION_KEY`), required by them alone. */
+export const TOKEN_CONFIG_SECTIONS = ['tokens'] as const;
+
+export type TokenConfig = Config<(typeof TOKEN_CONFIG_SECTIONS)[number]>;

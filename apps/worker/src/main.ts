@@ -27,16 +27,26 @@ async function main(): Promise<void> {
     },
   });
   const deps = await buildDependencies(config, { logger });
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const workers = await createWorkers({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: TICKET_CACHE_TASK_QUEUE,
-    activities: activitiesFrom(deps),
-    rateLimitRps: config.bytemark.rateLimitRps,
-    maxConcurrentActivities: config.maxConcurrentActivities,
-    workflowBundlePath,
-  });
+  let connection: NativeConnection | undefined;
+  let workers: Awaited<ReturnType<typeof createWorkers>>;
+  try {
+    // Before polling: a key that cannot decrypt the stored tokens stops the start, naming the key id.
+    await deps.deps.tokens.assertKeyringDecrypts('The worker refuses to start with it');
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    workers = await createWorkers({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: TICKET_CACHE_TASK_QUEUE,
+      activities: activitiesFrom(deps),
+      rateLimitRps: config.bytemark.rateLimitRps,
+      maxConcurrentActivities: config.maxConcurrentActivities,
+      workflowBundlePath,
+    });
+  } catch (error) {
+    // A failed start closes what it opened (an open pool would keep the process alive).
+    await Promise.allSettled([connection?.close(), deps.close()]);
+    throw error;
+  }
 
   const health = createServer((req, res) => {
     const states = workers.map((w) => w.getState());
@@ -60,5 +70,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   logger.error({ err: error }, 'worker stopped');
-  process.exitCode = 1;
+  // Exit now: the Temporal runtime (metrics endpoint) must not keep a failed worker alive.
+  process.exit(1);
 });

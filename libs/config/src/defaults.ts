@@ -9,7 +9,13 @@ export const DEFAULT_FREE_TICKET_PRODUCT_UUIDS = [
 ] as const;
 
 /**
- * The token encryption key outside production when `TOKEN_ENCRYPTION_KEY` is unset, so the local
- * stack works with no setup. Production refuses to start without a key of its own.
+ * The key the local stack's launchers (`npm start`, the bench, the chaos campaign) pass explicitly as
+ * `TOKEN_ENCRYPTION_KEY` to what they start. It is published, so it protects nothing: it is never a
+ * fallback. An app started without `TOKEN_ENCRYPTION_KEY` stops with a `ConfigError`.
  */
 export const LOCAL_DEV_ENCRYPTION_KEY = 'dev:bG9jYWwtZGV2LW9ubHktdG9rZW4tZW5jcnlwdGlvbiE=';
+
+/** How to make a key, as the `ConfigError` for a missing or malformed `TOKEN_ENCRYPTION_KEY` says it. */
+export const TOKEN_KEY_GENERATE_HINT =
+  'Generate one with: echo "k1:$(openssl rand -base64 32)" or ' +
+  `node -e "console.log('k1:'+require('crypto').randomBytes(32).toString('base64'))"`;

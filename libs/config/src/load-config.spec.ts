@@ -1,4 +1,6 @@
 import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
+
+const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 import { ConfigError } from './errors';
 import { loadConfig, type ConfigSection } from './load-config';
 
@@ -26,8 +28,8 @@ function configError(run: () => unknown): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('works on the local stack with no environment at all', () => {
-    const config = loadConfig({}, ALL);
+  it('works on the local stack with no environment but the key the launcher passes', () => {
+    const config = loadConfig({ TOKEN_ENCRYPTION_KEY: LOCAL_DEV_ENCRYPTION_KEY }, ALL);
     expect(config.temporal).toEqual({
       address: '127.0.0.1:7233',
       namespace: 'default',
@@ -77,7 +79,9 @@ describe('loadConfig', () => {
 
   it('names every bad variable and never echoes a value', () => {
     const secret = 'not-a-url-but-a-secret-value';
-    const error = configError(() => loadConfig({ MYSQL_URL: secret, BYTEMARK_RATE_LIMIT_RPS: '-1' }, ALL));
+    const error = configError(() =>
+      loadConfig({ MYSQL_URL: secret, BYTEMARK_RATE_LIMIT_RPS: '-1', TOKEN_ENCRYPTION_KEY: KEY }, ALL),
+    );
     expect(error.variables).toEqual(['MYSQL_URL', 'BYTEMARK_RATE_LIMIT_RPS']);
     expect(error.message).toMatch(/MYSQL_URL[\s\S]*BYTEMARK_RATE_LIMIT_RPS/);
     expect(error.message).not.toContain(secret);
@@ -103,10 +107,25 @@ describe('loadConfig', () => {
     );
   });
 
-  it('requires a real encryption key in production, and marks the run as production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' }, ['tokens'])).toThrow(/TOKEN_ENCRYPTION_KEY: is required/);
-    expect(loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: 'k1:abc' }, ['tokens', 'runtime'])).toEqual({
-      tokenEncryptionKeys: 'k1:abc',
+  it('stops without TOKEN_ENCRYPTION_KEY in any environment, naming the variable and how to generate one', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }, { NODE_ENV: 'development' }, { TOKEN_ENCRYPTION_KEY: '' }]) {
+      const error = configError(() => loadConfig(env, ['tokens']));
+      expect(error.variables).toEqual(['TOKEN_ENCRYPTION_KEY']);
+      expect(error.message).toMatch(/TOKEN_ENCRYPTION_KEY: is required \(there is no default key\)/);
+      expect(error.message).toContain('openssl rand -base64 32');
+    }
+  });
+
+  it('refuses a malformed keyring without echoing it, and accepts a well-formed one with older keys', () => {
+    const bad = ['k1:abc', 'no-colon', `k1:${Buffer.alloc(16).toString('base64')}`, `${KEY},${KEY}`, 'bad id!:xyz'];
+    for (const value of bad) {
+      const error = configError(() => loadConfig({ TOKEN_ENCRYPTION_KEY: value }, ['tokens']));
+      expect(error.message).toMatch(/TOKEN_ENCRYPTION_KEY: is not a keyring/);
+      expect(error.message).not.toContain(value);
+    }
+    const ring = `k2:${Buffer.alloc(32, 2).toString('base64')}, ${KEY}`;
+    expect(loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: ring }, ['tokens', 'runtime'])).toEqual({
+      tokenEncryptionKeys: ring,
       production: true,
     });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
+import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, TOKEN_KEY_GENERATE_HINT } from './defaults';
 import { ConfigError, type ConfigProblem } from './errors';
 
 /** The environment an app passes in (`process.env`); libs never read it themselves. */
@@ -27,7 +27,7 @@ export interface ConfigSections {
       rateLimitRps: number;
     };
   };
-  /** TOKEN_ENCRYPTION_KEY: required in production, the local development key otherwise. */
+  /** TOKEN_ENCRYPTION_KEY: always required (no fallback key); the local stack's launchers pass theirs explicitly. */
   tokens: { tokenEncryptionKeys: string };
   /** TICKET_CACHE_TTL_MINUTES, TICKET_CACHE_GRACE_MINUTES, FREE_TICKET_PRODUCT_UUIDS. */
   cache: { cache: { ttlSeconds: number; graceSeconds: number; freeProductUuids: string[] } };
@@ -54,6 +54,24 @@ const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' });
 const text = z.string().min(1);
 const nodeEnv = z.string().default('development');
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** `k2:<base64 32 bytes>,k1:<...>`: the shape `TokenCipher.fromKeyring` accepts (checked here so a bad key stops the start). */
+function isKeyring(spec: string): boolean {
+  const entries = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    const sep = entry.indexOf(':');
+    const id = entry.slice(0, Math.max(sep, 0));
+    if (!KEY_ID.test(id) || ids.has(id) || Buffer.from(entry.slice(sep + 1), 'base64').length !== 32) return false;
+    ids.add(id);
+  }
+  return entries.length > 0;
+}
 
 function databaseUrl(protocol: RegExp, expected: string, databaseName: RegExp) {
   return z.url({ protocol, error: `must be a URL like ${expected}` }).refine(
@@ -110,12 +128,15 @@ const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
       },
     })),
   tokens: z
-    .object({ NODE_ENV: nodeEnv, TOKEN_ENCRYPTION_KEY: text.optional() })
-    .refine((e) => e.NODE_ENV !== 'production' || e.TOKEN_ENCRYPTION_KEY !== undefined, {
-      path: ['TOKEN_ENCRYPTION_KEY'],
-      error: 'is required in production (format: keyId:base64-32-bytes[,olderKeyId:...])',
+    .object({
+      TOKEN_ENCRYPTION_KEY: z
+        .string({ error: `is required (there is no default key). ${TOKEN_KEY_GENERATE_HINT}` })
+        .min(1)
+        .refine(isKeyring, {
+          error: `is not a keyring of keyId:base64-32-bytes[,olderKeyId:...]. ${TOKEN_KEY_GENERATE_HINT}`,
+        }),
     })
-    .transform((e) => ({ tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY ?? LOCAL_DEV_ENCRYPTION_KEY })),
+    .transform((e) => ({ tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY })),
   cache: z
     .object({
       TICKET_CACHE_TTL_MINUTES: positiveInt.default(60),

@@ -5,7 +5,14 @@ import {
   type BytemarkTokenModel,
   type BytemarkTokenRow,
 } from './bytemark-tokens.model';
+import { TokenDecryptionError, TokenStorageNotMigratedError } from './errors';
 import type { TokenCipher } from './token-cipher';
+import {
+  ENCRYPTED_COPIES_TABLE,
+  SETTINGS_TABLE,
+  TOKEN_STORAGE_MODE_SETTING,
+  type TokenStorageMode,
+} from './token-storage.table';
 
 export interface BytemarkAccount {
   userId: number;
@@ -28,7 +35,94 @@ export interface EncryptLegacyReport {
   userIds: number[];
 }
 
-/** `bytemark_tokens`: one Bytemark account per platform user; password and token encrypted at rest. */
+/** One key id found in stored values, and whether the keyring decrypted a value stored under it. */
+export interface KeyIdCheck {
+  keyId: string;
+  /** stored values (password, token, and their encrypted copies) under this key id */
+  values: number;
+  /** the user whose value was decrypted (or failed to) */
+  userId: number;
+  ok: boolean;
+  /** why it failed: the `TokenDecryptionError` (names the key id, never a value) */
+  error?: TokenDecryptionError;
+}
+
+export interface KeyringCheck {
+  currentKeyId: string;
+  /** one entry per key id in use, sorted by key id; empty when no value is encrypted */
+  keyIds: KeyIdCheck[];
+}
+
+export interface RotateReport {
+  /** rows looked at */
+  scanned: number;
+  /** rows whose encrypted values are all under the current key already */
+  underCurrentKey: number;
+  /** rows holding no encrypted value at all (legacy plaintext: `encrypt-legacy` / `finish-encryption`) */
+  plaintextOnly: number;
+  /** rows with a value under an older key id that the keyring decrypted (what `--execute` rewrites) */
+  toReencrypt: number;
+  /** rows rewritten under the current key (0 on a dry run) */
+  reencrypted: number;
+  /** rows with a value the keyring cannot decrypt (left as they are) */
+  failed: number;
+  /** rows changed by another writer between read and write (left as they are; run again) */
+  changedMeanwhile: number;
+  /** up to 20 failed rows: user id and the key id that failed */
+  failures: Array<{ userId: number; keyId: string | null }>;
+}
+
+export interface FinishEncryptionReport {
+  modeBefore: TokenStorageMode;
+  scanned: number;
+  /** rows holding a plaintext password or token, or an encrypted copy */
+  toRewrite: number;
+  /** rows rewritten: plaintext encrypted in place, copies emptied (0 on a dry run) */
+  rewritten: number;
+  changedMeanwhile: number;
+  /** rows still holding plaintext afterwards (0 when done; on a dry run, what is there now) */
+  plaintextLeft: number;
+}
+
+export interface TokenStorageReport {
+  mode: TokenStorageMode;
+  rows: number;
+  withToken: number;
+  /** rows whose password or token column holds plaintext */
+  plaintextRows: number;
+  /** rows of `bytemark_tokens_encrypted` (expand mode) */
+  copiedRows: number;
+  /** stored encrypted values per key id */
+  valuesByKeyId: Array<{ keyId: string; values: number }>;
+}
+
+/** A `bytemark_tokens` row as the maintenance scans read it, with its encrypted copy (expand mode) if any. */
+interface StoredRow {
+  id: number;
+  user_id: number;
+  password: string;
+  token: string | null;
+  copy_password: string | null;
+  copy_token: string | null;
+}
+
+const STORED_COLUMNS = ['password', 'token', 'copy_password', 'copy_token'] as const;
+type StoredColumn = (typeof STORED_COLUMNS)[number];
+type StoredValues = Record<StoredColumn, string | null>;
+
+/** The scan's select: `bytemark_tokens` joined with its copies. */
+const SCAN_SELECT = `SELECT t.id, t.user_id, t.password, t.token, c.password AS copy_password, c.token AS copy_token
+  FROM ${BYTEMARK_TOKENS_TABLE} t LEFT JOIN ${ENCRYPTED_COPIES_TABLE} c ON c.user_id = t.user_id`;
+const ENCRYPTED_PREFIX = 'enc:v1:';
+
+/**
+ * `bytemark_tokens`: one Bytemark account per platform user; password and token encrypted at rest.
+ * The storage mode (`btc_settings.token_storage_mode`, see `token-storage.table.ts`) decides how a
+ * write stores them: ciphertext in `password`/`token` (`encrypted-only`), or plaintext there for the
+ * platform's other readers plus a ciphertext copy in `bytemark_tokens_encrypted` (`expand`). Reads
+ * use `password`/`token` whatever they hold (plaintext passes through `TokenCipher.decrypt`
+ * unchanged): in `expand` the platform may write them too, so they, not the copies, are the truth.
+ */
 export class BytemarkTokensRepository {
   private readonly model: BytemarkTokenModel;
 
@@ -57,7 +151,17 @@ export class BytemarkTokensRepository {
     };
   }
 
-  /** The user's OAuth token, decrypted (the password is left alone); null without a row or a token. */
+  /** Whether the user has a stored token: reads one column, decrypts nothing. */
+  async hasToken(userId: number): Promise<boolean> {
+    const row = await this.model.findOne({
+      attributes: ['id'],
+      where: { user_id: userId, token: { [Op.and]: [{ [Op.ne]: null }, { [Op.ne]: '' }] } },
+      raw: true,
+    });
+    return row !== null;
+  }
+
+  /** The user's OAuth token, decrypted (the password is left alone): the one decryption of a refresh. Null without a row or a token. */
   async findToken(userId: number): Promise<string | null> {
     const row = (await this.model.findOne({ attributes: ['token'], where: { user_id: userId }, raw: true })) as Pick<
       BytemarkTokenRow,
@@ -76,10 +180,33 @@ export class BytemarkTokensRepository {
     return row ? { email: row.email, password: this.cipher.decrypt(row.password) } : null;
   }
 
-  async updateToken(userId: number, token: string): Promise<void> {
-    await this.sequelize.query(`UPDATE ${BYTEMARK_TOKENS_TABLE} SET token = ? WHERE user_id = ?`, {
-      replacements: [this.cipher.encrypt(token), userId],
+  /** The storage mode recorded by migration 0009 (`encrypted-only` when the row is missing). */
+  async storageMode(): Promise<TokenStorageMode> {
+    const [row] = await this.sequelize.query<{ value: string }>(`SELECT value FROM ${SETTINGS_TABLE} WHERE name = ?`, {
+      replacements: [TOKEN_STORAGE_MODE_SETTING],
+      type: QueryTypes.SELECT,
     });
+    return row?.value === 'expand' ? 'expand' : 'encrypted-only';
+  }
+
+  /** How a value is written in the current mode: the shared column's content and its encrypted copy. */
+  private storedForms(mode: TokenStorageMode, plain: string): { shared: string; copy: string | null } {
+    const encrypted = this.cipher.encrypt(plain);
+    return mode === 'expand' ? { shared: plain, copy: encrypted } : { shared: encrypted, copy: null };
+  }
+
+  async updateToken(userId: number, token: string): Promise<void> {
+    const mode = await this.storageMode();
+    const { shared, copy } = this.storedForms(mode, token);
+    await this.sequelize.query(`UPDATE ${BYTEMARK_TOKENS_TABLE} SET token = ? WHERE user_id = ?`, {
+      replacements: [shared, userId],
+    });
+    if (copy !== null) {
+      await this.sequelize.query(
+        `INSERT INTO ${ENCRYPTED_COPIES_TABLE} (user_id, token) VALUES (?, ?) ON DUPLICATE KEY UPDATE token = VALUES(token)`,
+        { replacements: [userId, copy] },
+      );
+    }
   }
 
   async upsertAccount(a: {
@@ -89,19 +216,21 @@ export class BytemarkTokensRepository {
     token: string | null;
     status?: string;
   }): Promise<void> {
+    const mode = await this.storageMode();
+    const password = this.storedForms(mode, a.password);
+    const token = a.token === null ? { shared: null, copy: null } : this.storedForms(mode, a.token);
     await this.sequelize.query(
       `INSERT INTO ${BYTEMARK_TOKENS_TABLE} (user_id, email, password, token, status) VALUES (?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE email = VALUES(email), password = VALUES(password), token = VALUES(token), status = VALUES(status)`,
-      {
-        replacements: [
-          a.userId,
-          a.email,
-          this.cipher.encrypt(a.password),
-          a.token === null ? null : this.cipher.encrypt(a.token),
-          a.status ?? 'used',
-        ],
-      },
+      { replacements: [a.userId, a.email, password.shared, token.shared, a.status ?? 'used'] },
     );
+    if (mode === 'expand') {
+      await this.sequelize.query(
+        `INSERT INTO ${ENCRYPTED_COPIES_TABLE} (user_id, password, token) VALUES (?, ?, ?)
+         ON DUPLICATE KEY UPDATE password = VALUES(password), token = VALUES(token)`,
+        { replacements: [a.userId, password.copy, token.copy] },
+      );
+    }
   }
 
   /** Users with a token, ascending, after the cursor. */
@@ -117,6 +246,253 @@ export class BytemarkTokensRepository {
 
   async countTokenUsers(): Promise<number> {
     return this.model.count({ where: { token: { [Op.ne]: null } } });
+  }
+
+  /** Throws `TokenStorageNotMigratedError` unless migration 0009's tables exist. */
+  private async assertStorageTables(): Promise<void> {
+    const rows = await this.sequelize.query<{ name: string }>(
+      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?)',
+      { replacements: [SETTINGS_TABLE, ENCRYPTED_COPIES_TABLE], type: QueryTypes.SELECT },
+    );
+    const present = new Set(rows.map((r) => r.name));
+    const missing = [SETTINGS_TABLE, ENCRYPTED_COPIES_TABLE].filter((t) => !present.has(t));
+    if (missing.length > 0) throw new TokenStorageNotMigratedError(missing);
+  }
+
+  /** Stored encrypted values per key id, and one of them (the smallest) to try decrypting: one scan of each table. */
+  private async keyIdsInUse(): Promise<Array<{ keyId: string; values: number; userId: number; sample: string }>> {
+    const parts = [BYTEMARK_TOKENS_TABLE, ENCRYPTED_COPIES_TABLE].flatMap((table) =>
+      ['password', 'token'].map(
+        (c) =>
+          `SELECT user_id, ${c} AS value, SUBSTRING_INDEX(SUBSTRING(${c}, ${ENCRYPTED_PREFIX.length + 1}), ':', 1) AS key_id
+             FROM ${table} WHERE ${c} LIKE '${ENCRYPTED_PREFIX}%'`,
+      ),
+    );
+    const rows = await this.sequelize.query<{ key_id: string; n: number; user_id: number; sample: string }>(
+      `SELECT key_id, COUNT(*) AS n, MIN(user_id) AS user_id, MIN(value) AS sample
+         FROM (${parts.join(' UNION ALL ')}) k GROUP BY key_id ORDER BY key_id`,
+      { type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({
+      keyId: String(r.key_id),
+      values: Number(r.n),
+      userId: Number(r.user_id),
+      sample: r.sample,
+    }));
+  }
+
+  /**
+   * Decrypts one stored value per key id in use: does this keyring read what is stored? The worker
+   * refuses to start, and `encrypt-legacy` / `finish-encryption` refuse to write, when it does not.
+   * Nothing is decrypted when no value is encrypted yet (a fresh or a plaintext-only table).
+   */
+  async checkKeyring(): Promise<KeyringCheck> {
+    await this.assertStorageTables();
+    const keyIds: KeyIdCheck[] = [];
+    for (const { keyId, values, userId, sample } of await this.keyIdsInUse()) {
+      try {
+        this.cipher.decrypt(sample);
+        keyIds.push({ keyId, values, userId, ok: true });
+      } catch (error) {
+        if (!(error instanceof TokenDecryptionError)) throw error;
+        keyIds.push({ keyId, values, userId, ok: false, error });
+      }
+    }
+    return { currentKeyId: this.cipher.keyId, keyIds };
+  }
+
+  /**
+   * Throws a `TokenDecryptionError` naming the key id when the keyring cannot decrypt a stored value
+   * (`checkKeyring`); `what` says who refuses ("the worker refuses to start").
+   */
+  async assertKeyringDecrypts(what: string): Promise<KeyringCheck> {
+    const check = await this.checkKeyring();
+    const failed = check.keyIds.find((k) => !k.ok);
+    if (failed?.error) {
+      throw new TokenDecryptionError(
+        `TOKEN_ENCRYPTION_KEY cannot decrypt the stored Bytemark tokens: decryption of a stored value (user ${failed.userId}) ` +
+          `failed (${failed.error.message}; ${failed.values} stored values under key id '${failed.keyId}'). ${what}. ` +
+          'Use the keyring these rows were written with (an older key may follow the current one: newKeyId:...,oldKeyId:...).',
+        failed.keyId,
+        { cause: failed.error },
+      );
+    }
+    return check;
+  }
+
+  /** Mode and counts for `tokens status` (a scan of each table). */
+  async storageReport(): Promise<TokenStorageReport> {
+    await this.assertStorageTables();
+    const [row] = await this.sequelize.query<{ total: number; with_token: number; plaintext: number; copied: number }>(
+      `SELECT COUNT(*) AS total,
+              COALESCE(SUM(token IS NOT NULL), 0) AS with_token,
+              COALESCE(SUM(password NOT LIKE '${ENCRYPTED_PREFIX}%' OR (token IS NOT NULL AND token NOT LIKE '${ENCRYPTED_PREFIX}%')), 0) AS plaintext,
+              (SELECT COUNT(*) FROM ${ENCRYPTED_COPIES_TABLE}) AS copied
+         FROM ${BYTEMARK_TOKENS_TABLE}`,
+      { type: QueryTypes.SELECT },
+    );
+    return {
+      mode: await this.storageMode(),
+      rows: Number(row?.total ?? 0),
+      withToken: Number(row?.with_token ?? 0),
+      plaintextRows: Number(row?.plaintext ?? 0),
+      copiedRows: Number(row?.copied ?? 0),
+      valuesByKeyId: (await this.keyIdsInUse()).map(({ keyId, values }) => ({ keyId, values })),
+    };
+  }
+
+  /** Rows in id order, `batchSize` at a time (a keyset scan: rows rewritten meanwhile are not seen twice). */
+  private async *scan(batchSize: number): AsyncGenerator<StoredRow> {
+    let afterId = 0;
+    for (;;) {
+      const rows = await this.sequelize.query<StoredRow>(`${SCAN_SELECT} WHERE t.id > ? ORDER BY t.id LIMIT ?`, {
+        replacements: [afterId, batchSize],
+        type: QueryTypes.SELECT,
+      });
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        afterId = row.id;
+        yield row;
+      }
+    }
+  }
+
+  /**
+   * Writes `next` over a row (and its copy) only where it still holds what was read (`row`): a
+   * concurrent writer is never overwritten; that row is left for the next run. A copy whose values
+   * become null is deleted. Returns whether every part was rewritten.
+   */
+  private async rewriteIfUnchanged(row: StoredRow, next: StoredValues): Promise<boolean> {
+    let ok = true;
+    if (next.password !== row.password || next.token !== row.token) {
+      const [, affected] = await this.sequelize.query(
+        `UPDATE ${BYTEMARK_TOKENS_TABLE} SET password = ?, token = ?
+          WHERE id = ? AND password = BINARY ? AND token <=> BINARY ?`,
+        { replacements: [next.password, next.token, row.id, row.password, row.token], type: QueryTypes.UPDATE },
+      );
+      ok = Number(affected) > 0;
+    }
+    if (ok && (next.copy_password !== row.copy_password || next.copy_token !== row.copy_token)) {
+      const same = 'user_id = ? AND password <=> BINARY ? AND token <=> BINARY ?';
+      const matched = [row.user_id, row.copy_password, row.copy_token];
+      if (next.copy_password === null && next.copy_token === null) {
+        const deleted = await this.sequelize.query(`DELETE FROM ${ENCRYPTED_COPIES_TABLE} WHERE ${same}`, {
+          replacements: matched,
+          type: QueryTypes.BULKDELETE,
+        });
+        ok = Number(deleted) > 0;
+      } else {
+        const [, updated] = await this.sequelize.query(
+          `UPDATE ${ENCRYPTED_COPIES_TABLE} SET password = ?, token = ? WHERE ${same}`,
+          { replacements: [next.copy_password, next.copy_token, ...matched], type: QueryTypes.UPDATE },
+        );
+        ok = Number(updated) > 0;
+      }
+    }
+    return ok;
+  }
+
+  /**
+   * Key rotation: re-encrypts under the current key every stored value (password, token and their
+   * encrypted copies) written under an older key id, so that the older key can be retired.
+   * Changes nothing without `execute: true`. Resumable and idempotent: a row already under the
+   * current key is skipped, so a run stopped anywhere is finished by running it again. Plaintext
+   * values are left alone (that is `encryptLegacyRows` / `finishEncryption`).
+   */
+  async rotateKeys(opts: {
+    execute: boolean;
+    batchSize?: number;
+    onProgress?: (r: RotateReport) => void;
+  }): Promise<RotateReport> {
+    const report: RotateReport = {
+      scanned: 0,
+      underCurrentKey: 0,
+      plaintextOnly: 0,
+      toReencrypt: 0,
+      reencrypted: 0,
+      failed: 0,
+      changedMeanwhile: 0,
+      failures: [],
+    };
+    for await (const row of this.scan(opts.batchSize ?? 500)) {
+      report.scanned++;
+      if (report.scanned % 1000 === 0) opts.onProgress?.(report);
+      const encrypted = STORED_COLUMNS.filter((c) => row[c] !== null && this.cipher.isEncrypted(row[c] as string));
+      if (encrypted.length === 0) {
+        report.plaintextOnly++;
+        continue;
+      }
+      const stale = encrypted.filter((c) => this.cipher.needsReencryption(row[c] as string));
+      if (stale.length === 0) {
+        report.underCurrentKey++;
+        continue;
+      }
+      const next: StoredValues = { ...row };
+      try {
+        for (const c of stale) next[c] = this.cipher.encrypt(this.cipher.decrypt(row[c] as string));
+      } catch (error) {
+        if (!(error instanceof TokenDecryptionError)) throw error;
+        report.failed++;
+        if (report.failures.length < 20) report.failures.push({ userId: row.user_id, keyId: error.keyId });
+        continue;
+      }
+      report.toReencrypt++;
+      if (!opts.execute) continue;
+      if (await this.rewriteIfUnchanged(row, next)) report.reencrypted++;
+      else report.changedMeanwhile++;
+    }
+    return report;
+  }
+
+  /**
+   * The end of `expand` ("contract"): once every other reader of `bytemark_tokens` has stopped
+   * reading the plaintext columns. With `execute: true` it first switches the mode to
+   * `encrypted-only` (so every later write is ciphertext only), then encrypts in place every
+   * plaintext password and token and deletes the encrypted copies. The plaintext columns are
+   * encrypted from what they hold (the platform may have written them after our copy). Resumable:
+   * run it again until `plaintextLeft` is 0. Without `execute` it changes nothing and counts.
+   */
+  async finishEncryption(opts: { execute: boolean; batchSize?: number }): Promise<FinishEncryptionReport> {
+    const modeBefore = await this.storageMode();
+    if (opts.execute) {
+      await this.sequelize.query(
+        `INSERT INTO ${SETTINGS_TABLE} (name, value) VALUES (?, 'encrypted-only') ON DUPLICATE KEY UPDATE value = VALUES(value)`,
+        { replacements: [TOKEN_STORAGE_MODE_SETTING] },
+      );
+    }
+    const report: FinishEncryptionReport = {
+      modeBefore,
+      scanned: 0,
+      toRewrite: 0,
+      rewritten: 0,
+      changedMeanwhile: 0,
+      plaintextLeft: 0,
+    };
+    const seal = (value: string) => (this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value));
+    for await (const row of this.scan(opts.batchSize ?? 500)) {
+      report.scanned++;
+      const plain =
+        !this.cipher.isEncrypted(row.password) || (row.token !== null && !this.cipher.isEncrypted(row.token));
+      if (!plain && row.copy_password === null && row.copy_token === null) continue;
+      report.toRewrite++;
+      if (!opts.execute) continue;
+      const next: StoredValues = {
+        password: seal(row.password),
+        token: row.token === null ? null : seal(row.token),
+        copy_password: null,
+        copy_token: null,
+      };
+      if (await this.rewriteIfUnchanged(row, next)) report.rewritten++;
+      else report.changedMeanwhile++;
+    }
+    if (opts.execute) {
+      // Copies of users whose account row is gone.
+      await this.sequelize.query(
+        `DELETE c FROM ${ENCRYPTED_COPIES_TABLE} c LEFT JOIN ${BYTEMARK_TOKENS_TABLE} t ON t.user_id = c.user_id WHERE t.id IS NULL`,
+      );
+    }
+    report.plaintextLeft = (await this.storageReport()).plaintextRows;
+    return report;
   }
 
   /**

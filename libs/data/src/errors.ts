@@ -90,3 +90,15 @@ export class DatabaseUrlError extends Error {
     this.name = 'DatabaseUrlError';
   }
 }
+
+/**
+ * Thrown by the token storage checks (`BytemarkTokensRepository.checkKeyring`, `storageReport`)
+ * when migration 0009 has not run: `btc_settings` or `bytemark_tokens_encrypted` is missing.
+ */
+export class TokenStorageNotMigratedError extends Error {
+  readonly type = 'TokenStorageNotMigratedError';
+  constructor(readonly missingTables: readonly string[]) {
+    super(`the token storage tables are missing (${missingTables.join(', ')}): run \`npm run migrate -- up\` first`);
+    this.name = 'TokenStorageNotMigratedError';
+  }
+}

@@ -12,6 +12,7 @@ export { CALL_PACE_TABLE, CallPacer } from './bytemark-call-pacer';
 export {
   TokenDecryptionError,
   TokenKeyringError,
+  TokenStorageNotMigratedError,
   CacheDocumentTooLargeError,
   LegacyCacheDocumentError,
   PayloadKeyError,
@@ -26,7 +27,23 @@ export {
   type BytemarkTokenRow,
   type BytemarkTokenModel,
 } from './bytemark-tokens.model';
-export { BytemarkTokensRepository, type BytemarkAccount, type EncryptLegacyReport } from './bytemark-tokens.repository';
+export {
+  BytemarkTokensRepository,
+  type BytemarkAccount,
+  type EncryptLegacyReport,
+  type FinishEncryptionReport,
+  type KeyIdCheck,
+  type KeyringCheck,
+  type RotateReport,
+  type TokenStorageReport,
+} from './bytemark-tokens.repository';
+export {
+  ENCRYPTED_COPIES_TABLE,
+  SETTINGS_TABLE,
+  TOKEN_STORAGE_MODE_LABELS,
+  TOKEN_STORAGE_MODE_SETTING,
+  type TokenStorageMode,
+} from './token-storage.table';
 export { REFRESH_LOG_TABLE, REFRESH_ACTIVITY, REFRESH_STATUS, REFRESH_LOG_FAILURES_TABLE } from './refresh-log.table';
 export {
   RefreshLogRepository,

@@ -9,6 +9,7 @@ import { addHntbBytemarkPassAnalyticsIndexes } from './0005_add_hntb_bytemark_pa
 import { createBytemarkTicketCacheState } from './0006_create_bytemark_ticket_cache_state';
 import { createBytemarkCallPace } from './0007_create_bytemark_call_pace';
 import { createBytemarkRefreshLogFailures } from './0008_create_bytemark_refresh_log_failures';
+import { addTokenStorageMode } from './0009_add_token_storage_mode';
 import type { MysqlMigration } from './migration';
 
 /** Every MySQL migration, in order. Listed explicitly (no glob) so the order is reviewed and bundlers see them. */
@@ -22,5 +23,6 @@ export function mysqlMigrations(opts: { hntbBytemarkPass?: HntbBytemarkPassMigra
     createBytemarkTicketCacheState,
     createBytemarkCallPace,
     createBytemarkRefreshLogFailures,
+    addTokenStorageMode,
   ];
 }

@@ -80,7 +80,8 @@ export function createLegacyRefreshActivities(deps: LegacyRefreshDeps): LegacyRe
     },
 
     async lookupToken({ userId }) {
-      return { hasToken: (await tokens.findToken(userId)) !== null };
+      // An existence check: nothing is decrypted (the fetch decrypts the token once).
+      return { hasToken: await tokens.hasToken(userId) };
     },
 
     async reconcileTicketCache({ userId, refreshId, mode, passesKey, passes4Key, now }) {
