@@ -10,17 +10,25 @@
  * counted at the repositories ('ours'; see write-counter.ts) and heartbeat calls (both kinds).
  */
 import { Context } from '@temporalio/activity';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { loadConfig } from '@btc/config';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createLogger, loadConfig } from '@btc/config';
 import {
   WORKER_CONFIG_SECTIONS,
   activitiesFrom,
   buildDependencies,
   createWorkers,
   runWorkers,
+  temporalLogger,
 } from '@btc/worker-runtime';
 import { createCeilingActivities, createCeilingBytemarkActivities } from './ceiling.activities';
 import { countMongoWrites, type WriteCounts } from './write-counter';
+
+// Warnings and errors only, on stderr (stdout carries `worker-ready` and the counts to the bench).
+const logger = createLogger({
+  name: 'bench-worker',
+  env: { LOG_LEVEL: 'warn', ...process.env },
+  destination: process.stderr,
+});
 
 /** Counts `heartbeat()` calls of every activity (an upper bound of the heartbeats that reach the server). */
 function countHeartbeats<T extends object>(activities: T, counter: { heartbeats: number }): T {
@@ -50,7 +58,7 @@ function userRange() {
 
 async function main(): Promise<void> {
   // SIGUSR2 is one of the SDK's default shutdown signals; here it asks for the counts instead.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
     const range = userRange();
     activities = { bytemark: createCeilingBytemarkActivities(range), ticketCache: createCeilingActivities(range) };
   } else {
-    const dependencies = await buildDependencies(config);
+    const dependencies = await buildDependencies(config, { logger });
     close = () => dependencies.close();
     writes = countMongoWrites(dependencies.deps);
     activities = activitiesFrom(dependencies);
@@ -94,6 +102,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench worker-process: ${error instanceof Error ? error.stack : String(error)}\n`);
+  logger.fatal({ err: error }, 'bench worker process failed');
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { BytemarkClient } from '@btc/bytemark-client';
 import type {
   BytemarkTokensRepository,
@@ -11,6 +12,7 @@ import type {
 import type { RefreshOutcome, RefreshSummary, UserRefreshActivities, UserRefreshInput } from '@btc/workflows';
 import { commitRefresh } from './commit-refresh';
 import { fetchPassLists, listHashes } from './fetch-pass-lists';
+import { refreshLogEntry } from './refresh-log-line';
 
 export interface UserRefreshDeps {
   tokens: BytemarkTokensRepository;
@@ -53,9 +55,19 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
 
   return {
     async refreshUserTickets(input: UserRefreshInput): Promise<RefreshSummary> {
+      const { log, info } = Context.current();
+      const started = Date.now();
       try {
-        return await refresh(input);
+        const summary = await refresh(input);
+        // One line per refresh, whatever its outcome (the activity's logger adds the workflow id).
+        const entry = refreshLogEntry(input, summary, Date.now() - started);
+        log.info(entry.message, entry.fields);
+        return summary;
       } catch (error) {
+        const failed = error instanceof Error ? error.name : typeof error;
+        const entry = refreshLogEntry(input, { failed, attempt: info.attempt }, Date.now() - started);
+        // The error itself (type, message, causes) is in the SDK's `Activity failed` line.
+        log.warn(entry.message, entry.fields);
         // The attempt failed: the user's state says so (for `cli status`), keeping its last success.
         await deps.states
           .record(failedState(await deps.states.find(input.userId).catch(() => null), input, clock()))
