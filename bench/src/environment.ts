@@ -146,16 +146,3 @@ async function emptyBenchDatabases(dependencies: WorkerDependencies): Promise<vo
   }
   await ensureMongoIndexes(mongo); // the dropped collections' indexes
 }
-
-/** Runs `task` over `items` with at most `limit` at once. */
-export async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++]!);
-  });
-  await Promise.all(lanes);
-}

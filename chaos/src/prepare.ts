@@ -18,22 +18,10 @@ import {
   TokenCipher,
 } from '@btc/data';
 import { ensureMongoIndexes } from '@btc/migrations';
+import { forEachLimit } from '@btc/tools';
 import type { RefreshMode, RefreshSummary, RefreshTrigger } from '@btc/workflows';
 import { assertChaosDatabase, type ChaosEnvironment, type DatabaseSet, type Log } from './environment';
 import type { ChangeKind, Population } from './population';
-
-/** Runs `task` over `items` with at most `limit` at once. */
-export async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++]!);
-  });
-  await Promise.all(lanes);
-}
 
 const SILENT = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 

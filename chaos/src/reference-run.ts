@@ -6,7 +6,8 @@
  */
 import type { ChaosEnvironment, Log } from './environment';
 import type { Population } from './population';
-import { forEachLimit, refreshInProcess } from './prepare';
+import { forEachLimit } from '@btc/tools';
+import { refreshInProcess } from './prepare';
 
 export interface ReferenceRun {
   /** Each user's outcome (`failed: <error>` if the clean run failed, which it never should). */

@@ -1,2 +1,3 @@
 export { LOCAL, stackDown, stackStatus, stackUp, type ComponentName, type ComponentStatus } from './local-stack';
 export { recordedProcess } from './processes';
+export { forEachLimit } from './for-each-limit';

@@ -4,7 +4,8 @@
  * users with one modified pass in the simulator, the phase's latency and rate limit, fresh counters.
  */
 import { TICKET_CACHE_COLLECTION, TICKET_CACHE_STATE_TABLE } from '@btc/data';
-import { forEachLimit, type BenchEnvironment } from '../environment';
+import { forEachLimit } from '@btc/tools';
+import type { BenchEnvironment } from '../environment';
 import { isChangedIndex } from '../changed-users';
 import type { BenchOptions } from '../options';
 

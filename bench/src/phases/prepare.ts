@@ -6,7 +6,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createUserRefreshActivities } from '@btc/activities';
-import { forEachLimit, type BenchEnvironment } from '../environment';
+import { forEachLimit } from '@btc/tools';
+import type { BenchEnvironment } from '../environment';
 
 export async function buildAllCaches(env: BenchEnvironment): Promise<void> {
   await env.admin.setSettings({ latency: { fixedMs: 0, jitterMs: 0 }, rateLimitRps: 0 });

@@ -6,7 +6,7 @@ import { refreshWorkflowId } from '@btc/workflows';
 import { refreshTicketCacheBatchWorkflow, refreshTicketCacheWorkflow } from '@btc/workflows/workflows';
 import { ceilingUserWorkflow, type CeilingUserInput } from '../ceiling.workflows';
 import type { BenchEnvironment } from '../environment';
-import { forEachLimit } from '../environment';
+import { forEachLimit } from '@btc/tools';
 import type { BenchOptions } from '../options';
 
 /** Enough to warm the worker; the quick run uses fewer. */
