@@ -100,7 +100,8 @@ export interface TokenStorageReport {
 interface StoredRow {
   id: number;
   user_id: number;
-  password: string;
+  /** NOT NULL in our schema; nullable in the original platform's table */
+  password: string | null;
   token: string | null;
   copy_password: string | null;
   copy_token: string | null;
@@ -367,7 +368,7 @@ export class BytemarkTokensRepository {
     if (next.password !== row.password || next.token !== row.token) {
       const [, affected] = await this.sequelize.query(
         `UPDATE ${BYTEMARK_TOKENS_TABLE} SET password = ?, token = ?
-          WHERE id = ? AND password = BINARY ? AND token <=> BINARY ?`,
+          WHERE id = ? AND password <=> BINARY ? AND token <=> BINARY ?`,
         { replacements: [next.password, next.token, row.id, row.password, row.token], type: QueryTypes.UPDATE },
       );
       ok = Number(affected) > 0;
@@ -468,17 +469,17 @@ export class BytemarkTokensRepository {
       changedMeanwhile: 0,
       plaintextLeft: 0,
     };
-    const seal = (value: string) => (this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value));
+    const seal = (value: string | null) =>
+      value === null || this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value);
     for await (const row of this.scan(opts.batchSize ?? 500)) {
       report.scanned++;
-      const plain =
-        !this.cipher.isEncrypted(row.password) || (row.token !== null && !this.cipher.isEncrypted(row.token));
+      const plain = [row.password, row.token].some((v) => v !== null && !this.cipher.isEncrypted(v));
       if (!plain && row.copy_password === null && row.copy_token === null) continue;
       report.toRewrite++;
       if (!opts.execute) continue;
       const next: StoredValues = {
         password: seal(row.password),
-        token: row.token === null ? null : seal(row.token),
+        token: seal(row.token),
         copy_password: null,
         copy_token: null,
       };
@@ -505,25 +506,30 @@ export class BytemarkTokensRepository {
     const report: EncryptLegacyReport = { scanned: 0, toEncrypt: 0, encrypted: 0, userIds: [] };
     let afterId = 0;
     for (;;) {
-      const rows = await this.sequelize.query<{ id: number; user_id: number; password: string; token: string | null }>(
-        `SELECT id, user_id, password, token FROM ${BYTEMARK_TOKENS_TABLE} WHERE id > ? ORDER BY id LIMIT ?`,
-        { replacements: [afterId, batchSize], type: QueryTypes.SELECT },
-      );
+      const rows = await this.sequelize.query<{
+        id: number;
+        user_id: number;
+        password: string | null;
+        token: string | null;
+      }>(`SELECT id, user_id, password, token FROM ${BYTEMARK_TOKENS_TABLE} WHERE id > ? ORDER BY id LIMIT ?`, {
+        replacements: [afterId, batchSize],
+        type: QueryTypes.SELECT,
+      });
       if (rows.length === 0) break;
       for (const row of rows) {
         report.scanned++;
         afterId = row.id;
-        const plainPassword = !this.cipher.isEncrypted(row.password);
+        const plainPassword = row.password !== null && !this.cipher.isEncrypted(row.password);
         const plainToken = row.token !== null && !this.cipher.isEncrypted(row.token);
         if (!plainPassword && !plainToken) continue;
         report.toEncrypt++;
         report.userIds.push(row.user_id);
         if (!opts.execute) continue;
         const [, affected] = await this.sequelize.query(
-          `UPDATE ${BYTEMARK_TOKENS_TABLE} SET password = ?, token = ? WHERE id = ? AND password = BINARY ? AND token <=> BINARY ?`,
+          `UPDATE ${BYTEMARK_TOKENS_TABLE} SET password = ?, token = ? WHERE id = ? AND password <=> BINARY ? AND token <=> BINARY ?`,
           {
             replacements: [
-              plainPassword ? this.cipher.encrypt(row.password) : row.password,
+              plainPassword && row.password !== null ? this.cipher.encrypt(row.password) : row.password,
               plainToken && row.token !== null ? this.cipher.encrypt(row.token) : row.token,
               row.id,
               row.password,

@@ -9,7 +9,7 @@ import {
 import type { SchedulerConfig, TokenConfig } from '../config';
 import { CliError } from './context';
 
-const pad = (label: string) => `  ${`${label}:`.padEnd(22)}`;
+const pad = (label: string) => `  ${`${label}:`.padEnd(24)}`;
 
 /** Opens MySQL with the worker's keyring (`TOKEN_ENCRYPTION_KEY`, required), runs `fn`, closes. */
 async function withTokens<T>(
