@@ -104,6 +104,83 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     expect(await repo.encryptLegacyRows({ execute: true })).toMatchObject({ toEncrypt: 0, encrypted: 0 });
   });
 
+  it('hasToken decrypts nothing; findToken decrypts the token once and leaves the password alone', async () => {
+    await repo.upsertAccount({ userId: 31_101, email: 'e', password: 'pw-31101', token: 'tok-31101' });
+    await repo.upsertAccount({ userId: 31_102, email: 'e', password: 'pw-31102', token: null });
+    const decrypt = jest.spyOn(cipher, 'decrypt');
+    try {
+      expect(await repo.hasToken(31_101)).toBe(true);
+      expect(await repo.hasToken(31_102)).toBe(false);
+      expect(await repo.hasToken(31_199)).toBe(false);
+      expect(decrypt).not.toHaveBeenCalled();
+      expect(await repo.findToken(31_101)).toBe('tok-31101');
+      expect(decrypt).toHaveBeenCalledTimes(1);
+    } finally {
+      decrypt.mockRestore();
+    }
+    // A token under a key this keyring lacks still exists: the existence check never needs the key.
+    const foreign = new BytemarkTokensRepository(
+      sequelize,
+      TokenCipher.fromKeyring(`k9:${Buffer.alloc(32, 9).toString('base64')}`),
+    );
+    expect(await foreign.hasToken(31_101)).toBe(true);
+  });
+
+  it('checkKeyring decrypts one value per key id in use and names a key id it cannot decrypt', async () => {
+    expect((await repo.checkKeyring()).keyIds).toEqual([]);
+    const older = new BytemarkTokensRepository(
+      sequelize,
+      TokenCipher.fromKeyring(`t1:${Buffer.alloc(32, 1).toString('base64')}`),
+    );
+    await older.upsertAccount({ userId: 31_111, email: 'e', password: 'p', token: 't' });
+    await repo.upsertAccount({ userId: 31_112, email: 'e', password: 'p', token: 't' });
+    const check = await repo.checkKeyring();
+    expect(check.currentKeyId).toBe('t2');
+    expect(check.keyIds.map((k) => [k.keyId, k.values, k.ok])).toEqual([
+      ['t1', 2, true],
+      ['t2', 2, true],
+    ]);
+    const newOnly = new BytemarkTokensRepository(
+      sequelize,
+      TokenCipher.fromKeyring(`t2:${Buffer.alloc(32, 2).toString('base64')}`),
+    );
+    await expect(newOnly.assertKeyringDecrypts('The worker refuses to start with it')).rejects.toThrow(
+      /cannot decrypt the stored Bytemark tokens: decryption of a stored value \(user 31111\) failed .*key id 't1'/,
+    );
+  });
+
+  it('rotate never overwrites a row a concurrent writer changed between its read and its write', async () => {
+    const older = new BytemarkTokensRepository(
+      sequelize,
+      TokenCipher.fromKeyring(`t1:${Buffer.alloc(32, 1).toString('base64')}`),
+    );
+    for (const userId of [31_121, 31_122])
+      await older.upsertAccount({ userId, email: 'e', password: 'p', token: 'old' });
+    // The re-login lands while rotate is between its read and its write of user 31121.
+    const query = sequelize.query.bind(sequelize);
+    let raced = false;
+    const spy = jest.spyOn(sequelize, 'query').mockImplementation(((sql: string, options?: object) => {
+      if (!raced && typeof sql === 'string' && sql.startsWith('UPDATE bytemark_tokens SET password')) {
+        raced = true;
+        return repo.updateToken(31_121, 'fresh-relogin').then(() => query(sql, options));
+      }
+      return query(sql, options);
+    }) as typeof sequelize.query);
+    try {
+      const report = await repo.rotateKeys({ execute: true });
+      expect(report).toMatchObject({ scanned: 2, toReencrypt: 2, reencrypted: 1, changedMeanwhile: 1, failed: 0 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await repo.findToken(31_121)).toBe('fresh-relogin');
+    expect(await repo.rotateKeys({ execute: true })).toMatchObject({
+      underCurrentKey: 1,
+      toReencrypt: 1,
+      reencrypted: 1,
+    });
+    expect(await repo.rotateKeys({ execute: false })).toMatchObject({ underCurrentKey: 2, toReencrypt: 0 });
+  });
+
   it('lists token users in ascending pages after a cursor and counts them', async () => {
     for (const userId of [5, 3, 9, 1])
       await repo.upsertAccount({ userId, email: 'e', password: 'p', token: `t${userId}` });
