@@ -10,7 +10,7 @@
  * counted at the repositories ('ours'; see write-counter.ts) and heartbeat calls (both kinds).
  */
 import { Context } from '@temporalio/activity';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createLogger, loadConfig } from '@btc/config';
 import {
   WORKER_CONFIG_SECTIONS,
@@ -58,7 +58,11 @@ function userRange() {
 
 async function main(): Promise<void> {
   // SIGUSR2 is one of the SDK's default shutdown signals; here it asks for the counts instead.
-  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   Runtime.install({
     logger: temporalLogger(logger),
     telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      // The SDK core's own lines go through the same logger (and serializer) instead of straight to the console.
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       metrics: { prometheus: { bindAddress: `0.0.0.0:${config.metricsPort}` } },
     },
   });

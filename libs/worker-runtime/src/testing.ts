@@ -7,4 +7,4 @@ export {
   type HarnessOptions,
 } from './testing/harness';
 export { startHttpRecorder, type RecordedRequest } from './testing/http-recorder';
-export { startWorkerProcess, type WorkerProcess } from './testing/worker-process-handle';
+export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from './testing/worker-process-handle';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import { startSimulator, SimulatorAdmin, type RunningSimulator } from '@btc/bytemark-simulator';
 import { TEST_TOKEN_KEYRING, clearMongoCollections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
 import { createLogger, loadConfig } from '@btc/config';
@@ -64,7 +64,10 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
   if (!runtimeInstalled) {
     // The worker's logger setup (one error serializer), at warn unless LOG_LEVEL says otherwise.
     const logger = createLogger({ name: 'test-worker', env: { LOG_LEVEL: 'warn', ...process.env } });
-    Runtime.install({ logger: temporalLogger(logger) });
+    Runtime.install({
+      logger: temporalLogger(logger),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    });
     runtimeInstalled = true;
   }
   const seedParams = { seed: options.seed ?? 1, firstUserId: options.firstUserId ?? 1 };

@@ -10,6 +10,13 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
   /** SIGKILL, and wait until it is gone. */
   kill(): Promise<void>;
+  /** Everything the process wrote to stdout and stderr so far (with `captureOutput`; else empty). */
+  output(): string;
+}
+
+export interface WorkerProcessOptions {
+  /** Keep stdout and stderr for `output()` instead of passing stderr through to the test's. */
+  captureOutput?: boolean;
 }
 
 /**
@@ -21,11 +28,17 @@ export function startWorkerProcess(
   h: Harness,
   taskQueue: string,
   extraEnv: Record<string, string> = {},
+  options: WorkerProcessOptions = {},
 ): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-process.ts')], {
     env: h.workerEnv(taskQueue, extraEnv),
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', options.captureOutput ? 'pipe' : 'inherit'],
   });
+  let output = '';
+  if (options.captureOutput) {
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  }
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker-ready') && resolve());
     child.once('exit', (code) => reject(new Error(`worker process exited before ready (${code})`)));
@@ -42,5 +55,6 @@ export function startWorkerProcess(
       child.kill('SIGKILL');
       await exited;
     },
+    output: () => output,
   };
 }

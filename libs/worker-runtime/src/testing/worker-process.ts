@@ -5,7 +5,7 @@
  *   CRASH_POINT        'after-cache-commit' | 'during-log-writes' | 'before-free-ticket-row' | unset
  * At a crash point the process kills itself with SIGKILL, so nothing after that point runs.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createLogger, loadConfig } from '@btc/config';
 import { WORKER_CONFIG_SECTIONS } from '../worker-config';
 import { activitiesFrom, buildDependencies } from '../dependencies';
@@ -25,7 +25,10 @@ const logger = createLogger({
 });
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: temporalLogger(logger) });
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');

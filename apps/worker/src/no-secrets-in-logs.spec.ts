@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Sequelize } from 'sequelize';
+import { BytemarkTokensRepository, TokenCipher, createSequelize, ensureMysqlDatabase } from '@btc/data';
+import { TEST_TOKEN_KEYRING, assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
+import { migrateUp } from '@btc/migrations';
+import { requestTicketRefresh } from '@btc/ticket-cache-client';
+import { openHarness, startWorkerProcess, uniqueTaskQueue, type Harness } from '@btc/worker-runtime/testing';
+
+/**
+ * Issue 14 #8: no secret in any log line. Two failures an operator meets, each run as a real process
+ * whose whole output (stdout and stderr) is searched: `npm run migrate -- up` failing inside a
+ * migration, and a worker whose write of a renewed Bytemark token fails. Both connect to MariaDB
+ * as a throwaway user whose password is in MYSQL_URL; the stored token is a known value.
+ */
+const DB = 'bytemark_log_secret_test';
+const USER = 'btc_log_secret';
+const PASSWORD = `S3cretPw-${randomBytes(6).toString('hex')}`;
+const TOKEN = `tok-secret-${randomBytes(6).toString('hex')}`;
+const USER_ID = 32_001;
+const rootUrl = testMysqlUrl(DB);
+const mongoUrl = (() => {
+  const url = new URL(testDatabaseUrls().mongoUrl);
+  url.pathname = `/${DB}`;
+  return url.toString();
+})();
+const userUrl = (() => {
+  const url = new URL(rootUrl);
+  url.username = USER;
+  url.password = PASSWORD;
+  return url.toString();
+})();
+const repoRoot = join(__dirname, '..', '..', '..');
+
+let h: Harness;
+let root: Sequelize;
+
+async function resetDatabase(grants: string): Promise<void> {
+  assertTestDatabaseUrl(rootUrl);
+  await root.query(`DROP DATABASE IF EXISTS \`${DB}\``);
+  await root.query(`CREATE DATABASE \`${DB}\` CHARACTER SET utf8mb4`);
+  await root.query(`DROP USER IF EXISTS '${USER}'@'%'`);
+  await root.query(`CREATE USER '${USER}'@'%' IDENTIFIED BY '${PASSWORD}'`);
+  await root.query(`GRANT ${grants} ON \`${DB}\`.* TO '${USER}'@'%'`);
+}
+
+/** `npm run migrate -- <args>` (tsx migrations/src/cli.ts), its stdout and stderr together. */
+function runMigrate(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), join(repoRoot, 'migrations/src/cli.ts'), ...args],
+      {
+        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'trace', ...env },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+function expectNoSecret(output: string, secrets: string[]): void {
+  for (const secret of secrets) expect(output).not.toContain(secret);
+  // No encrypted token or password either (the cipher's format), nor a URL with credentials.
+  expect(output).not.toMatch(/enc:v1:/);
+  expect(output).not.toMatch(/:\/\/[^\s:@/]+:(?!\*\*\*@)[^\s@/]+@/);
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  await ensureMysqlDatabase(rootUrl);
+  root = createSequelize(rootUrl, { logging: false, pool: { max: 1 } });
+  h = await openHarness({ users: 1, passesPerUser: 3, firstUserId: USER_ID });
+});
+afterAll(async () => {
+  await root?.query(`DROP USER IF EXISTS '${USER}'@'%'`);
+  await root?.query(`DROP DATABASE IF EXISTS \`${DB}\``);
+  await root?.close();
+  await h?.close();
+});
+
+describe('no secret in any log line', () => {
+  it('a failing `npm run migrate -- up` prints the error types and causes, and never the MySQL password', async () => {
+    // Everything but INSERT: the first migration creates its table, then recording it fails inside
+    // umzug, whose error carries the whole Sequelize instance (password included) as its context.
+    await resetDatabase('SELECT, CREATE, DROP, ALTER, INDEX, UPDATE, DELETE');
+    const run = await runMigrate(['up'], { MYSQL_URL: userUrl, MONGO_URL: mongoUrl });
+
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('MigrationError');
+    expect(run.output).toMatch(/caused by: SequelizeDatabaseError: INSERT command denied/);
+    expectNoSecret(run.output, [PASSWORD]);
+  });
+
+  it("a worker whose write of a renewed token fails logs the error's type and causes, never the password or a token", async () => {
+    await resetDatabase('ALL PRIVILEGES');
+    await migrateUp({ mysqlUrl: rootUrl, mongoUrl });
+    // Every write to bytemark_tokens fails, as on a table an operator broke; reads still work.
+    await root.query(`USE \`${DB}\``);
+    await root.query(
+      `CREATE TRIGGER bytemark_tokens_broken BEFORE UPDATE ON bytemark_tokens FOR EACH ROW
+       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'bytemark_tokens is read-only here'`,
+    );
+    // A stored token Bytemark no longer accepts: the worker logs in again and must store the new one.
+    const [account] = await h.admin.users();
+    const tokens = new BytemarkTokensRepository(root, TokenCipher.fromKeyring(TEST_TOKEN_KEYRING));
+    await tokens.upsertAccount({ userId: USER_ID, email: account!.email, password: account!.password, token: TOKEN });
+
+    const taskQueue = uniqueTaskQueue('log-secrets');
+    const worker = startWorkerProcess(
+      h,
+      taskQueue,
+      { MYSQL_URL: userUrl, MONGO_URL: mongoUrl, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+      { captureOutput: true },
+    );
+    try {
+      await worker.ready;
+      const handle = await requestTicketRefresh(h.client, USER_ID, { taskQueue, wait: false });
+      await waitFor(() => worker.output().includes('Activity failed'), "the worker's failed activity line");
+      await handle.terminate('test done').catch(() => undefined);
+    } finally {
+      await worker.kill();
+    }
+    const output = worker.output();
+    // The login happened (the renewed token exists) and its write failed, with the driver's error named.
+    const [renewed] = await h.admin.users();
+    expect(renewed!.token).not.toBe(account!.token);
+    expect(output).toContain('Bytemark login succeeded');
+    expect(output).toMatch(/refresh user 32001 failed \(\w+\)/);
+    expect(output).toContain('SequelizeDatabaseError');
+    expect(output).toContain('bytemark_tokens is read-only here');
+    expectNoSecret(output, [PASSWORD, TOKEN, renewed!.token!, account!.token!, account!.password]);
+  });
+});
