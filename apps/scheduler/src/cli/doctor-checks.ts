@@ -106,7 +106,7 @@ async function checkTemporal(config: DoctorConfig, targets: DoctorTargets, timeo
       await checkSearchAttributes(client, namespace),
     ];
     for (const id of targets.scheduleIds) checks.push(await checkSchedule(client, id));
-    const maxAgeMs = targets.pollerMaxAgeMs ?? 120_000;
+    const maxAgeMs = targets.pollerMaxAgeMs ?? 90_000;
     checks.push(await checkPollers(client, namespace, targets.taskQueue, ['workflow', 'activity'], maxAgeMs));
     checks.push(await checkPollers(client, namespace, queues[1]!, ['activity'], maxAgeMs));
     return checks;

@@ -83,7 +83,7 @@ describe('cli doctor', () => {
       new RegExp(`^FAIL .*paused \\("Bytemark outage"\\).*fix: \`npm run cli -- schedule unpause --id ${scheduleId}\``),
     );
     expect(lines.find((l) => l.includes(`pollers ${idle}.bytemark-api`))).toMatch(
-      /^FAIL .*no activity poller in the last 120 s {2}-> fix: start the worker/,
+      /^FAIL .*no activity poller in the last 90 s {2}-> fix: start the worker/,
     );
     expect(lines.at(-1)).toBe(`doctor: 3 of ${checks.length} checks FAILED`);
   });
