@@ -10,6 +10,7 @@ import { ensureStack, stopStack } from './environment';
 import { SERIES_USERS } from './options';
 import { printReport, RESULTS_DIR, seriesTable, writeResults } from './report';
 import { runBenchmark, type BenchmarkResult, type RunOptions } from './run-benchmark';
+import { formatError, knownSecrets } from '@btc/config';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -85,6 +86,6 @@ const program = new Command('bench')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : error);
+  for (const line of formatError(error, { secrets: knownSecrets(process.env) })) console.error(line);
   process.exit(1);
 });

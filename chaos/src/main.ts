@@ -10,6 +10,7 @@ import { ensureStackUp } from './infra-faults';
 import { resolveOptions, type RunOptions } from './options';
 import { formatReport } from './report';
 import { runCampaign } from './run-campaign';
+import { formatError, knownSecrets } from '@btc/config';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -68,6 +69,6 @@ const program = new Command('chaos')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${formatError(error, { secrets: knownSecrets(process.env) }).join('\n')}\n`);
   process.exit(1);
 });

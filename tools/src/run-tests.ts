@@ -5,6 +5,7 @@ import { TEST_TOKEN_KEYRING } from '@btc/data/testing';
 import { prepareDatabases } from './databases';
 import { stackDown, stackUp } from './local-stack';
 import { dataDir, repoRoot } from './paths';
+import { formatError, knownSecrets } from '@btc/config';
 
 /**
  * `npm test`: starts the real services the suite needs (unless already running), migrates the
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
+    for (const line of formatError(error, { secrets: knownSecrets(process.env) })) console.error(`[test] ${line}`);
     process.exit(1);
   },
 );

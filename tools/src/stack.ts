@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { stackDown, stackStatus, stackUp } from './local-stack';
 import { prepareDatabases } from './databases';
+import { formatError, knownSecrets } from '@btc/config';
 
 const log = (line: string) => console.log(line);
 
@@ -36,6 +37,6 @@ function printStatus(rows: Awaited<ReturnType<typeof stackStatus>>): void {
 }
 
 main(process.argv).catch((error: unknown) => {
-  console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);
+  for (const line of formatError(error, { secrets: knownSecrets(process.env) })) console.error(`stack: ${line}`);
   process.exitCode = 1;
 });

@@ -11,7 +11,7 @@ import {
   createSequelize,
 } from '@btc/data';
 import { triggerNow } from '@btc/schedules';
-import { LOCAL_DEV_ENCRYPTION_KEY, loadConfig } from '@btc/config';
+import { formatError, knownSecrets, loadConfig, LOCAL_DEV_ENCRYPTION_KEY } from '@btc/config';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
 import { prepareDatabases } from './databases';
 import { LOCAL, stackDown, stackUp } from './local-stack';
@@ -143,6 +143,6 @@ async function waitForSweep(client: Client, after: number) {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  for (const line of formatError(error, { secrets: knownSecrets(process.env) })) console.error(`[start] ${line}`);
   process.exit(1);
 });
