@@ -1,4 +1,4 @@
-import { Op, QueryTypes, type Sequelize } from 'sequelize';
+import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import {
   BYTEMARK_TOKENS_TABLE,
   bytemarkTokensModel,
@@ -343,19 +343,28 @@ export class BytemarkTokensRepository {
   }
 
   /** Rows in id order, `batchSize` at a time (a keyset scan: rows rewritten meanwhile are not seen twice). */
-  private async *scan(batchSize: number): AsyncGenerator<StoredRow> {
+  private async *scan(batchSize: number): AsyncGenerator<StoredRow[]> {
     let afterId = 0;
     for (;;) {
       const rows = await this.sequelize.query<StoredRow>(`${SCAN_SELECT} WHERE t.id > ? ORDER BY t.id LIMIT ?`, {
         replacements: [afterId, batchSize],
         type: QueryTypes.SELECT,
       });
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        afterId = row.id;
-        yield row;
-      }
+      const last = rows.at(-1);
+      if (!last) return;
+      afterId = last.id;
+      yield rows;
     }
+  }
+
+  /** `rewriteIfUnchanged` for each planned rewrite of one batch, in one transaction (one commit per batch, not per row). */
+  private async rewriteBatch(rewrites: Array<{ row: StoredRow; next: StoredValues }>): Promise<boolean[]> {
+    if (rewrites.length === 0) return [];
+    return this.sequelize.transaction(async (transaction) => {
+      const done: boolean[] = [];
+      for (const { row, next } of rewrites) done.push(await this.rewriteIfUnchanged(row, next, transaction));
+      return done;
+    });
   }
 
   /**
@@ -363,13 +372,17 @@ export class BytemarkTokensRepository {
    * concurrent writer is never overwritten; that row is left for the next run. A copy whose values
    * become null is deleted. Returns whether every part was rewritten.
    */
-  private async rewriteIfUnchanged(row: StoredRow, next: StoredValues): Promise<boolean> {
+  private async rewriteIfUnchanged(row: StoredRow, next: StoredValues, transaction: Transaction): Promise<boolean> {
     let ok = true;
     if (next.password !== row.password || next.token !== row.token) {
       const [, affected] = await this.sequelize.query(
         `UPDATE ${BYTEMARK_TOKENS_TABLE} SET password = ?, token = ?
           WHERE id = ? AND password <=> BINARY ? AND token <=> BINARY ?`,
-        { replacements: [next.password, next.token, row.id, row.password, row.token], type: QueryTypes.UPDATE },
+        {
+          replacements: [next.password, next.token, row.id, row.password, row.token],
+          type: QueryTypes.UPDATE,
+          transaction,
+        },
       );
       ok = Number(affected) > 0;
     }
@@ -380,12 +393,13 @@ export class BytemarkTokensRepository {
         const deleted = await this.sequelize.query(`DELETE FROM ${ENCRYPTED_COPIES_TABLE} WHERE ${same}`, {
           replacements: matched,
           type: QueryTypes.BULKDELETE,
+          transaction,
         });
         ok = Number(deleted) > 0;
       } else {
         const [, updated] = await this.sequelize.query(
           `UPDATE ${ENCRYPTED_COPIES_TABLE} SET password = ?, token = ? WHERE ${same}`,
-          { replacements: [next.copy_password, next.copy_token, ...matched], type: QueryTypes.UPDATE },
+          { replacements: [next.copy_password, next.copy_token, ...matched], type: QueryTypes.UPDATE, transaction },
         );
         ok = Number(updated) > 0;
       }
@@ -415,32 +429,39 @@ export class BytemarkTokensRepository {
       changedMeanwhile: 0,
       failures: [],
     };
-    for await (const row of this.scan(opts.batchSize ?? 500)) {
-      report.scanned++;
-      if (report.scanned % 1000 === 0) opts.onProgress?.(report);
-      const encrypted = STORED_COLUMNS.filter((c) => row[c] !== null && this.cipher.isEncrypted(row[c] as string));
-      if (encrypted.length === 0) {
-        report.plaintextOnly++;
-        continue;
+    for await (const rows of this.scan(opts.batchSize ?? 500)) {
+      const rewrites: Array<{ row: StoredRow; next: StoredValues }> = [];
+      for (const row of rows) {
+        report.scanned++;
+        const encrypted = STORED_COLUMNS.filter((c) => row[c] !== null && this.cipher.isEncrypted(row[c] as string));
+        if (encrypted.length === 0) {
+          report.plaintextOnly++;
+          continue;
+        }
+        const stale = encrypted.filter((c) => this.cipher.needsReencryption(row[c] as string));
+        if (stale.length === 0) {
+          report.underCurrentKey++;
+          continue;
+        }
+        const next: StoredValues = { ...row };
+        try {
+          for (const c of stale) next[c] = this.cipher.encrypt(this.cipher.decrypt(row[c] as string));
+        } catch (error) {
+          if (!(error instanceof TokenDecryptionError)) throw error;
+          report.failed++;
+          if (report.failures.length < 20) report.failures.push({ userId: row.user_id, keyId: error.keyId });
+          continue;
+        }
+        report.toReencrypt++;
+        rewrites.push({ row, next });
       }
-      const stale = encrypted.filter((c) => this.cipher.needsReencryption(row[c] as string));
-      if (stale.length === 0) {
-        report.underCurrentKey++;
-        continue;
+      if (opts.execute) {
+        for (const done of await this.rewriteBatch(rewrites)) {
+          if (done) report.reencrypted++;
+          else report.changedMeanwhile++;
+        }
       }
-      const next: StoredValues = { ...row };
-      try {
-        for (const c of stale) next[c] = this.cipher.encrypt(this.cipher.decrypt(row[c] as string));
-      } catch (error) {
-        if (!(error instanceof TokenDecryptionError)) throw error;
-        report.failed++;
-        if (report.failures.length < 20) report.failures.push({ userId: row.user_id, keyId: error.keyId });
-        continue;
-      }
-      report.toReencrypt++;
-      if (!opts.execute) continue;
-      if (await this.rewriteIfUnchanged(row, next)) report.reencrypted++;
-      else report.changedMeanwhile++;
+      opts.onProgress?.(report);
     }
     return report;
   }
@@ -471,20 +492,26 @@ export class BytemarkTokensRepository {
     };
     const seal = (value: string | null) =>
       value === null || this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value);
-    for await (const row of this.scan(opts.batchSize ?? 500)) {
-      report.scanned++;
-      const plain = [row.password, row.token].some((v) => v !== null && !this.cipher.isEncrypted(v));
-      if (!plain && row.copy_password === null && row.copy_token === null) continue;
-      report.toRewrite++;
+    for await (const rows of this.scan(opts.batchSize ?? 500)) {
+      const rewrites: Array<{ row: StoredRow; next: StoredValues }> = [];
+      for (const row of rows) {
+        report.scanned++;
+        const plain = [row.password, row.token].some((v) => v !== null && !this.cipher.isEncrypted(v));
+        if (!plain && row.copy_password === null && row.copy_token === null) continue;
+        report.toRewrite++;
+        const next: StoredValues = {
+          password: seal(row.password),
+          token: seal(row.token),
+          copy_password: null,
+          copy_token: null,
+        };
+        rewrites.push({ row, next });
+      }
       if (!opts.execute) continue;
-      const next: StoredValues = {
-        password: seal(row.password),
-        token: seal(row.token),
-        copy_password: null,
-        copy_token: null,
-      };
-      if (await this.rewriteIfUnchanged(row, next)) report.rewritten++;
-      else report.changedMeanwhile++;
+      for (const done of await this.rewriteBatch(rewrites)) {
+        if (done) report.rewritten++;
+        else report.changedMeanwhile++;
+      }
     }
     if (opts.execute) {
       // Copies of users whose account row is gone.
