@@ -2,7 +2,7 @@ import { formatDescription, type ErrorDescription } from './describe-error';
 
 /**
  * Keys a terminal reader does not need: pino's own, Temporal's
- * per-activity context (the workflow id and attempt stay), and `summary`, the record a message
+ * per-activity context (the workflow id, activity type and a retry's attempt stay), and `summary`, the record a message
  * already spells out (the refresh line). The JSON lines keep all of them.
  */
 const HIDDEN = new Set([
@@ -20,9 +20,19 @@ const HIDDEN = new Set([
   'runId',
   'activityId',
   'isLocal',
-  'taskQueue',
   'workflowType',
 ]);
+
+/** Keys a person looks for first, printed first. */
+const FIRST = ['userId', 'workflowId'];
+
+/** Whether a key is noise in this record: the task queue of an activity's line (its workflow id says more), a first attempt. */
+function hidden(key: string, value: unknown, record: Record<string, unknown>): boolean {
+  if (HIDDEN.has(key) || value === undefined || isDescription(value)) return true;
+  if (key === 'taskQueue') return 'workflowId' in record;
+  if (key === 'attempt') return value === 1;
+  return false;
+}
 
 const LEVELS: Record<number, { label: string; color: string }> = {
   10: { label: 'TRACE', color: '90' },
@@ -71,8 +81,10 @@ export function prettyLine(json: string, options: { color: boolean }): string {
   const paint = (code: string, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const level = LEVELS[Number(record['level'])] ?? { label: String(record['level']).padEnd(5), color: '0' };
   const name = typeof record['name'] === 'string' ? `${record['name']}: ` : '';
+  const rank = (k: string) => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length);
   const extras = Object.entries(record)
-    .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined && !isDescription(v))
+    .filter(([k, v]) => !hidden(k, v, record))
+    .sort(([a], [b]) => rank(a) - rank(b))
     .map(([k, v]) => `${k}=${value(v)}`)
     .join(' ');
   const head = [
