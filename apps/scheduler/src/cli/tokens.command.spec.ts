@@ -131,7 +131,7 @@ afterAll(async () => {
   await Promise.allSettled([fresh?.close(), adopted?.close()]);
 });
 
-describe('worker start-up keys', () => {
+describe('worker start-up', () => {
   it('a worker started without TOKEN_ENCRYPTION_KEY (NODE_ENV unset, outside the local stack) exits non-zero within 10 s, naming the variable and how to generate one', async () => {
     const started = await run('npx', ['tsx', 'apps/worker/src/main.ts'], {}, 20_000);
     console.log(`worker without a key: exit ${started.code} after ${started.ms} ms`);
@@ -168,6 +168,35 @@ describe('worker start-up keys', () => {
     expect(output).toContain('The worker refuses to start with it');
     expect(output).not.toContain(plainToken(FIRST_USER));
     expect(output).not.toContain(plainPassword(FIRST_USER));
+  });
+
+  it('a malformed keyring, an unreachable Temporal or an unreachable MySQL each stop the worker non-zero within 10 s, naming the cause', async () => {
+    const base = { MYSQL_URL: FRESH_URL, MONGO_URL, WORKER_HEALTH_PORT: '0', WORKER_METRICS_PORT: '0' };
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      [
+        'malformed keyring',
+        { ...base, TOKEN_ENCRYPTION_KEY: 'k1:too-short' },
+        /TOKEN_ENCRYPTION_KEY: is not a keyring/,
+      ],
+      [
+        'Temporal unreachable',
+        { ...base, TOKEN_ENCRYPTION_KEY: OLD_KEY, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+        /Connection refused|ConnectError|TransportError/,
+      ],
+      [
+        'MySQL unreachable',
+        { ...base, TOKEN_ENCRYPTION_KEY: OLD_KEY, MYSQL_URL: 'mysql://root@127.0.0.1:1/bytemark_tokens_fresh_test' },
+        /ECONNREFUSED/,
+      ],
+    ];
+    for (const [name, env, cause] of cases) {
+      const started = await run('npx', ['tsx', 'apps/worker/src/main.ts'], env, 20_000);
+      console.log(`worker start, ${name}: exit ${started.code} after ${started.ms} ms`);
+      expect(started.code).toBe(1);
+      expect(started.ms).toBeLessThan(10_000);
+      expect(started.stdout + started.stderr).toMatch(cause);
+      expect(started.stdout + started.stderr).not.toContain('too-short');
+    }
   });
 });
 
