@@ -232,6 +232,8 @@ describe('takeover rehearsal: migrate, adopt, first sweep, queue', () => {
     expect(adoptions.get('0001_create_bytemark_tokens')?.action).toBe('adopted');
     expect(adoptions.get('0002_create_bytemark_ticket_refresh_log')?.action).toBe('adopted');
     expect(await snapshotTables(sequelize, ORIGINAL_TABLES)).toEqual(tablesBefore);
+    // Tokens in expand mode: a re-login keeps the plaintext columns readable by the platform's other services.
+    expect(await h.dependencies.deps.tokens.storageMode()).toBe('expand');
 
     // 2. Adopt the cache.
     const report: LegacyCacheAdoptionReport = await new LegacyCacheAdoption({
