@@ -77,6 +77,17 @@ describe('createLogger', () => {
     expect(text()).not.toContain(TOKEN);
   });
 
+  it('finds errors a few levels inside a logged object, in plain objects and arrays', () => {
+    const { logger, lines, text } = capture();
+    logger.warn({ failure: { cause: sequelizeError() }, attempts: [axiosError()] }, 'nested');
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      failure: { cause: { type: 'SequelizeDatabaseError' } },
+      attempts: [{ type: 'AxiosError', code: 'ERR_BAD_RESPONSE' }],
+    });
+    expect(text()).not.toContain(TOKEN);
+    expect(text()).not.toContain('Bearer');
+  });
+
   it('an error from another realm (the workflow sandbox) is described too', () => {
     const { logger, text } = capture();
     const foreign = runInNewContext(`Object.assign(new Error('boom'), { sql: 'SELECT "${TOKEN}"' })`) as Error;

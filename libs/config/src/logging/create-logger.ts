@@ -30,9 +30,38 @@ export function logFormat(env: Env, isTTY: boolean): LogFormat {
   return isTTY && env['NODE_ENV'] !== 'production' ? 'pretty' : 'json';
 }
 
+/** How deep inside a logged object errors are still found (`{ failure: { cause: error } }`). */
+const ERROR_SEARCH_DEPTH = 4;
+
+/**
+ * `value` with every Error in it (top level, in plain objects and arrays, a few levels down) replaced
+ * by its description; the same object when there is none. An Error left in place would be written
+ * with its enumerable fields: Sequelize's `sql` and `parameters`, axios's `config`.
+ */
+function describeErrorsIn(value: unknown, describe: (error: unknown) => unknown, depth: number): unknown {
+  if (isError(value)) return describe(value);
+  if (depth >= ERROR_SEARCH_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = describeErrorsIn(item, describe, depth + 1);
+      if (next !== item) (copy ??= [...value])[i] = next;
+    });
+    return copy ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const next = describeErrorsIn(item, describe, depth + 1);
+    if (next !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = next;
+  }
+  return copy ?? value;
+}
+
 /**
  * The one logger setup every app and CLI uses: pino with one error serializer. Any value logged
- * that is an Error (under `err`, Temporal's `error`, any top-level key) is written as
+ * that is an Error (under `err`, Temporal's `error`, any key, a few levels deep) is written as
  * `describeError` describes it: type, code, message and a bounded cause chain, never a driver's
  * config, SQL or parameters. Every line is then stripped of URL credentials and of the secret values
  * of `env`, a second net under the serializer. Lines are JSON in production (and whenever the output
@@ -65,11 +94,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       serializers: { err: (value: unknown) => (isError(value) ? describe(value) : value) },
       formatters: {
         log(object) {
-          let described: Record<string, unknown> | undefined;
-          for (const [key, value] of Object.entries(object)) {
-            if (isError(value)) (described ??= { ...object })[key] = describe(value);
-          }
-          return described ?? object;
+          return describeErrorsIn(object, describe, 0) as Record<string, unknown>;
         },
       },
       hooks: {
