@@ -109,6 +109,9 @@ describe('redactSecrets', () => {
     expect(redactSecrets("Incorrect string value: '\\xF0\\x9F' for column 'note' at row 1")).toBe(
       "Incorrect string value: '***' for column 'note' at row 1",
     );
+    expect(redactSecrets("Truncated incorrect DOUBLE value: 'tok-secret'")).toBe(
+      "Truncated incorrect DOUBLE value: '***'",
+    );
     expect(redactSecrets("You have an error in your SQL syntax; near 'pw123')' at line 1")).toBe(
       "You have an error in your SQL syntax; near '***' at line 1",
     );

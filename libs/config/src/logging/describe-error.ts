@@ -35,8 +35,8 @@ const REDACTIONS: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]*@/gi, '$1:***@'],
   // ER_DUP_ENTRY: Duplicate entry 'value' for key
   [/(Duplicate entry )'.*?'( for key)/g, "$1'***'$2"],
-  // ER_TRUNCATED_WRONG_VALUE and friends: Incorrect string value: '...' for column
-  [/(Incorrect [\w ]*?value: )'.*?'/g, "$1'***'"],
+  // ER_TRUNCATED_WRONG_VALUE and friends: (Truncated i|I)ncorrect string value: '...' for column
+  [/([Ii]ncorrect [\w ]*?value: )'.*?'/g, "$1'***'"],
   // ER_PARSE_ERROR: ... near 'sql text with values' at line 1
   [/( near )'.*?'( at line \d+)/gs, "$1'***'$2"],
   // MongoDB E11000: ... dup key: { token: "value" }
