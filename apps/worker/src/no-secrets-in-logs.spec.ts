@@ -9,10 +9,12 @@ import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { openHarness, startWorkerProcess, uniqueTaskQueue, type Harness } from '@btc/worker-runtime/testing';
 
 /**
- * Issue 14 #8: no secret in any log line. Two failures an operator meets, each run as a real process
+ * Issue 14 #8: no secret in any log line. Failures an operator meets, each run as a real process
  * whose whole output (stdout and stderr) is searched: `npm run migrate -- up` failing inside a
- * migration, and a worker whose write of a renewed Bytemark token fails. Both connect to MariaDB
- * as a throwaway user whose password is in MYSQL_URL; the stored token is a known value.
+ * migration, a worker whose write of a renewed Bytemark token fails, and `tokens rotate` failing to
+ * write. All connect to MariaDB as a throwaway user whose password is in MYSQL_URL; the stored token
+ * is a known value. Searched for: the MySQL password, the tokens (stored, rejected, renewed), the
+ * account password, the encryption keys, any encrypted value (`enc:v1:`) and any URL credentials.
  */
 const DB = 'bytemark_log_secret_test';
 const USER = 'btc_log_secret';
@@ -47,20 +49,47 @@ async function resetDatabase(grants: string): Promise<void> {
 
 /** `npm run migrate -- <args>` (tsx migrations/src/cli.ts), its stdout and stderr together. */
 function runMigrate(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return runNode(join(repoRoot, 'migrations/src/cli.ts'), args, env);
+}
+
+function runNode(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [require.resolve('tsx/cli'), join(repoRoot, 'migrations/src/cli.ts'), ...args],
-      {
-        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'trace', ...env },
-      },
-    );
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), entry, ...args], {
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'trace', ...env },
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
   });
+}
+
+/**
+ * A migrated database whose bytemark_tokens rejects every UPDATE (as a table an operator broke;
+ * reads still work), holding the simulator's user with a stored token Bytemark no longer accepts.
+ */
+async function brokenTokenTable() {
+  await resetDatabase('ALL PRIVILEGES');
+  await migrateUp({ mysqlUrl: rootUrl, mongoUrl });
+  await root.query(`USE \`${DB}\``);
+  await root.query(
+    `CREATE TRIGGER bytemark_tokens_broken BEFORE UPDATE ON bytemark_tokens FOR EACH ROW
+     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'bytemark_tokens is read-only here'`,
+  );
+  const [account] = await h.admin.users();
+  const tokens = new BytemarkTokensRepository(root, TokenCipher.fromKeyring(TEST_TOKEN_KEYRING));
+  await tokens.upsertAccount({ userId: USER_ID, email: account!.email, password: account!.password, token: TOKEN });
+  return account!;
+}
+
+/** `npm run cli -- <args>` (tsx apps/scheduler/src/cli.ts), its stdout and stderr together. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return runNode(join(repoRoot, 'apps/scheduler/src/cli.ts'), args, env);
 }
 
 function expectNoSecret(output: string, secrets: string[]): void {
@@ -104,18 +133,7 @@ describe('no secret in any log line', () => {
   });
 
   it("a worker whose write of a renewed token fails logs the error's type and causes, never the password or a token", async () => {
-    await resetDatabase('ALL PRIVILEGES');
-    await migrateUp({ mysqlUrl: rootUrl, mongoUrl });
-    // Every write to bytemark_tokens fails, as on a table an operator broke; reads still work.
-    await root.query(`USE \`${DB}\``);
-    await root.query(
-      `CREATE TRIGGER bytemark_tokens_broken BEFORE UPDATE ON bytemark_tokens FOR EACH ROW
-       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'bytemark_tokens is read-only here'`,
-    );
-    // A stored token Bytemark no longer accepts: the worker logs in again and must store the new one.
-    const [account] = await h.admin.users();
-    const tokens = new BytemarkTokensRepository(root, TokenCipher.fromKeyring(TEST_TOKEN_KEYRING));
-    await tokens.upsertAccount({ userId: USER_ID, email: account!.email, password: account!.password, token: TOKEN });
+    const account = await brokenTokenTable();
 
     const taskQueue = uniqueTaskQueue('log-secrets');
     const worker = startWorkerProcess(
@@ -141,5 +159,20 @@ describe('no secret in any log line', () => {
     expect(output).toContain('SequelizeDatabaseError');
     expect(output).toContain('bytemark_tokens is read-only here');
     expectNoSecret(output, [PASSWORD, TOKEN, renewed!.token!, account!.token!, account!.password]);
+  });
+
+  it('a failing `npm run cli -- tokens rotate --execute` prints the error type, never the password, a key or a stored value', async () => {
+    const account = await brokenTokenTable();
+    const newKey = Buffer.alloc(32, 3).toString('base64');
+    const run = await runCli(['tokens', 'rotate', '--execute'], {
+      MYSQL_URL: userUrl,
+      MONGO_URL: mongoUrl,
+      TOKEN_ENCRYPTION_KEY: `t3:${newKey},${TEST_TOKEN_KEYRING}`,
+    });
+
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/SequelizeDatabaseError: bytemark_tokens is read-only here/);
+    const keys = TEST_TOKEN_KEYRING.split(',').map((k) => k.slice(k.indexOf(':') + 1));
+    expectNoSecret(run.output, [PASSWORD, TOKEN, account.password, newKey, ...keys]);
   });
 });
