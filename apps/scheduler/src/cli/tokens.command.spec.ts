@@ -304,10 +304,19 @@ describe('token storage modes', () => {
     expect(status.stdout).toMatch(/mode: +expand \(plaintext kept for other readers\)\n/);
     expect(status.stdout).toMatch(/plaintext rows: +3\n/);
 
-    // A re-login (what fetchPassLists does after a 401) and a new account.
+    // A re-login (what fetchPassLists does after a 401) and a new account, under the older key.
+    const older = new BytemarkTokensRepository(adopted, TokenCipher.fromKeyring(OLD_KEY));
+    await older.updateToken(32001, 'tok-32001-relogin');
+    await older.upsertAccount({ userId: 32004, email: 'btc.32004@x', password: 'pw32004abc12', token: 'tok-32004' });
+    expect((await copies(adopted)).every((c) => (c.token ?? '').startsWith('enc:v1:k1:'))).toBe(true);
+
+    // Rotation covers the encrypted copies; the plaintext columns are left alone.
+    const rotate = await cli(['rotate', '--execute'], { ...env, TOKEN_ENCRYPTION_KEY: `${NEW_KEY},${OLD_KEY}` });
+    expect(rotate.code).toBe(0);
+    expect(rotate.stdout).toMatch(/re-encrypted: +2\n/);
+    expect(rotate.stdout).toMatch(/plaintext, left alone: +2\n/);
+
     const repo = new BytemarkTokensRepository(adopted, TokenCipher.fromKeyring(NEW_KEY));
-    await repo.updateToken(32001, 'tok-32001-relogin');
-    await repo.upsertAccount({ userId: 32004, email: 'btc.32004@x', password: 'pw32004abc12', token: 'tok-32004' });
     const rows = await rawRows(adopted);
     expect(rows.find((r) => r.user_id === 32001)).toMatchObject({
       password: 'pw32001abc12',
