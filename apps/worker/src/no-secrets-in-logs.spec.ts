@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Sequelize } from 'sequelize';
-import { BytemarkTokensRepository, TokenCipher, createSequelize, ensureMysqlDatabase } from '@btc/data';
+import { BytemarkTokensRepository, TokenCipher, connectMongo, createSequelize, ensureMysqlDatabase } from '@btc/data';
 import { TEST_TOKEN_KEYRING, assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
 import { migrateUp } from '@btc/migrations';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
@@ -16,11 +16,14 @@ import { openHarness, startWorkerProcess, uniqueTaskQueue, type Harness } from '
  * is a known value. Searched for: the MySQL password, the tokens (stored, rejected, renewed), the
  * account password, the encryption keys, any encrypted value (`enc:v1:`) and any URL credentials.
  */
-const DB = 'bytemark_log_secret_test';
-const USER = 'btc_log_secret';
+// Names of this run only: two runs at once (two people's `npm test`) must not drop each other's user.
+const RUN = randomBytes(4).toString('hex');
+const DB = `bytemark_log_secret_${RUN}_test`;
+const USER = `btc_log_secret_${RUN}`;
 const PASSWORD = `S3cretPw-${randomBytes(6).toString('hex')}`;
 const TOKEN = `tok-secret-${randomBytes(6).toString('hex')}`;
-const USER_ID = 32_001;
+// A user id of this run too (the per-user workflow id is shared by everyone on the Temporal server).
+const USER_ID = 32_000 + (randomBytes(2).readUInt16BE(0) % 1000);
 const rootUrl = testMysqlUrl(DB);
 const mongoUrl = (() => {
   const url = new URL(testDatabaseUrls().mongoUrl);
@@ -116,6 +119,8 @@ afterAll(async () => {
   await root?.query(`DROP USER IF EXISTS '${USER}'@'%'`);
   await root?.query(`DROP DATABASE IF EXISTS \`${DB}\``);
   await root?.close();
+  const mongo = await connectMongo(mongoUrl);
+  await mongo.dropDatabase().finally(() => mongo.close());
   await h?.close();
 });
 
@@ -155,7 +160,7 @@ describe('no secret in any log line', () => {
     const [renewed] = await h.admin.users();
     expect(renewed!.token).not.toBe(account!.token);
     expect(output).toContain('Bytemark login succeeded');
-    expect(output).toMatch(/refresh user 32001 failed \(\w+\)/);
+    expect(output).toMatch(new RegExp(`refresh user ${USER_ID} failed \\(\\w+\\)`));
     expect(output).toContain('SequelizeDatabaseError');
     expect(output).toContain('bytemark_tokens is read-only here');
     expectNoSecret(output, [PASSWORD, TOKEN, renewed!.token!, account!.token!, account!.password]);
