@@ -253,6 +253,16 @@ describe('npm run cli -- tokens rotate', () => {
     expect(run1.stdout).toMatch(/re-encrypted: +999\n/);
     expect(run1.stdout).toMatch(/failed: +1\n/);
     expect(run1.stdout).toContain(`failed: user ${FIRST_USER} (key id 'k9'`);
+
+    // A current key whose id matches stored values but whose material does not: refused before any write.
+    const before = await rawRows(fresh);
+    const impostor = await cli(['rotate', '--execute'], {
+      MYSQL_URL: FRESH_URL,
+      TOKEN_ENCRYPTION_KEY: keyOf('k2', 77),
+    });
+    expect(impostor.code).toBe(1);
+    expect(impostor.stderr).toContain("the current key 'k2' cannot decrypt values stored under its own key id");
+    expect(await rawRows(fresh)).toEqual(before);
   });
 });
 
