@@ -4,17 +4,19 @@
  * refresh: a cache per user and its refresh state.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { createUserRefreshActivities } from '@btc/activities';
+import { createLogger } from '@btc/config';
 import { forEachLimit } from '@btc/tools';
+import { temporalLogger } from '@btc/worker-runtime';
 import type { BenchEnvironment } from '../environment';
 
 export async function buildAllCaches(env: BenchEnvironment): Promise<void> {
   await env.admin.setSettings({ latency: { fixedMs: 0, jitterMs: 0 }, rateLimitRps: 0 });
   const { refreshUserTickets } = createUserRefreshActivities(env.dependencies.deps);
+  // Warnings only, through the one serializer: the refresh line of every prepared user would bury the bench's output.
+  const logger = temporalLogger(createLogger({ name: 'bench-prepare', env: { ...process.env, LOG_LEVEL: 'warn' } }));
   await forEachLimit(env.userIds, 8, (userId) =>
-    // Warnings only: the refresh line of every prepared user would bury the bench's output.
-    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') }).run(refreshUserTickets, {
+    new MockActivityEnvironment(undefined, { logger }).run(refreshUserTickets, {
       userId,
       mode: 'build' as const,
       trigger: 'bench' as const,
