@@ -80,9 +80,18 @@ describe('the Temporal UI in a real browser', () => {
       const query = page.getByTestId('manual-search-input');
       await query.fill(`${SEARCH_ATTRIBUTES.userId.name} = ${USER_ID}`);
       await query.press('Enter');
-      const row = page.getByRole('row').filter({ hasText: workflowId });
-      await row.first().waitFor();
-      expect(await page.getByRole('row').filter({ hasText: 'bytemark-ticket-cache-' }).count()).toBe(1);
+      await page.waitForURL(/[?&]query=/);
+      // Only this user's runs are listed (the unfiltered list shows other users' first), newest first.
+      const rows = page.getByRole('row').filter({ hasText: 'bytemark-ticket-cache-' });
+      await waitUntil(
+        async () => {
+          const listed = await rows.allInnerTexts();
+          return listed.length > 0 && listed.every((text) => text.includes(workflowId));
+        },
+        'the list to show only BytemarkUserId = ' + String(USER_ID),
+      );
+      const row = rows.first();
+      expect(await row.innerText()).toContain(runId);
       expect(await row.innerText()).toMatch(/Completed/);
       await screenshot(page, 'search');
 
@@ -112,3 +121,11 @@ describe('the Temporal UI in a real browser', () => {
     }
   });
 });
+
+async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
