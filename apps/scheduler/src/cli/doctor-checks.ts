@@ -1,6 +1,6 @@
 import { Connection, Client, ScheduleNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { Config } from '@btc/config';
+import { formatError, knownSecrets, type Config } from '@btc/config';
 import {
   BytemarkTokensRepository,
   MONGO_INDEXES,
@@ -58,10 +58,9 @@ export async function runDoctor(config: DoctorConfig, targets: DoctorTargets): P
   return [...temporalChecks, ...mysqlChecks, ...mongoChecks, ...bytemarkChecks];
 }
 
+/** One line through the one error serializer: type, code and message, never a URL's credentials or the environment's secrets. */
 function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // One line, without a URL's user:password.
-  return message.replace(/\/\/[^/@\s]*@/g, '//').split('\n')[0] ?? '';
+  return formatError(error, { secrets: knownSecrets(process.env) })[0] ?? '';
 }
 
 async function checkTemporal(config: DoctorConfig, targets: DoctorTargets, timeoutMs: number): Promise<DoctorCheck[]> {
