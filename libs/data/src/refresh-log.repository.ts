@@ -48,7 +48,9 @@ export class RefreshLogRepository {
    * Queues the free-ticket notification for these passes, once: the same user and the same set of
    * pass uuids (any order, duplicates ignored) always yields the same row, whatever its status,
    * even when called concurrently (a per-(user, set) MySQL named lock serialises check-then-insert;
-   * the stated DDL has no unique key to lean on).
+   * the stated DDL has no unique key to lean on). The lock is released before the transaction
+   * commits, so the check is a locking read: it waits for a row the previous holder inserted but has
+   * not committed yet, and then sees it.
    */
   async recordFreeTickets(p: { userId: number; passUuids: string[] }): Promise<{ id: number; created: boolean }> {
     if (p.passUuids.length === 0) throw new Error('recordFreeTickets needs at least one pass uuid');
@@ -63,7 +65,8 @@ export class RefreshLogRepository {
       if (Number(lock?.got) !== 1) throw new Error(`could not lock the free-ticket queue of user ${p.userId}`);
       try {
         const [existing] = await this.sequelize.query<{ id: number }>(
-          `SELECT id FROM ${REFRESH_LOG_TABLE} WHERE user_id = ? AND activity_type = ? AND note LIKE ? ORDER BY id LIMIT 1`,
+          `SELECT id FROM ${REFRESH_LOG_TABLE} WHERE user_id = ? AND activity_type = ? AND note LIKE ? ORDER BY id LIMIT 1
+           LOCK IN SHARE MODE`,
           {
             replacements: [p.userId, REFRESH_ACTIVITY.freeTicketNotification, `${prefix}%`],
             type: QueryTypes.SELECT,
