@@ -1,5 +1,5 @@
 import { createSequelize, ensureMysqlDatabase } from '@btc/data';
-import { assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
+import { throwawayMysqlAccount } from '@btc/data/testing';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -26,31 +26,18 @@ function runMigrateCli(
   });
 }
 
-const DB = 'bytemark_migr_secret_test';
-const USER = 'btc_migr_secret';
+// Names of this run only: two runs at once must not drop each other's account.
+const RUN = randomBytes(4).toString('hex');
+const DB = `bytemark_migr_secret_${RUN}_test`;
+const USER = `btc_migr_secret_${RUN}`;
 const PASSWORD = `S3cret${randomBytes(6).toString('hex')}`;
-const rootUrl = testMysqlUrl(DB);
-const mongoUrl = (() => {
-  const url = new URL(testDatabaseUrls().mongoUrl);
-  url.pathname = `/${DB}`;
-  return url.toString();
-})();
-const userUrl = (password: string) => {
-  const url = new URL(rootUrl);
-  url.username = USER;
-  url.password = password;
-  return url.toString();
-};
+const account = throwawayMysqlAccount({ database: DB, user: USER, password: PASSWORD });
+const { rootUrl, mongoUrl, userUrl } = account;
 
 let root: Sequelize;
 
 async function resetDatabase(grants: string): Promise<void> {
-  assertTestDatabaseUrl(rootUrl);
-  await root.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await root.query(`CREATE DATABASE \`${DB}\` CHARACTER SET utf8mb4`);
-  await root.query(`DROP USER IF EXISTS '${USER}'@'%'`);
-  await root.query(`CREATE USER '${USER}'@'%' IDENTIFIED BY '${PASSWORD}'`);
-  await root.query(`GRANT ${grants} ON \`${DB}\`.* TO '${USER}'@'%'`);
+  await account.reset(root, grants);
   await root.query(`USE \`${DB}\``);
 }
 
@@ -59,8 +46,7 @@ beforeAll(async () => {
   root = createSequelize(rootUrl, { pool: { max: 1 } });
 });
 afterAll(async () => {
-  await root.query(`DROP USER IF EXISTS '${USER}'@'%'`);
-  await root.query(`DROP DATABASE IF EXISTS \`${DB}\``);
+  await account.drop(root);
   await root.close();
 });
 
@@ -76,7 +62,7 @@ describe('npm run migrate: no MySQL password in any output', () => {
     expect(run.stderr).toMatch(
       /^migrate up failed:\n {2}MigrationError: Migration 0001_create_bytemark_tokens \(up\) failed/m,
     );
-    expect(run.stderr).toMatch(/caused by: SequelizeDatabaseError: INSERT command denied to user 'btc_migr_secret'/);
+    expect(run.stderr).toContain(`caused by: SequelizeDatabaseError: INSERT command denied to user '${USER}'`);
     expect(run.stderr).toMatch(/caused by: Error \[ER_TABLEACCESS_DENIED_ERROR\]/);
     expect(output).not.toContain(PASSWORD);
     expect(output.length).toBeLessThan(4_000);
@@ -109,7 +95,7 @@ describe('npm run migrate: no MySQL password in any output', () => {
     const wrong = `Wr0ng${randomBytes(6).toString('hex')}`;
     const run = await runMigrateCli(['status'], { MYSQL_URL: userUrl(wrong), MONGO_URL: mongoUrl });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Access denied for user 'btc_migr_secret'/);
+    expect(run.stderr).toContain(`Access denied for user '${USER}'`);
     expect(run.stdout + run.stderr).not.toContain(wrong);
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   });

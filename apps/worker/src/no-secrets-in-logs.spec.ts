@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { BytemarkTokensRepository, TokenCipher, connectMongo, createSequelize, ensureMysqlDatabase } from '@btc/data';
-import { TEST_TOKEN_KEYRING, assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
+import { TEST_TOKEN_KEYRING, throwawayMysqlAccount } from '@btc/data/testing';
 import { migrateUp } from '@btc/migrations';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { openHarness, startWorkerProcess, uniqueTaskQueue, type Harness } from '@btc/worker-runtime/testing';
@@ -24,31 +24,15 @@ const PASSWORD = `S3cretPw-${randomBytes(6).toString('hex')}`;
 const TOKEN = `tok-secret-${randomBytes(6).toString('hex')}`;
 // A user id of this run too (the per-user workflow id is shared by everyone on the Temporal server).
 const USER_ID = 32_000 + (randomBytes(2).readUInt16BE(0) % 1000);
-const rootUrl = testMysqlUrl(DB);
-const mongoUrl = (() => {
-  const url = new URL(testDatabaseUrls().mongoUrl);
-  url.pathname = `/${DB}`;
-  return url.toString();
-})();
-const userUrl = (() => {
-  const url = new URL(rootUrl);
-  url.username = USER;
-  url.password = PASSWORD;
-  return url.toString();
-})();
+const account = throwawayMysqlAccount({ database: DB, user: USER, password: PASSWORD });
+const { rootUrl, mongoUrl } = account;
+const userUrl = account.userUrl();
 const repoRoot = join(__dirname, '..', '..', '..');
 
 let h: Harness;
 let root: Sequelize;
 
-async function resetDatabase(grants: string): Promise<void> {
-  assertTestDatabaseUrl(rootUrl);
-  await root.query(`DROP DATABASE IF EXISTS \`${DB}\``);
-  await root.query(`CREATE DATABASE \`${DB}\` CHARACTER SET utf8mb4`);
-  await root.query(`DROP USER IF EXISTS '${USER}'@'%'`);
-  await root.query(`CREATE USER '${USER}'@'%' IDENTIFIED BY '${PASSWORD}'`);
-  await root.query(`GRANT ${grants} ON \`${DB}\`.* TO '${USER}'@'%'`);
-}
+const resetDatabase = (grants: string) => account.reset(root, grants);
 
 /** `npm run migrate -- <args>` (tsx migrations/src/cli.ts), its stdout and stderr together. */
 function runMigrate(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -116,8 +100,7 @@ beforeAll(async () => {
   h = await openHarness({ users: 1, passesPerUser: 3, firstUserId: USER_ID });
 });
 afterAll(async () => {
-  await root?.query(`DROP USER IF EXISTS '${USER}'@'%'`);
-  await root?.query(`DROP DATABASE IF EXISTS \`${DB}\``);
+  if (root) await account.drop(root);
   await root?.close();
   const mongo = await connectMongo(mongoUrl);
   await mongo.dropDatabase().finally(() => mongo.close());

@@ -51,6 +51,39 @@ export function testMysqlUrl(database: string): string {
   return result;
 }
 
+/**
+ * A throwaway `_test` database with an account of its own that has a password, for tests that run a
+ * process with a password-bearing `MYSQL_URL` (what a failing command prints). `reset` drops and
+ * creates both again with `grants` on the database; `drop` removes both.
+ */
+export function throwawayMysqlAccount(p: { database: string; user: string; password: string }) {
+  const rootUrl = testMysqlUrl(p.database);
+  const mongo = new URL(testDatabaseUrls().mongoUrl);
+  mongo.pathname = `/${p.database}`;
+  const userUrl = (password = p.password) => {
+    const url = new URL(rootUrl);
+    url.username = p.user;
+    url.password = password;
+    return url.toString();
+  };
+  return {
+    rootUrl,
+    mongoUrl: mongo.toString(),
+    userUrl,
+    async reset(root: Sequelize, grants: string): Promise<void> {
+      await root.query(`DROP DATABASE IF EXISTS \`${p.database}\``);
+      await root.query(`CREATE DATABASE \`${p.database}\` CHARACTER SET utf8mb4`);
+      await root.query(`DROP USER IF EXISTS '${p.user}'@'%'`);
+      await root.query(`CREATE USER '${p.user}'@'%' IDENTIFIED BY '${p.password}'`);
+      await root.query(`GRANT ${grants} ON \`${p.database}\`.* TO '${p.user}'@'%'`);
+    },
+    async drop(root: Sequelize): Promise<void> {
+      await root.query(`DROP USER IF EXISTS '${p.user}'@'%'`);
+      await root.query(`DROP DATABASE IF EXISTS \`${p.database}\``);
+    },
+  };
+}
+
 /** Creates the MySQL test database if missing (guarded). */
 export async function ensureTestMysqlDatabase(mysqlUrl: string): Promise<void> {
   assertTestDatabaseUrl(mysqlUrl);
