@@ -151,11 +151,14 @@ describe('RefreshLogRepository (MariaDB)', () => {
       maxAttempts: 3,
       permanent: true,
     });
+    await repo.recordFailure({ ids: [pending], reason: 'push endpoint timed out', maxAttempts: 2 });
     expect(await repo.requeueFailed([failed, pending])).toBe(1);
     expect(await repo.listFailed({ limit: 10 })).toEqual([]);
     expect((await repo.listPendingNotificationRows({ limit: 10 })).map((r) => r.id)).toEqual([failed, pending]);
-    // Its attempts start again from zero: it takes the full count to fail again.
-    expect(await repo.recordFailure({ ids: [failed], reason: 'still 400', maxAttempts: 2 })).toEqual([]);
+    // The requeued row's attempts start again from zero; the pending row keeps its one attempt.
+    expect(await repo.recordFailure({ ids: [failed, pending], reason: 'still failing', maxAttempts: 2 })).toEqual([
+      pending,
+    ]);
     expect(await repo.requeueFailed([])).toBe(0);
   });
 });

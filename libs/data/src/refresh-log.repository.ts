@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { REFRESH_ACTIVITY, REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE, REFRESH_STATUS } from './refresh-log.table';
 
 export interface DueRefreshRow {
@@ -50,13 +50,15 @@ export class RefreshLogRepository {
    * even when called concurrently (a per-(user, set) MySQL named lock serialises check-then-insert;
    * the stated DDL has no unique key to lean on). The lock is released before the transaction
    * commits, so the check is a locking read: it waits for a row the previous holder inserted but has
-   * not committed yet, and then sees it.
+   * not committed yet, and then sees it. READ COMMITTED: the read locks the rows it returns and no
+   * gaps, so recordings for other users (or a table without the user index) are not blocked.
    */
   async recordFreeTickets(p: { userId: number; passUuids: string[] }): Promise<{ id: number; created: boolean }> {
     if (p.passUuids.length === 0) throw new Error('recordFreeTickets needs at least one pass uuid');
     const { note, prefix } = freeTicketNote(p.passUuids);
     const lockName = `btc:free:${p.userId}:${prefix}`.slice(0, 64);
-    return this.sequelize.transaction(async (transaction) => {
+    const isolationLevel = Transaction.ISOLATION_LEVELS.READ_COMMITTED;
+    return this.sequelize.transaction({ isolationLevel }, async (transaction) => {
       const [lock] = await this.sequelize.query<{ got: number | null }>('SELECT GET_LOCK(?, 10) AS got', {
         replacements: [lockName],
         type: QueryTypes.SELECT,
@@ -214,16 +216,22 @@ export class RefreshLogRepository {
   async requeueFailed(ids: number[]): Promise<number> {
     if (ids.length === 0) return 0;
     return this.sequelize.transaction(async (transaction) => {
-      const [, requeued] = await this.sequelize.query(
-        `UPDATE ${REFRESH_LOG_TABLE} SET status = ? WHERE id IN (?) AND status = ?`,
-        { replacements: [REFRESH_STATUS.pending, ids, REFRESH_STATUS.failed], type: QueryTypes.UPDATE, transaction },
+      const failed = await this.sequelize.query<{ id: number }>(
+        `SELECT id FROM ${REFRESH_LOG_TABLE} WHERE id IN (?) AND status = ? FOR UPDATE`,
+        { replacements: [ids, REFRESH_STATUS.failed], type: QueryTypes.SELECT, transaction },
       );
-      await this.sequelize.query(
-        `DELETE f FROM ${REFRESH_LOG_FAILURES_TABLE} f JOIN ${REFRESH_LOG_TABLE} r ON r.id = f.row_id
-         WHERE f.row_id IN (?) AND r.status = ?`,
-        { replacements: [ids, REFRESH_STATUS.pending], transaction },
-      );
-      return Number(requeued);
+      const requeue = failed.map((r) => Number(r.id));
+      if (requeue.length === 0) return 0;
+      await this.sequelize.query(`UPDATE ${REFRESH_LOG_TABLE} SET status = ? WHERE id IN (?)`, {
+        replacements: [REFRESH_STATUS.pending, requeue],
+        type: QueryTypes.UPDATE,
+        transaction,
+      });
+      await this.sequelize.query(`DELETE FROM ${REFRESH_LOG_FAILURES_TABLE} WHERE row_id IN (?)`, {
+        replacements: [requeue],
+        transaction,
+      });
+      return requeue.length;
     });
   }
 
