@@ -69,6 +69,12 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     });
   });
 
+  it('a row without a password (an adopted table allows one) has no credentials for a re-login', async () => {
+    await insertPlaintext(13, '', 'legacy-token-13');
+    expect(await repo.findCredentials(13)).toBeNull();
+    expect(await repo.findToken(13)).toBe('legacy-token-13');
+  });
+
   it('a row encrypted under a key the keyring does not have fails clearly, naming the key id', async () => {
     const foreign = new BytemarkTokensRepository(
       sequelize,

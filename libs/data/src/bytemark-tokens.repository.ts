@@ -171,14 +171,17 @@ export class BytemarkTokensRepository {
     return row?.token ? this.cipher.decrypt(row.token) : null;
   }
 
-  /** The stored login, decrypted, for a re-login; null without a row. */
+  /**
+   * The stored login, decrypted, for a re-login; null without a row or without a password (an
+   * adopted table may hold NULL or ''): the refresh ends `failed-auth` instead of failing on it.
+   */
   async findCredentials(userId: number): Promise<{ email: string; password: string } | null> {
     const row = (await this.model.findOne({
       attributes: ['email', 'password'],
       where: { user_id: userId },
       raw: true,
     })) as Pick<BytemarkTokenRow, 'email' | 'password'> | null;
-    return row ? { email: row.email, password: this.cipher.decrypt(row.password) } : null;
+    return row?.password ? { email: row.email, password: this.cipher.decrypt(row.password) } : null;
   }
 
   /** The storage mode recorded by migration 0009 (`encrypted-only` when the row is missing). */
@@ -269,17 +272,21 @@ export class BytemarkTokensRepository {
              FROM ${table} WHERE ${c} LIKE '${ENCRYPTED_PREFIX}%'`,
       ),
     );
-    const rows = await this.sequelize.query<{ key_id: string; n: number; user_id: number; sample: string }>(
-      `SELECT key_id, COUNT(*) AS n, MIN(user_id) AS user_id, MIN(value) AS sample
+    // The sample and its user come from one row: the smallest `value user_id` pair of each key id.
+    const rows = await this.sequelize.query<{ key_id: string; n: number; sample_row: string }>(
+      `SELECT key_id, COUNT(*) AS n, MIN(CONCAT(value, ' ', user_id)) AS sample_row
          FROM (${parts.join(' UNION ALL ')}) k GROUP BY key_id ORDER BY key_id`,
       { type: QueryTypes.SELECT },
     );
-    return rows.map((r) => ({
-      keyId: String(r.key_id),
-      values: Number(r.n),
-      userId: Number(r.user_id),
-      sample: r.sample,
-    }));
+    return rows.map((r) => {
+      const space = r.sample_row.lastIndexOf(' ');
+      return {
+        keyId: String(r.key_id),
+        values: Number(r.n),
+        userId: Number(r.sample_row.slice(space + 1)),
+        sample: r.sample_row.slice(0, space),
+      };
+    });
   }
 
   /**

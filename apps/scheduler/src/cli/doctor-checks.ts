@@ -5,7 +5,7 @@ import {
   BytemarkTokensRepository,
   MONGO_INDEXES,
   TokenCipher,
-  TokenDecryptionError,
+  TokenStorageNotMigratedError,
   connectMongo,
   createSequelize,
 } from '@btc/data';
@@ -248,21 +248,32 @@ async function checkTokenKey(
 ): Promise<DoctorCheck> {
   const name = 'token key';
   try {
+    // The worker's own start-up check: one stored value decrypted per key id in use.
     const tokens = new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys));
-    const [userId] = await tokens.listTokenUserIds({ afterUserId: 0, limit: 1 });
-    if (userId === undefined) return { name, ok: true, detail: 'no stored token yet: nothing to decrypt' };
-    // Decrypts the row's password and token, as a refresh does; the values are dropped unread.
-    await tokens.findByUserId(userId);
-    return { name, ok: true, detail: `TOKEN_ENCRYPTION_KEY decrypts a stored row (user ${userId})` };
-  } catch (error) {
-    const wrongKey = error instanceof TokenDecryptionError;
+    const { keyIds } = await tokens.checkKeyring();
+    if (keyIds.length === 0) return { name, ok: true, detail: 'no encrypted value stored yet: nothing to decrypt' };
+    const failed = keyIds.filter((k) => !k.ok);
+    const list = (ks: typeof keyIds) => ks.map((k) => `'${k.keyId}' (${k.values} values)`).join(', ');
+    if (failed.length === 0) {
+      return {
+        name,
+        ok: true,
+        detail: `TOKEN_ENCRYPTION_KEY decrypts a stored row under every key id: ${list(keyIds)}`,
+      };
+    }
     return {
       name,
       ok: false,
-      detail: wrongKey ? `TOKEN_ENCRYPTION_KEY cannot decrypt a stored row: ${messageOf(error)}` : messageOf(error),
-      fix: wrongKey
-        ? 'use the keyring the rows were written with (newKeyId:...,oldKeyId:...); never re-encrypt with a guessed key'
-        : '`npm run migrate -- status` (is bytemark_tokens there?)',
+      detail: `TOKEN_ENCRYPTION_KEY cannot decrypt a stored row under key id ${list(failed)}, e.g. user ${failed[0]!.userId}; the worker refuses to start`,
+      fix: 'use the keyring the rows were written with (newKeyId:...,oldKeyId:...); never re-encrypt with a guessed key',
+    };
+  } catch (error) {
+    const notMigrated = error instanceof TokenStorageNotMigratedError;
+    return {
+      name,
+      ok: false,
+      detail: messageOf(error),
+      fix: notMigrated ? '`npm run migrate -- up`' : '`npm run migrate -- status` (is bytemark_tokens there?)',
     };
   }
 }

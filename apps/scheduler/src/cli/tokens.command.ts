@@ -112,7 +112,9 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
         } else if (!execute) {
           console.log('dry run: nothing changed (add --execute to re-encrypt)');
         } else if (r.changedMeanwhile > 0) {
+          // Not done: an older key must stay in the keyring until a run ends clean.
           console.log('Some rows changed while this ran: run it again.');
+          process.exitCode = 1;
         } else {
           console.log(`done. Every encrypted value is under '${cipher.keyId}'; older keys can leave the keyring.`);
         }
