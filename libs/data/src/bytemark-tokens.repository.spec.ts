@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { BytemarkTokensRepository } from './bytemark-tokens.repository';
-import { TokenDecryptionError } from './errors';
+import { TokenColumnTooNarrowError, TokenDecryptionError } from './errors';
 import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
 import { TokenCipher } from './token-cipher';
 
@@ -73,6 +73,17 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     await insertPlaintext(13, '', 'legacy-token-13');
     expect(await repo.findCredentials(13)).toBeNull();
     expect(await repo.findToken(13)).toBe('legacy-token-13');
+  });
+
+  it('encrypting in place refuses, changing nothing, when an encrypted value would not fit its column', async () => {
+    // 400 characters fit password's 512 as plaintext; encrypted (about 4/3 of it, plus the prefix) they do not.
+    await insertPlaintext(14, 'p'.repeat(400), 'legacy-token-14');
+    const before = await sequelize.query('SELECT * FROM bytemark_tokens', { type: QueryTypes.SELECT });
+    await expect(repo.finishEncryption({ execute: true })).rejects.toThrow(TokenColumnTooNarrowError);
+    await expect(repo.encryptLegacyRows({ execute: true })).rejects.toThrow(
+      /password is 512 characters wide, the longest encrypted value needs 5\d\d/,
+    );
+    expect(await sequelize.query('SELECT * FROM bytemark_tokens', { type: QueryTypes.SELECT })).toEqual(before);
   });
 
   it('a row encrypted under a key the keyring does not have fails clearly, naming the key id', async () => {

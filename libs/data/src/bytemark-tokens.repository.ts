@@ -5,7 +5,7 @@ import {
   type BytemarkTokenModel,
   type BytemarkTokenRow,
 } from './bytemark-tokens.model';
-import { TokenDecryptionError, TokenStorageNotMigratedError } from './errors';
+import { TokenColumnTooNarrowError, TokenDecryptionError, TokenStorageNotMigratedError } from './errors';
 import type { TokenCipher } from './token-cipher';
 import {
   ENCRYPTED_COPIES_TABLE,
@@ -474,6 +474,32 @@ export class BytemarkTokensRepository {
   }
 
   /**
+   * Refuses (`TokenColumnTooNarrowError`, before anything is written) when the longest plaintext
+   * password or token would not fit its column once encrypted: an adopted table may keep the
+   * original's narrower columns, and a strict server would fail half-way, a lax one truncate.
+   */
+  private async assertEncryptedValuesFit(): Promise<void> {
+    const widths = await this.sequelize.query<{ column_name: string; width: number | null }>(
+      `SELECT COLUMN_NAME AS column_name, CHARACTER_MAXIMUM_LENGTH AS width FROM information_schema.COLUMNS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME IN ('password', 'token')`,
+      { replacements: [BYTEMARK_TOKENS_TABLE], type: QueryTypes.SELECT },
+    );
+    const [longest] = await this.sequelize.query<{ password: number | null; token: number | null }>(
+      `SELECT MAX(CASE WHEN password NOT LIKE '${ENCRYPTED_PREFIX}%' THEN LENGTH(password) END) AS password,
+              MAX(CASE WHEN token NOT LIKE '${ENCRYPTED_PREFIX}%' THEN LENGTH(token) END) AS token
+         FROM ${BYTEMARK_TOKENS_TABLE}`,
+      { type: QueryTypes.SELECT },
+    );
+    const tooNarrow = widths.flatMap(({ column_name: column, width }) => {
+      const bytes = Number(longest?.[column as 'password' | 'token'] ?? 0);
+      if (width === null || bytes === 0) return [];
+      const needed = this.cipher.encrypt('x'.repeat(bytes)).length;
+      return needed > Number(width) ? [{ column, width: Number(width), needed }] : [];
+    });
+    if (tooNarrow.length > 0) throw new TokenColumnTooNarrowError(tooNarrow);
+  }
+
+  /**
    * The end of `expand` ("contract"): once every other reader of `bytemark_tokens` has stopped
    * reading the plaintext columns. With `execute: true` it first switches the mode to
    * `encrypted-only` (so every later write is ciphertext only), then encrypts in place every
@@ -483,6 +509,7 @@ export class BytemarkTokensRepository {
    */
   async finishEncryption(opts: { execute: boolean; batchSize?: number }): Promise<FinishEncryptionReport> {
     const modeBefore = await this.storageMode();
+    await this.assertEncryptedValuesFit();
     if (opts.execute) {
       await this.sequelize.query(
         `INSERT INTO ${SETTINGS_TABLE} (name, value) VALUES (?, 'encrypted-only') ON DUPLICATE KEY UPDATE value = VALUES(value)`,
@@ -536,6 +563,7 @@ export class BytemarkTokensRepository {
    * concurrent writer is never overwritten (that row is simply left for the next run).
    */
   async encryptLegacyRows(opts: { execute: boolean; batchSize?: number }): Promise<EncryptLegacyReport> {
+    await this.assertEncryptedValuesFit();
     const batchSize = opts.batchSize ?? 500;
     const report: EncryptLegacyReport = { scanned: 0, toEncrypt: 0, encrypted: 0, userIds: [] };
     let afterId = 0;

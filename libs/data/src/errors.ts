@@ -102,3 +102,22 @@ export class TokenStorageNotMigratedError extends Error {
     this.name = 'TokenStorageNotMigratedError';
   }
 }
+
+/**
+ * Thrown before encrypting in place (`finishEncryption`, `encryptLegacyRows`) when a plaintext value
+ * would not fit its column once encrypted (an adopted `bytemark_tokens` may keep the original's
+ * narrower columns): nothing is changed, and the operator widens the column first.
+ */
+export class TokenColumnTooNarrowError extends Error {
+  readonly type = 'TokenColumnTooNarrowError';
+  constructor(readonly columns: ReadonlyArray<{ column: string; width: number; needed: number }>) {
+    super(
+      `encrypted values would not fit bytemark_tokens: ${columns
+        .map((c) => `${c.column} is ${c.width} characters wide, the longest encrypted value needs ${c.needed}`)
+        .join(
+          '; ',
+        )}. Widen the column(s) (ALTER TABLE bytemark_tokens MODIFY ...), then run this again; nothing was changed`,
+    );
+    this.name = 'TokenColumnTooNarrowError';
+  }
+}

@@ -12,6 +12,7 @@ export { CALL_PACE_TABLE, CallPacer } from './bytemark-call-pacer';
 export {
   TokenDecryptionError,
   TokenKeyringError,
+  TokenColumnTooNarrowError,
   TokenStorageNotMigratedError,
   CacheDocumentTooLargeError,
   LegacyCacheDocumentError,
