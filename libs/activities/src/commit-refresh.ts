@@ -49,11 +49,8 @@ export async function commitRefresh(
   const { userId, refreshId, now, lists } = p;
   for (let attempt = 1; ; attempt++) {
     const doc = await deps.cache.findByUserId({ userId });
-    if (doc?.refresh_id === refreshId && doc.refresh_summary) {
-      // An earlier attempt of this refresh committed: finish its effects, report what it did.
-      await finishPendingEffects(deps, doc);
-      return { change: doc.refresh_summary, version: doc.version, passCount: passCount(doc), previousTimestamp: null };
-    }
+    const earlier = await finishEarlierCommit(deps, doc, refreshId);
+    if (earlier) return earlier;
     if (doc?.pending) await finishPendingEffects(deps, doc);
 
     const built = p.mode === 'build' || doc === null;
@@ -110,6 +107,20 @@ export async function commitRefresh(
     if (attempt >= MAX_CAS_ATTEMPTS) throw new CacheWriteConflictError(userId, attempt);
     log.info('The cache changed under this refresh (another writer); diffing again', { userId, attempt });
   }
+}
+
+/**
+ * When an earlier attempt of refresh `refreshId` committed `doc`: finishes its effects and reports
+ * what it did. Null when `doc` is not that attempt's (none, or another refresh's).
+ */
+export async function finishEarlierCommit(
+  deps: PendingEffectsDeps,
+  doc: TicketCacheDoc | null,
+  refreshId: string,
+): Promise<CommittedRefresh | null> {
+  if (doc?.refresh_id !== refreshId || !doc.refresh_summary) return null;
+  await finishPendingEffects(deps, doc);
+  return { change: doc.refresh_summary, version: doc.version, passCount: passCount(doc), previousTimestamp: null };
 }
 
 /** Free passes announced before: the recorded ones, and (for documents from before the record) those flagged 1. */

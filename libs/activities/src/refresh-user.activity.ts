@@ -10,7 +10,7 @@ import type {
   TicketLogRepository,
 } from '@btc/data';
 import type { RefreshOutcome, RefreshSummary, UserRefreshActivities, UserRefreshInput } from '@btc/workflows';
-import { commitRefresh } from './commit-refresh';
+import { commitRefresh, finishEarlierCommit } from './commit-refresh';
 import { fetchPassLists, listHashes } from './fetch-pass-lists';
 import { refreshLogEntry } from './refresh-log-line';
 
@@ -68,9 +68,9 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
         const entry = refreshLogEntry(input, { failed, attempt: info.attempt }, Date.now() - started);
         // The error itself (type, message, causes) is in the SDK's `Activity failed` line.
         log.warn(entry.message, entry.fields);
-        // The attempt failed: the user's state says so (for `cli status`), keeping its last success.
+        // The attempt failed: the user's state says so (for `cli status`), keeping what it says of the cache.
         await deps.states
-          .record(failedState(await deps.states.find(input.userId).catch(() => null), input, clock()))
+          .recordFailure({ userId: input.userId, checkedAt: clock(), trigger: input.trigger, runRef: input.refreshId })
           .catch(() => undefined);
         throw error;
       }
@@ -96,7 +96,28 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
       return { outcome, ...NO_CHANGES, cacheAgeBefore };
     };
 
-    if (mode === 'if-stale' && state?.refreshedAt != null && !isStale(state.refreshedAt, now, deps.config)) {
+    // A retry of this refresh after a failed attempt (its failure names this run): what that attempt
+    // committed is reported (the attempt may have failed after its commit), and a cache made fresh
+    // by it is no reason to skip.
+    const retry = state?.runRef === refreshId;
+    if (retry) {
+      const earlier = await finishEarlierCommit(deps, await deps.cache.findByUserId({ userId }), refreshId);
+      if (earlier) {
+        // The lists it fetched are not known here: no hashes, so the next refresh diffs the document.
+        const { change, version, passCount } = earlier;
+        const noHashes = { passes: null, passes4: null };
+        await record({
+          outcome: change.outcome,
+          refreshedAt: now,
+          cacheVersion: version,
+          listHashes: noHashes,
+          passCount,
+        });
+        const { outcome, ...counts } = change;
+        return { outcome, ...counts, cacheAgeBefore };
+      }
+    }
+    if (mode === 'if-stale' && !retry && state?.refreshedAt != null && !isStale(state.refreshedAt, now, deps.config)) {
       return { outcome: 'fresh-skipped', ...NO_CHANGES, cacheAgeBefore };
     }
     const token = await deps.tokens.findToken(userId);
@@ -138,21 +159,6 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
     const previous = committed.previousTimestamp === null ? null : now - committed.previousTimestamp;
     return { outcome, ...counts, cacheAgeBefore: cacheAgeBefore ?? previous };
   }
-}
-
-/** The state of a user whose refresh attempt failed: outcome `failed`, everything else as it was. */
-function failedState(state: TicketCacheState | null, input: UserRefreshInput, now: number): TicketCacheState {
-  return {
-    userId: input.userId,
-    refreshedAt: null,
-    checkedAt: now,
-    cacheVersion: state?.cacheVersion ?? null,
-    listHashes: state?.listHashes ?? { passes: null, passes4: null },
-    passCount: state?.passCount ?? 0,
-    outcome: 'failed',
-    trigger: input.trigger,
-    runRef: input.refreshId,
-  };
 }
 
 /** Both lists hash as recorded (a null hash, a list with rejects, never matches). */

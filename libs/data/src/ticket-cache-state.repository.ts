@@ -93,6 +93,20 @@ export class TicketCacheStateRepository {
   }
 
   /**
+   * Records a failed attempt: outcome `failed`, when, and which run; what the state says about the
+   * cache (last success, version, list hashes, pass count) stays as it is. Needs no read first.
+   */
+  async recordFailure(f: { userId: number; checkedAt: number; trigger: string; runRef: string }): Promise<void> {
+    await this.sequelize.query(
+      `INSERT INTO ${TICKET_CACHE_STATE_TABLE} (user_id, checked_at, pass_count, outcome, refresh_trigger, run_ref)
+       VALUES (?, ?, 0, 'failed', ?, ?)
+       ON DUPLICATE KEY UPDATE checked_at = VALUES(checked_at), outcome = VALUES(outcome),
+         refresh_trigger = VALUES(refresh_trigger), run_ref = VALUES(run_ref)`,
+      { replacements: [f.userId, f.checkedAt, f.trigger, f.runRef.slice(0, 512)] },
+    );
+  }
+
+  /**
    * One page of token users after `afterUserId`, ascending: up to `limit` selected users (`stale`:
    * never refreshed, or refreshed at or before `staleAt`; `all`), and how
    * many token users in the same id range were skipped. Two indexed queries, whatever the page holds.
