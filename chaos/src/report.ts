@@ -96,10 +96,11 @@ export function formatReport(result: CampaignResult): string {
       (p) => p.freeTicketsMissingOfFailedUsers,
     ),
     [
-      'failed users: untouched / pending recorded / partial',
+      'failed users: untouched / pending recorded / completed / partial',
       '',
       ...phases.map(
-        (p) => `${p.failedUsers.untouched} / ${p.failedUsers.pendingRecorded} / ${p.failedUsers.partial.length}`,
+        (p) =>
+          `${p.failedUsers.untouched} / ${p.failedUsers.pendingRecorded} / ${p.failedUsers.completed} / ${p.failedUsers.partial.length}`,
       ),
     ],
     ['caches with pending effects', '', ...phases.map((p) => String(p.pendingEffects))],

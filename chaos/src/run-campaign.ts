@@ -52,6 +52,8 @@ export interface FailedUsers {
   untouched: number;
   /** The cache committed, its audit entries and free-ticket row recorded as pending in it (the next refresh writes them). */
   pendingRecorded: number;
+  /** The cache committed and every effect the clean run wrote for the user written (the attempt failed after its work). */
+  completed: number;
   /** Some effect written, the rest neither written nor recorded: must be none. */
   partial: number[];
 }
@@ -449,13 +451,16 @@ async function measurePhase(
   const [auditNow, auditBefore] = [perUser(snap.auditKeys), perUser(p.before.auditKeys)];
   const [freeNow, freeBefore] = [perUser(snap.freeTicketKeys), perUser(p.before.freeTicketKeys)];
   const pending = new Set(snap.pendingEffects);
-  const failedUsers: FailedUsers = { userIds: failed, untouched: 0, pendingRecorded: 0, partial: [] };
+  const [auditClean, freeClean] = [perUser(p.referenceSnapshot.auditKeys), perUser(p.referenceSnapshot.freeTicketKeys)];
+  const failedUsers: FailedUsers = { userIds: failed, untouched: 0, pendingRecorded: 0, completed: 0, partial: [] };
   for (const userId of failed) {
     const sameCache = snap.versions.get(userId) === p.before.versions.get(userId);
     const wrote =
       (auditNow[userId] ?? 0) !== (auditBefore[userId] ?? 0) || (freeNow[userId] ?? 0) !== (freeBefore[userId] ?? 0);
     if (sameCache && !wrote) failedUsers.untouched += 1;
     else if (pending.has(userId)) failedUsers.pendingRecorded += 1;
+    else if (auditNow[userId] === auditClean[userId] && freeNow[userId] === freeClean[userId])
+      failedUsers.completed += 1;
     else failedUsers.partial.push(userId);
   }
 
