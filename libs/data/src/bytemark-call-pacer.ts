@@ -12,6 +12,8 @@ const PACE_SHARE = 0.95;
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
+  /** Released late once already: goes at its next slot, however late (no call waits forever). */
+  retried: boolean;
 }
 
 /**
@@ -37,10 +39,12 @@ export class CallPacer {
   }
 
   acquire(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      if (this.waiting.length === 1) setImmediate(() => void this.reserve());
-    });
+    return new Promise<void>((resolve, reject) => this.enqueue({ resolve, reject, retried: false }));
+  }
+
+  private enqueue(waiter: Waiter): void {
+    this.waiting.push(waiter);
+    if (this.waiting.length === 1) setImmediate(() => void this.reserve());
   }
 
   /** Reserves a slot for every call asked for since the last reservation, and releases each at its slot. */
@@ -57,10 +61,18 @@ export class CallPacer {
         { replacements: [spanUs, spanUs], type: QueryTypes.INSERT },
       );
       const firstSlotMs = Number(nextAtUs) > 0 ? (Number(nextAtUs) - spanUs) / 1000 : Date.now();
+      const intervalMs = this.intervalUs / 1000;
       calls.forEach((call, i) => {
-        const waitMs = firstSlotMs + (i * this.intervalUs) / 1000 - Date.now();
-        if (waitMs > 0) setTimeout(call.resolve, waitMs);
-        else call.resolve();
+        const slotMs = firstSlotMs + i * intervalMs;
+        // Released more than one interval after its slot (a blocked event loop, a slow reservation),
+        // a call would land in the same second as the calls of the slots after it: it takes a new slot.
+        const release = () => {
+          if (!call.retried && Date.now() - slotMs > intervalMs) this.enqueue({ ...call, retried: true });
+          else call.resolve();
+        };
+        const waitMs = slotMs - Date.now();
+        if (waitMs > 0) setTimeout(release, waitMs);
+        else release();
       });
     } catch (error) {
       for (const call of calls) call.reject(error);
