@@ -1,5 +1,5 @@
 import { connectMongo, createSequelize, parseMysqlUrl } from '@btc/data';
-import { assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
+import { assertTestDatabaseUrl, testMongoUrl, testMysqlUrl } from '@btc/data/testing';
 import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { MigrationStepError, SchemaConflictError } from './errors';
@@ -9,11 +9,7 @@ import { mysqlMigrations } from './mysql/migrations';
 
 const DB = 'bytemark_migr_migrator_test';
 const mysqlUrl = testMysqlUrl(DB);
-const mongoUrl = (() => {
-  const url = new URL(testDatabaseUrls().mongoUrl);
-  url.pathname = `/${DB}`;
-  return url.toString();
-})();
+const mongoUrl = testMongoUrl(DB);
 const ALL = mysqlMigrations().map((m) => m.name);
 
 async function dropDatabase(): Promise<void> {

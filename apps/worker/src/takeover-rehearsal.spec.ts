@@ -20,7 +20,7 @@ import {
   storedPassListHash,
   type LegacyCacheAdoptionReport,
 } from '@btc/data';
-import { assertTestDatabaseUrl, ensureTestMysqlDatabase, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
+import { ensureTestMysqlDatabase, testMongoUrl, testMysqlUrl } from '@btc/data/testing';
 import { readAdoptions, migrateUp } from '@btc/migrations';
 import { createOriginalPlatformSchema, snapshotTables } from '@btc/migrations/testing';
 import { listHashes } from '@btc/activities';
@@ -41,12 +41,7 @@ const WRITTEN = Math.floor(Date.now() / 1000) - 7200;
 const { ObjectId } = mongoose.mongo;
 
 const mysqlUrl = testMysqlUrl(DATABASE);
-const mongoUrl = (() => {
-  const url = new URL(testDatabaseUrls().mongoUrl);
-  url.pathname = `/${DATABASE}`;
-  assertTestDatabaseUrl(url.toString());
-  return url.toString();
-})();
+const mongoUrl = testMongoUrl(DATABASE);
 const ORIGINAL_TABLES = [
   'bytemark_tokens',
   'bytemark_ticket_refresh_log',

@@ -15,13 +15,7 @@ import { MONGO_INDEXES } from './mongo-indexes';
 import { TicketCacheRepository } from './ticket-cache.repository';
 import { TICKET_CACHE_COLLECTION } from './ticket-cache.schema';
 import { TICKET_CACHE_STATE_TABLE, TicketCacheStateRepository } from './ticket-cache-state.repository';
-import {
-  assertTestDatabaseUrl,
-  ensureTestMysqlDatabase,
-  samplePassPayload,
-  testDatabaseUrls,
-  testMysqlUrl,
-} from './testing';
+import { ensureTestMysqlDatabase, samplePassPayload, testDatabaseUrls, testMongoUrl, testMysqlUrl } from './testing';
 
 const { ObjectId } = mongoose.mongo;
 interface Doc {
@@ -32,12 +26,7 @@ interface Doc {
 /** Databases of this file only: the unique index is dropped here, which no other spec may see. */
 const DATABASE = 'bytemark_adopt_test';
 const mysqlUrl = testMysqlUrl(DATABASE);
-const mongoUrl = (() => {
-  const url = new URL(testDatabaseUrls().mongoUrl);
-  url.pathname = `/${DATABASE}`;
-  assertTestDatabaseUrl(url.toString());
-  return url.toString();
-})();
+const mongoUrl = testMongoUrl(DATABASE);
 /** When the original last wrote the caches (two hours ago, in seconds). */
 const WRITTEN = Math.floor(Date.now() / 1000) - 7200;
 const USER_ID_INDEX = MONGO_INDEXES.find((i) => i.collection === TICKET_CACHE_COLLECTION && i.unique)!;

@@ -51,6 +51,15 @@ export function testMysqlUrl(database: string): string {
   return result;
 }
 
+/** `testDatabaseUrls()` with the MongoDB database name replaced (guarded like `testMysqlUrl`). */
+export function testMongoUrl(database: string): string {
+  const url = new URL(testDatabaseUrls().mongoUrl);
+  url.pathname = `/${database}`;
+  const result = url.toString();
+  assertTestDatabaseUrl(result);
+  return result;
+}
+
 /**
  * A throwaway `_test` database with an account of its own that has a password, for tests that run a
  * process with a password-bearing `MYSQL_URL` (what a failing command prints). `reset` drops and
@@ -58,8 +67,6 @@ export function testMysqlUrl(database: string): string {
  */
 export function throwawayMysqlAccount(p: { database: string; user: string; password: string }) {
   const rootUrl = testMysqlUrl(p.database);
-  const mongo = new URL(testDatabaseUrls().mongoUrl);
-  mongo.pathname = `/${p.database}`;
   const userUrl = (password = p.password) => {
     const url = new URL(rootUrl);
     url.username = p.user;
@@ -68,7 +75,7 @@ export function throwawayMysqlAccount(p: { database: string; user: string; passw
   };
   return {
     rootUrl,
-    mongoUrl: mongo.toString(),
+    mongoUrl: testMongoUrl(p.database),
     userUrl,
     async reset(root: Sequelize, grants: string): Promise<void> {
       await root.query(`DROP DATABASE IF EXISTS \`${p.database}\``);

@@ -11,7 +11,7 @@ import {
   createSequelize,
   normaliseCacheDocument,
 } from '@btc/data';
-import { assertTestDatabaseUrl, samplePassPayload, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
+import { samplePassPayload, testMongoUrl, testMysqlUrl } from '@btc/data/testing';
 import { migrateUp } from '@btc/migrations';
 
 const { ObjectId } = mongoose.mongo;
@@ -25,12 +25,7 @@ const USERS = 600;
 const FIRST = 7001;
 const CLI = join(__dirname, '..', 'cli.ts');
 const mysqlUrl = testMysqlUrl(DATABASE);
-const mongoUrl = (() => {
-  const url = new URL(testDatabaseUrls().mongoUrl);
-  url.pathname = `/${DATABASE}`;
-  assertTestDatabaseUrl(url.toString());
-  return url.toString();
-})();
+const mongoUrl = testMongoUrl(DATABASE);
 
 let sequelize: Sequelize;
 let mongo: Connection;
