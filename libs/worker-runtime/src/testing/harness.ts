@@ -105,6 +105,9 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const client = new Client({ connection });
   const native = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  // Workers of a test that timed out are still polling when `close()` runs: it stops them first, or
+  // the native connection they hold keeps the test process (and the suite) from ever exiting.
+  const running = new Map<Worker, Promise<void>>();
 
   const harness: Harness = {
     simulator,
@@ -131,7 +134,11 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
         rateLimitRps: workerOptions.rateLimitRps ?? 1000,
         maxConcurrentActivities: 20,
       });
-      const runs = workers.map((w) => w.run());
+      const runs = workers.map((w) => {
+        const run = w.run().finally(() => running.delete(w));
+        running.set(w, run);
+        return run;
+      });
       try {
         return await fn(taskQueue, workers);
       } finally {
@@ -158,8 +165,17 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
       });
     },
     async close() {
+      await stopWorkers(running);
       await Promise.allSettled([connection.close(), native.close(), dependencies.close(), simulator.close()]);
     },
   };
   return harness;
+}
+
+/** Shuts down workers a timed-out test left running, waiting at most a few seconds for their in-flight tasks. */
+async function stopWorkers(running: Map<Worker, Promise<void>>): Promise<void> {
+  if (running.size === 0) return;
+  for (const w of running.keys()) if (w.getState() === 'RUNNING') w.shutdown();
+  const stopped = Promise.allSettled(running.values());
+  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
