@@ -198,6 +198,48 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     expect(await repo.rotateKeys({ execute: false })).toMatchObject({ underCurrentKey: 2, toReencrypt: 0 });
   });
 
+  it('a re-login that read expand mode commits before finish-encryption switches the mode: no plaintext is left behind', async () => {
+    const modeRow = () =>
+      sequelize.query<{ value: string }>(`SELECT value FROM btc_settings WHERE name = 'token_storage_mode'`, {
+        type: QueryTypes.SELECT,
+      });
+    const [before] = await modeRow();
+    await sequelize.query(
+      `INSERT INTO btc_settings (name, value) VALUES ('token_storage_mode', 'expand') ON DUPLICATE KEY UPDATE value = 'expand'`,
+    );
+    // The re-login's write is held for 500 ms after it read the mode, as a slow writer would be.
+    const query = sequelize.query.bind(sequelize);
+    let held: (() => void) | undefined;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const spy = jest.spyOn(sequelize, 'query').mockImplementation(((sql: string, options?: object) => {
+      if (typeof sql === 'string' && sql.startsWith('UPDATE bytemark_tokens SET token')) {
+        held?.();
+        return new Promise((r) => setTimeout(r, 500)).then(() => query(sql, options));
+      }
+      return query(sql, options);
+    }) as typeof sequelize.query);
+    try {
+      await insertPlaintext(31_131, 'pw31131Ab12', 'tok-31131');
+      const relogin = repo.updateToken(31_131, 'tok-31131-relogin');
+      await holding;
+      spy.mockRestore();
+      const report = await repo.finishEncryption({ execute: true });
+      await relogin;
+      expect(report.plaintextLeft).toBe(0);
+      const row = await rawRow(31_131);
+      expect(row?.token).toMatch(/^enc:v1:/);
+      expect(cipher.decrypt(row!.token!)).toBe('tok-31131-relogin');
+      expect(
+        await sequelize.query('SELECT user_id FROM bytemark_tokens_encrypted', { type: QueryTypes.SELECT }),
+      ).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      await sequelize.query(`UPDATE btc_settings SET value = ? WHERE name = 'token_storage_mode'`, {
+        replacements: [before?.value ?? 'encrypted-only'],
+      });
+    }
+  });
+
   it('lists token users in ascending pages after a cursor and counts them', async () => {
     for (const userId of [5, 3, 9, 1])
       await repo.upsertAccount({ userId, email: 'e', password: 'p', token: `t${userId}` });

@@ -185,11 +185,13 @@ export class BytemarkTokensRepository {
   }
 
   /** The storage mode recorded by migration 0009 (`encrypted-only` when the row is missing). */
-  async storageMode(): Promise<TokenStorageMode> {
-    const [row] = await this.sequelize.query<{ value: string }>(`SELECT value FROM ${SETTINGS_TABLE} WHERE name = ?`, {
-      replacements: [TOKEN_STORAGE_MODE_SETTING],
-      type: QueryTypes.SELECT,
-    });
+  async storageMode(transaction?: Transaction): Promise<TokenStorageMode> {
+    // Inside a write's transaction, a shared lock: `finishEncryption` switches the mode (an exclusive
+    // write of this row) only once the writes that read `expand` have committed, and its scan sees them.
+    const [row] = await this.sequelize.query<{ value: string }>(
+      `SELECT value FROM ${SETTINGS_TABLE} WHERE name = ?${transaction ? ' LOCK IN SHARE MODE' : ''}`,
+      { replacements: [TOKEN_STORAGE_MODE_SETTING], type: QueryTypes.SELECT, transaction },
+    );
     return row?.value === 'expand' ? 'expand' : 'encrypted-only';
   }
 
@@ -200,17 +202,19 @@ export class BytemarkTokensRepository {
   }
 
   async updateToken(userId: number, token: string): Promise<void> {
-    const mode = await this.storageMode();
-    const { shared, copy } = this.storedForms(mode, token);
-    await this.sequelize.query(`UPDATE ${BYTEMARK_TOKENS_TABLE} SET token = ? WHERE user_id = ?`, {
-      replacements: [shared, userId],
+    await this.sequelize.transaction(async (transaction) => {
+      const { shared, copy } = this.storedForms(await this.storageMode(transaction), token);
+      await this.sequelize.query(`UPDATE ${BYTEMARK_TOKENS_TABLE} SET token = ? WHERE user_id = ?`, {
+        replacements: [shared, userId],
+        transaction,
+      });
+      if (copy !== null) {
+        await this.sequelize.query(
+          `INSERT INTO ${ENCRYPTED_COPIES_TABLE} (user_id, token) VALUES (?, ?) ON DUPLICATE KEY UPDATE token = VALUES(token)`,
+          { replacements: [userId, copy], transaction },
+        );
+      }
     });
-    if (copy !== null) {
-      await this.sequelize.query(
-        `INSERT INTO ${ENCRYPTED_COPIES_TABLE} (user_id, token) VALUES (?, ?) ON DUPLICATE KEY UPDATE token = VALUES(token)`,
-        { replacements: [userId, copy] },
-      );
-    }
   }
 
   async upsertAccount(a: {
@@ -220,21 +224,23 @@ export class BytemarkTokensRepository {
     token: string | null;
     status?: string;
   }): Promise<void> {
-    const mode = await this.storageMode();
-    const password = this.storedForms(mode, a.password);
-    const token = a.token === null ? { shared: null, copy: null } : this.storedForms(mode, a.token);
-    await this.sequelize.query(
-      `INSERT INTO ${BYTEMARK_TOKENS_TABLE} (user_id, email, password, token, status) VALUES (?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE email = VALUES(email), password = VALUES(password), token = VALUES(token), status = VALUES(status)`,
-      { replacements: [a.userId, a.email, password.shared, token.shared, a.status ?? 'used'] },
-    );
-    if (mode === 'expand') {
+    await this.sequelize.transaction(async (transaction) => {
+      const mode = await this.storageMode(transaction);
+      const password = this.storedForms(mode, a.password);
+      const token = a.token === null ? { shared: null, copy: null } : this.storedForms(mode, a.token);
       await this.sequelize.query(
-        `INSERT INTO ${ENCRYPTED_COPIES_TABLE} (user_id, password, token) VALUES (?, ?, ?)
-         ON DUPLICATE KEY UPDATE password = VALUES(password), token = VALUES(token)`,
-        { replacements: [a.userId, password.copy, token.copy] },
+        `INSERT INTO ${BYTEMARK_TOKENS_TABLE} (user_id, email, password, token, status) VALUES (?, ?, ?, ?, ?)
+         ON DUPLICATE KEY UPDATE email = VALUES(email), password = VALUES(password), token = VALUES(token), status = VALUES(status)`,
+        { replacements: [a.userId, a.email, password.shared, token.shared, a.status ?? 'used'], transaction },
       );
-    }
+      if (mode === 'expand') {
+        await this.sequelize.query(
+          `INSERT INTO ${ENCRYPTED_COPIES_TABLE} (user_id, password, token) VALUES (?, ?, ?)
+           ON DUPLICATE KEY UPDATE password = VALUES(password), token = VALUES(token)`,
+          { replacements: [a.userId, password.copy, token.copy], transaction },
+        );
+      }
+    });
   }
 
   /** Users with a token, ascending, after the cursor. */
@@ -502,7 +508,8 @@ export class BytemarkTokensRepository {
   /**
    * The end of `expand` ("contract"): once every other reader of `bytemark_tokens` has stopped
    * reading the plaintext columns. With `execute: true` it first switches the mode to
-   * `encrypted-only` (so every later write is ciphertext only), then encrypts in place every
+   * `encrypted-only` (it waits for writes that read `expand` to commit; every later write is
+   * ciphertext only), then encrypts in place every
    * plaintext password and token and deletes the encrypted copies. The plaintext columns are
    * encrypted from what they hold (the platform may have written them after our copy). Resumable:
    * run it again until `plaintextLeft` is 0. Without `execute` it changes nothing and counts.
@@ -524,21 +531,18 @@ export class BytemarkTokensRepository {
       changedMeanwhile: 0,
       plaintextLeft: 0,
     };
-    const seal = (value: string | null) =>
-      value === null || this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value);
     for await (const rows of this.scan(opts.batchSize ?? 500)) {
       const rewrites: Array<{ row: StoredRow; next: StoredValues }> = [];
       for (const row of rows) {
         report.scanned++;
-        const plain = [row.password, row.token].some((v) => v !== null && !this.cipher.isEncrypted(v));
-        if (!plain && row.copy_password === null && row.copy_token === null) continue;
-        report.toRewrite++;
         const next: StoredValues = {
-          password: seal(row.password),
-          token: seal(row.token),
+          password: this.seal(row.password),
+          token: this.seal(row.token),
           copy_password: null,
           copy_token: null,
         };
+        if (STORED_COLUMNS.every((c) => next[c] === row[c])) continue;
+        report.toRewrite++;
         rewrites.push({ row, next });
       }
       if (!opts.execute) continue;
@@ -557,51 +561,30 @@ export class BytemarkTokensRepository {
     return report;
   }
 
+  /** A plaintext value encrypted; ciphertext and null as they are. */
+  private seal(value: string | null): string | null {
+    return value === null || this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value);
+  }
+
   /**
    * Finds rows whose password or token is still plaintext and, only with `execute: true`, encrypts
-   * them in place. Each update is conditional on the row still holding the values read, so a
-   * concurrent writer is never overwritten (that row is simply left for the next run).
+   * them in place, one transaction per batch. Each update is conditional on the row still holding the
+   * values read, so a concurrent writer is never overwritten (that row is left for the next run).
    */
   async encryptLegacyRows(opts: { execute: boolean; batchSize?: number }): Promise<EncryptLegacyReport> {
     await this.assertEncryptedValuesFit();
-    const batchSize = opts.batchSize ?? 500;
     const report: EncryptLegacyReport = { scanned: 0, toEncrypt: 0, encrypted: 0, userIds: [] };
-    let afterId = 0;
-    for (;;) {
-      const rows = await this.sequelize.query<{
-        id: number;
-        user_id: number;
-        password: string | null;
-        token: string | null;
-      }>(`SELECT id, user_id, password, token FROM ${BYTEMARK_TOKENS_TABLE} WHERE id > ? ORDER BY id LIMIT ?`, {
-        replacements: [afterId, batchSize],
-        type: QueryTypes.SELECT,
-      });
-      if (rows.length === 0) break;
+    for await (const rows of this.scan(opts.batchSize ?? 500)) {
+      const rewrites: Array<{ row: StoredRow; next: StoredValues }> = [];
       for (const row of rows) {
         report.scanned++;
-        afterId = row.id;
-        const plainPassword = row.password !== null && !this.cipher.isEncrypted(row.password);
-        const plainToken = row.token !== null && !this.cipher.isEncrypted(row.token);
-        if (!plainPassword && !plainToken) continue;
+        const next: StoredValues = { ...row, password: this.seal(row.password), token: this.seal(row.token) };
+        if (next.password === row.password && next.token === row.token) continue;
         report.toEncrypt++;
         report.userIds.push(row.user_id);
-        if (!opts.execute) continue;
-        const [, affected] = await this.sequelize.query(
-          `UPDATE ${BYTEMARK_TOKENS_TABLE} SET password = ?, token = ? WHERE id = ? AND password <=> BINARY ? AND token <=> BINARY ?`,
-          {
-            replacements: [
-              plainPassword && row.password !== null ? this.cipher.encrypt(row.password) : row.password,
-              plainToken && row.token !== null ? this.cipher.encrypt(row.token) : row.token,
-              row.id,
-              row.password,
-              row.token,
-            ],
-            type: QueryTypes.UPDATE,
-          },
-        );
-        report.encrypted += Number(affected);
+        rewrites.push({ row, next });
       }
+      if (opts.execute) report.encrypted += (await this.rewriteBatch(rewrites)).filter(Boolean).length;
     }
     return report;
   }
