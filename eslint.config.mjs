@@ -59,7 +59,7 @@ function moduleBoundaries({ tests }) {
     depConstraints: [
       { sourceTag: '*', notDependOnLibsWithTags: ['type:app'] },
       { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:workflows'] },
-      { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', ...testOnly] },
+      { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', 'type:config', ...testOnly] },
       { sourceTag: 'type:activities', onlyDependOnLibsWithTags: ['type:io', 'type:workflows', ...testOnly] },
       { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:workflows'] },
       { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: ['type:io', 'type:config'] },

@@ -1,7 +1,14 @@
 export { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
 export { ConfigError, type ConfigProblem } from './errors';
+export { parseKeyring, type Keyring } from './keyring';
 export { loadConfig, type Config, type ConfigSection, type ConfigSections, type Env } from './load-config';
-export { createLogger, logFormat, type CreateLoggerOptions, type LogFormat, type Logger } from './logging/create-logger';
+export {
+  createLogger,
+  logFormat,
+  type CreateLoggerOptions,
+  type LogFormat,
+  type Logger,
+} from './logging/create-logger';
 export {
   describeError,
   formatError,

@@ -123,6 +123,11 @@ describe('loadConfig', () => {
       expect(error.message).toMatch(/TOKEN_ENCRYPTION_KEY: is not a keyring/);
       expect(error.message).not.toContain(value);
     }
+    // The same parser as TokenCipher's: the message says what is wrong.
+    const short = configError(() => loadConfig({ TOKEN_ENCRYPTION_KEY: 'k1:abc' }, ['tokens']));
+    expect(short.message).toContain('(key k1 must be 32 bytes of base64 (got 2 bytes))');
+    const twice = configError(() => loadConfig({ TOKEN_ENCRYPTION_KEY: `${KEY},${KEY}` }, ['tokens']));
+    expect(twice.message).toMatch(/key id \w+ appears twice/);
     const ring = `k2:${Buffer.alloc(32, 2).toString('base64')}, ${KEY}`;
     expect(loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: ring }, ['tokens', 'runtime'])).toEqual({
       tokenEncryptionKeys: ring,

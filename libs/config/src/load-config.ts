@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, TOKEN_KEY_GENERATE_HINT } from './defaults';
 import { ConfigError, type ConfigProblem } from './errors';
+import { parseKeyring } from './keyring';
 
 /** The environment an app passes in (`process.env`); libs never read it themselves. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -54,24 +55,6 @@ const port = z.coerce.number().int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' });
 const text = z.string().min(1);
 const nodeEnv = z.string().default('development');
-
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
-/** `k2:<base64 32 bytes>,k1:<...>`: the shape `TokenCipher.fromKeyring` accepts (checked here so a bad key stops the start). */
-function isKeyring(spec: string): boolean {
-  const entries = spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const ids = new Set<string>();
-  for (const entry of entries) {
-    const sep = entry.indexOf(':');
-    const id = entry.slice(0, Math.max(sep, 0));
-    if (!KEY_ID.test(id) || ids.has(id) || Buffer.from(entry.slice(sep + 1), 'base64').length !== 32) return false;
-    ids.add(id);
-  }
-  return entries.length > 0;
-}
 
 function databaseUrl(protocol: RegExp, expected: string, databaseName: RegExp) {
   return z.url({ protocol, error: `must be a URL like ${expected}` }).refine(
@@ -132,8 +115,14 @@ const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
       TOKEN_ENCRYPTION_KEY: z
         .string({ error: `is required (there is no default key). ${TOKEN_KEY_GENERATE_HINT}` })
         .min(1)
-        .refine(isKeyring, {
-          error: `is not a keyring of keyId:base64-32-bytes[,olderKeyId:...]. ${TOKEN_KEY_GENERATE_HINT}`,
+        .superRefine((spec, ctx) => {
+          const parsed = parseKeyring(spec);
+          if ('problem' in parsed) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `is not a keyring of keyId:base64-32-bytes[,olderKeyId:...] (${parsed.problem}). ${TOKEN_KEY_GENERATE_HINT}`,
+            });
+          }
         }),
     })
     .transform((e) => ({ tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY })),

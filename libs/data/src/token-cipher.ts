@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { parseKeyring } from '@btc/config';
 import { TokenDecryptionError, TokenKeyringError } from './errors';
 
 /** Stored form: `enc:v1:<keyId>:<iv>:<tag>:<ciphertext>` (base64url parts). Anything else is legacy plaintext. */
 const PREFIX = 'enc:v1:';
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
  * AES-256-GCM encryption of Bytemark tokens and passwords at rest, under a keyring: the first key
@@ -18,31 +18,10 @@ export class TokenCipher {
 
   /** `'k2:<base64 32 bytes>,k1:<base64 32 bytes>'`: the first key is current. */
   static fromKeyring(spec: string): TokenCipher {
-    const keys = new Map<string, Buffer>();
-    let current: string | undefined;
-    const entries = spec
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (entries.length === 0)
-      throw new TokenKeyringError('token keyring is empty (expected keyId:base64-32-bytes[,...])');
-    for (const [index, entry] of entries.entries()) {
-      const sep = entry.indexOf(':');
-      const keyId = sep > 0 ? entry.slice(0, sep) : '';
-      if (!KEY_ID.test(keyId)) {
-        throw new TokenKeyringError(
-          `token keyring entry ${index + 1} has no valid key id (expected keyId:base64-32-bytes)`,
-        );
-      }
-      const key = Buffer.from(entry.slice(sep + 1), 'base64');
-      if (key.length !== 32) {
-        throw new TokenKeyringError(`token key ${keyId} must be 32 bytes of base64 (got ${key.length} bytes)`);
-      }
-      if (keys.has(keyId)) throw new TokenKeyringError(`token key id ${keyId} appears twice in the keyring`);
-      keys.set(keyId, key);
-      current ??= keyId;
-    }
-    return new TokenCipher(current as string, keys);
+    const parsed = parseKeyring(spec);
+    if ('problem' in parsed)
+      throw new TokenKeyringError(`token keyring: ${parsed.problem} (expected keyId:base64-32-bytes[,...])`);
+    return new TokenCipher(parsed.keyring.currentKeyId, parsed.keyring.keys);
   }
 
   /** The key id new values are encrypted under. */
