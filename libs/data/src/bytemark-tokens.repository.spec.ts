@@ -1,13 +1,15 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { BytemarkTokensMaintenance } from './bytemark-tokens-maintenance';
 import { BytemarkTokensRepository } from './bytemark-tokens.repository';
 import { TokenColumnTooNarrowError, TokenDecryptionError } from './errors';
 import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
 import { TokenCipher } from './token-cipher';
 
-describe('BytemarkTokensRepository (MariaDB)', () => {
+describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;
   let sequelize: Sequelize;
   let repo: BytemarkTokensRepository;
+  let maintenance: BytemarkTokensMaintenance;
   const cipher = TokenCipher.fromKeyring(TEST_TOKEN_KEYRING);
 
   const rawRow = async (userId: number) => {
@@ -27,6 +29,7 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     sequelize = conns.sequelize;
     await assertTestSchema(sequelize);
     repo = new BytemarkTokensRepository(sequelize, cipher);
+    maintenance = new BytemarkTokensMaintenance(sequelize, cipher);
   });
   beforeEach(() => truncateMysqlTables(sequelize));
   afterAll(() => conns.close());
@@ -79,8 +82,8 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     // 400 characters fit password's 512 as plaintext; encrypted (about 4/3 of it, plus the prefix) they do not.
     await insertPlaintext(14, 'p'.repeat(400), 'legacy-token-14');
     const before = await sequelize.query('SELECT * FROM bytemark_tokens', { type: QueryTypes.SELECT });
-    await expect(repo.finishEncryption({ execute: true })).rejects.toThrow(TokenColumnTooNarrowError);
-    await expect(repo.encryptLegacyRows({ execute: true })).rejects.toThrow(
+    await expect(maintenance.finishEncryption({ execute: true })).rejects.toThrow(TokenColumnTooNarrowError);
+    await expect(maintenance.encryptLegacyRows({ execute: true })).rejects.toThrow(
       /password is 512 characters wide, the longest encrypted value needs 5\d\d/,
     );
     expect(await sequelize.query('SELECT * FROM bytemark_tokens', { type: QueryTypes.SELECT })).toEqual(before);
@@ -102,13 +105,13 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     await repo.upsertAccount({ userId: 23, email: 'e', password: 'already', token: 'already-token' });
     const before = await sequelize.query('SELECT * FROM bytemark_tokens ORDER BY id', { type: QueryTypes.SELECT });
 
-    const dry = await repo.encryptLegacyRows({ execute: false });
+    const dry = await maintenance.encryptLegacyRows({ execute: false });
     expect(dry).toEqual({ scanned: 3, toEncrypt: 2, encrypted: 0, userIds: [21, 22] });
     expect(await sequelize.query('SELECT * FROM bytemark_tokens ORDER BY id', { type: QueryTypes.SELECT })).toEqual(
       before,
     );
 
-    const run = await repo.encryptLegacyRows({ execute: true, batchSize: 2 });
+    const run = await maintenance.encryptLegacyRows({ execute: true, batchSize: 2 });
     expect(run).toEqual({ scanned: 3, toEncrypt: 2, encrypted: 2, userIds: [21, 22] });
     const raw21 = await rawRow(21);
     expect(raw21?.password).toMatch(/^enc:v1:/);
@@ -118,7 +121,7 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
     expect((await rawRow(22))?.token).toBeNull();
     expect(await repo.findByUserId(21)).toMatchObject({ password: 'plainPw21', token: 'plain-token-21' });
 
-    expect(await repo.encryptLegacyRows({ execute: true })).toMatchObject({ toEncrypt: 0, encrypted: 0 });
+    expect(await maintenance.encryptLegacyRows({ execute: true })).toMatchObject({ toEncrypt: 0, encrypted: 0 });
   });
 
   it('hasToken decrypts nothing; findToken decrypts the token once and leaves the password alone', async () => {
@@ -184,18 +187,18 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
       return query(sql, options);
     }) as typeof sequelize.query);
     try {
-      const report = await repo.rotateKeys({ execute: true });
+      const report = await maintenance.rotateKeys({ execute: true });
       expect(report).toMatchObject({ scanned: 2, toReencrypt: 2, reencrypted: 1, changedMeanwhile: 1, failed: 0 });
     } finally {
       spy.mockRestore();
     }
     expect(await repo.findToken(31_121)).toBe('fresh-relogin');
-    expect(await repo.rotateKeys({ execute: true })).toMatchObject({
+    expect(await maintenance.rotateKeys({ execute: true })).toMatchObject({
       underCurrentKey: 1,
       toReencrypt: 1,
       reencrypted: 1,
     });
-    expect(await repo.rotateKeys({ execute: false })).toMatchObject({ underCurrentKey: 2, toReencrypt: 0 });
+    expect(await maintenance.rotateKeys({ execute: false })).toMatchObject({ underCurrentKey: 2, toReencrypt: 0 });
   });
 
   it('a re-login that read expand mode commits before finish-encryption switches the mode: no plaintext is left behind', async () => {
@@ -223,7 +226,7 @@ describe('BytemarkTokensRepository (MariaDB)', () => {
       const relogin = repo.updateToken(31_131, 'tok-31131-relogin');
       await holding;
       spy.mockRestore();
-      const report = await repo.finishEncryption({ execute: true });
+      const report = await maintenance.finishEncryption({ execute: true });
       await relogin;
       expect(report.plaintextLeft).toBe(0);
       const row = await rawRow(31_131);

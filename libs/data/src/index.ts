@@ -31,13 +31,16 @@ export {
 export {
   BytemarkTokensRepository,
   type BytemarkAccount,
-  type EncryptLegacyReport,
-  type FinishEncryptionReport,
   type KeyIdCheck,
   type KeyringCheck,
-  type RotateReport,
   type TokenStorageReport,
 } from './bytemark-tokens.repository';
+export {
+  BytemarkTokensMaintenance,
+  type EncryptLegacyReport,
+  type FinishEncryptionReport,
+  type RotateReport,
+} from './bytemark-tokens-maintenance';
 export {
   ENCRYPTED_COPIES_TABLE,
   SETTINGS_TABLE,

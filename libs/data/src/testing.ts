@@ -6,6 +6,7 @@ import { DatabaseUrlError } from './errors';
 import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.table';
 import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
 import { CALL_PACE_TABLE } from './bytemark-call-pacer';
+import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
 export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -13,6 +14,7 @@ export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},
 /** The tables tests may truncate. */
 export const TEST_MYSQL_TABLES = [
   BYTEMARK_TOKENS_TABLE,
+  ENCRYPTED_COPIES_TABLE,
   REFRESH_LOG_TABLE,
   REFRESH_LOG_FAILURES_TABLE,
   TICKET_CACHE_STATE_TABLE,

@@ -3,7 +3,7 @@ import { parseKeyring } from '@btc/config';
 import { TokenDecryptionError, TokenKeyringError } from './errors';
 
 /** Stored form: `enc:v1:<keyId>:<iv>:<tag>:<ciphertext>` (base64url parts). Anything else is legacy plaintext. */
-const PREFIX = 'enc:v1:';
+export const ENCRYPTED_PREFIX = 'enc:v1:';
 
 /**
  * AES-256-GCM encryption of Bytemark tokens and passwords at rest, under a keyring: the first key
@@ -35,13 +35,13 @@ export class TokenCipher {
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return `${PREFIX}${this.currentKeyId}:${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
+    return `${ENCRYPTED_PREFIX}${this.currentKeyId}:${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
   }
 
   /** Decrypts a stored value; a legacy plaintext value is returned as is. Throws `TokenDecryptionError` naming the key id. */
   decrypt(stored: string): string {
     if (!this.isEncrypted(stored)) return stored;
-    const parts = stored.slice(PREFIX.length).split(':');
+    const parts = stored.slice(ENCRYPTED_PREFIX.length).split(':');
     const [keyId, ivPart, tagPart, ctPart] = parts;
     if (parts.length !== 4 || !keyId || ivPart === undefined || tagPart === undefined || ctPart === undefined) {
       throw new TokenDecryptionError(
@@ -70,11 +70,11 @@ export class TokenCipher {
   }
 
   isEncrypted(stored: string): boolean {
-    return stored.startsWith(PREFIX);
+    return stored.startsWith(ENCRYPTED_PREFIX);
   }
 
   /** True when the value is encrypted under a key other than the current one (a rotation candidate). */
   needsReencryption(stored: string): boolean {
-    return this.isEncrypted(stored) && !stored.startsWith(`${PREFIX}${this.currentKeyId}:`);
+    return this.isEncrypted(stored) && !stored.startsWith(`${ENCRYPTED_PREFIX}${this.currentKeyId}:`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import {
+  BytemarkTokensMaintenance,
   BytemarkTokensRepository,
   TOKEN_STORAGE_MODE_LABELS,
   TokenCipher,
@@ -15,12 +16,20 @@ const pad = (label: string) => `  ${`${label}:`.padEnd(24)}`;
 async function withTokens<T>(
   config: () => SchedulerConfig,
   keys: () => TokenConfig,
-  fn: (repo: BytemarkTokensRepository, cipher: TokenCipher) => Promise<T>,
+  fn: (t: {
+    repo: BytemarkTokensRepository;
+    maintenance: BytemarkTokensMaintenance;
+    cipher: TokenCipher;
+  }) => Promise<T>,
 ): Promise<T> {
   const cipher = TokenCipher.fromKeyring(keys().tokenEncryptionKeys);
   const sequelize = createSequelize(config().mysqlUrl, { logging: false });
   try {
-    return await fn(new BytemarkTokensRepository(sequelize, cipher), cipher);
+    return await fn({
+      repo: new BytemarkTokensRepository(sequelize, cipher),
+      maintenance: new BytemarkTokensMaintenance(sequelize, cipher),
+      cipher,
+    });
   } finally {
     await sequelize.close();
   }
@@ -51,7 +60,7 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .command('status')
     .description('the storage mode (expand or encrypted-only), row counts, and the key ids in use')
     .action(async () => {
-      await withTokens(config, keys, async (repo) => {
+      await withTokens(config, keys, async ({ repo }) => {
         const report = await repo.storageReport();
         const check = await repo.checkKeyring();
         console.log('bytemark_tokens storage');
@@ -79,7 +88,7 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .option('--execute', 'actually re-encrypt (default: dry run)')
     .action(async (opts: { execute?: boolean }) => {
       const execute = Boolean(opts.execute);
-      await withTokens(config, keys, async (repo, cipher) => {
+      await withTokens(config, keys, async ({ repo, maintenance, cipher }) => {
         const check = await repo.checkKeyring();
         const current = check.keyIds.find((k) => k.keyId === cipher.keyId && !k.ok);
         if (current?.error) {
@@ -90,7 +99,7 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
         }
         const started = Date.now();
         console.log(`tokens rotate to key id '${cipher.keyId}': ${execute ? 'writing' : 'dry run'}`);
-        const r = await repo.rotateKeys({
+        const r = await maintenance.rotateKeys({
           execute,
           onProgress: (p) => console.log(`  ${p.scanned} rows scanned`),
         });
@@ -126,7 +135,7 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .description('encrypt plaintext token/password rows in place (encrypted-only mode); dry run unless --execute')
     .option('--execute', 'actually encrypt (default: dry run)')
     .action(async (opts: { execute?: boolean }) => {
-      await withTokens(config, keys, async (repo) => {
+      await withTokens(config, keys, async ({ repo, maintenance }) => {
         if ((await repo.storageMode()) === 'expand') {
           throw new CliError(
             "this database is in expand mode: the platform's other services read the plaintext token/password " +
@@ -135,7 +144,7 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
           );
         }
         await repo.assertKeyringDecrypts('encrypt-legacy refuses to encrypt with a key the worker could not use');
-        const report = await repo.encryptLegacyRows({ execute: Boolean(opts.execute) });
+        const report = await maintenance.encryptLegacyRows({ execute: Boolean(opts.execute) });
         console.log(`scanned ${report.scanned} rows; ${report.toEncrypt} hold plaintext token or password`);
         if (report.userIds.length) console.log(`users: ${report.userIds.join(', ')}`);
         console.log(
@@ -152,10 +161,10 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .option('--execute', 'switch to encrypted-only and encrypt (default: dry run)')
     .action(async (opts: { execute?: boolean }) => {
       const execute = Boolean(opts.execute);
-      await withTokens(config, keys, async (repo) => {
+      await withTokens(config, keys, async ({ repo, maintenance }) => {
         await repo.assertKeyringDecrypts('finish-encryption refuses to encrypt with a key the worker could not use');
         const started = Date.now();
-        const r = await repo.finishEncryption({ execute });
+        const r = await maintenance.finishEncryption({ execute });
         console.log(`tokens finish-encryption: ${execute ? 'writing' : 'dry run'}`);
         console.log(`${pad('mode before')}${TOKEN_STORAGE_MODE_LABELS[r.modeBefore]}`);
         console.log(`${pad('scanned')}${r.scanned}`);
