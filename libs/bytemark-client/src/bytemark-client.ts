@@ -179,6 +179,12 @@ export class BytemarkClient {
     ).catch((error: unknown) => {
       throw error instanceof BytemarkError ? this.fail(error) : error;
     });
+    if (list.pagesBeyondNext > 0) {
+      this.logger.warn(
+        { route, pages: list.pages, pagesBeyondNext: list.pagesBeyondNext, passes: list.passes.length },
+        'Bytemark ended a page without pagination.next while its total_count announced more passes; the following pages were read',
+      );
+    }
     if (list.rejects.length > 0) {
       this.logger.warn(
         { route, rejected: list.rejects.length, rejects: list.rejects.slice(0, 20) },

@@ -202,6 +202,56 @@ describe('response handler', () => {
     ).rejects.toMatchObject({ type: 'response', field: 'data.passes' });
   });
 
+  describe('a page without pagination.next whose total_count announces more passes', () => {
+    const pass = (n: number) => ({
+      uuid: `p-${n}`,
+      status: 'USABLE',
+      time_created: '2025-01-01T00:00:00Z',
+      product_uuid: 'x',
+    });
+    const page = (from: number, to: number, total: number, next: string | null = null): Envelope => ({
+      errors: [],
+      server_time: null,
+      data: {
+        passes: Array.from({ length: to - from }, (_, i) => pass(from + i)),
+        total_count: total,
+        pagination: { next },
+      },
+    });
+    const collect = (pages: Envelope[]) => {
+      const asked: number[] = [];
+      const result = collectPassPages(
+        'GET /passes',
+        (n) => {
+          asked.push(n);
+          return Promise.resolve(pages[n - 1] ?? page(0, 0, 0));
+        },
+        { maxPages: 10 },
+      );
+      return result.then((list) => ({ list, asked }));
+    };
+
+    it('reads on until the count is reached (an API capping per_page silently), never truncating', async () => {
+      const { list, asked } = await collect([page(0, 100, 250), page(100, 200, 250), page(200, 250, 250)]);
+      expect(list.passes.map((p) => p.uuid)).toEqual(Array.from({ length: 250 }, (_, i) => `p-${i}`));
+      expect(asked).toEqual([1, 2, 3]);
+      expect(list).toMatchObject({ pages: 3, pagesBeyondNext: 2 });
+    });
+
+    it('stops at a page that brings no new pass (an API ignoring page), and drops that page', async () => {
+      const { list, asked } = await collect([page(0, 20, 25), page(0, 20, 25)]);
+      expect(list.passes).toHaveLength(20);
+      expect(asked).toEqual([1, 2]);
+      expect(list).toMatchObject({ pages: 1, pagesBeyondNext: 0 });
+    });
+
+    it('stops at an empty page, and asks nothing more when the count is already reached', async () => {
+      expect((await collect([page(0, 20, 30), page(0, 0, 30)])).asked).toEqual([1, 2]);
+      expect((await collect([page(0, 20, 20)])).asked).toEqual([1]);
+      expect((await collect([page(0, 20, 20, 'p2'), page(20, 30, 30)])).list).toMatchObject({ pagesBeyondNext: 0 });
+    });
+  });
+
   it('an axios body overflow becomes a too-large response error naming the limit', () => {
     const overflow = Object.assign(new Error('maxContentLength size of 1048576 exceeded'), {
       code: 'ERR_BAD_RESPONSE',

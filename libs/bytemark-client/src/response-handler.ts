@@ -159,10 +159,12 @@ export function handleResponse(route: string, res: RawResponse, opts: HandlerOpt
   };
 }
 
-/** A list page's pass items and whether another page follows. */
+/** A list page's pass items, whether another page follows, and the list's size when the page says it. */
 export interface PassPage {
   items: unknown[];
   next: boolean;
+  /** `data.total_count`: passes in the whole list (all pages), when present. */
+  total?: number;
 }
 
 /**
@@ -188,7 +190,8 @@ export function readPassPage(route: string, data: Record<string, unknown>): Pass
       { route, field: 'data.passes' },
     );
   }
-  return { items, next: Boolean(parsed.data.pagination?.next) };
+  const total = parsed.data.total_count;
+  return { items, next: Boolean(parsed.data.pagination?.next), ...(total === undefined ? {} : { total }) };
 }
 
 /** The limits a transport failure is reported against. */
