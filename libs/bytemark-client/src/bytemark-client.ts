@@ -175,14 +175,20 @@ export class BytemarkClient {
           token,
           params: { ...params, per_page: String(perPage), page: String(page) },
         }),
-      { maxPages: this.maxPages, ...(opts.onPage ? { onPage: opts.onPage } : {}) },
+      { maxPages: this.maxPages, perPage, ...(opts.onPage ? { onPage: opts.onPage } : {}) },
     ).catch((error: unknown) => {
       throw error instanceof BytemarkError ? this.fail(error) : error;
     });
     if (list.pagesBeyondNext > 0) {
       this.logger.warn(
         { route, pages: list.pages, pagesBeyondNext: list.pagesBeyondNext, passes: list.passes.length },
-        'Bytemark ended a page without pagination.next while its total_count announced more passes; the following pages were read',
+        'Bytemark ended a full page without pagination.next while its total_count announced more passes; the following pages were read',
+      );
+    }
+    if (list.shortOfTotal) {
+      this.logger.warn(
+        { route, pages: list.pages, ...list.shortOfTotal },
+        "Bytemark's total_count announces more passes than its pages held; the list is taken as received",
       );
     }
     if (list.rejects.length > 0) {

@@ -26,10 +26,12 @@ export interface PassList {
   envelopes: EnvelopeSummary[];
   pages: number;
   /**
-   * Pages read past a page without `pagination.next` because its `total_count` announced more passes
-   * than had arrived (an API that caps the page size without saying so). 0 against a consistent API.
+   * Pages read past a full page without `pagination.next` because its `total_count` announced more
+   * passes than had arrived (an API that caps the page size without saying so). 0 against a consistent API.
    */
   pagesBeyondNext: number;
+  /** Set when the last page was not full yet `total_count` announced more passes than arrived. */
+  shortOfTotal?: { total: number; received: number };
 }
 
 export type PageProgress = (p: { page: number; passes: number }) => void;
@@ -61,18 +63,21 @@ export function splitPasses(
 }
 
 /**
- * Reads pages 1, 2, ... while `data.pagination.next` is truthy. A page without `next` whose
- * `total_count` says more passes exist than have arrived is not taken as the last one (an API that
- * caps `per_page` silently would otherwise truncate the list, and the rebuild would prune the passes
- * it did not see): the next page is read too, until the count is reached or a page brings no pass
- * not seen before (an API that ignores `page`; such a page is dropped). More than `maxPages` pages
- * fails loudly with a BytemarkResponseError instead of looping forever or truncating silently; so
- * does a page without its pass array (see readPassPage), which must never read as an empty list.
+ * Reads pages 1, 2, ... while `data.pagination.next` is truthy. A full page (as many passes as the
+ * page size: `pagination.per_page` if the API says it, else the size asked for) without `next` whose
+ * `total_count` announces more passes than have arrived is not the last one: an API that caps
+ * `per_page` without saying so would otherwise truncate the list, and the rebuild would prune the
+ * passes it did not see. The next pages are read until the count is reached, a page is not full, or
+ * a page brings no pass not seen before (an API that ignores `page`; that page is dropped). A last
+ * page that is not full while the count says more is reported (`shortOfTotal`), not guessed at.
+ * More than `maxPages` pages fails loudly with a BytemarkResponseError instead of looping forever or
+ * truncating silently; so does a page without its pass array (see readPassPage), which must never
+ * read as an empty list.
  */
 export async function collectPassPages(
   route: string,
   fetchPage: (page: number) => Promise<Envelope>,
-  opts: { maxPages: number; onPage?: PageProgress },
+  opts: { maxPages: number; perPage: number; onPage?: PageProgress },
 ): Promise<PassList> {
   const list: PassList = { passes: [], rejects: [], envelopes: [], pages: 0, pagesBeyondNext: 0 };
   const seen = new Set<string>();
@@ -86,7 +91,7 @@ export async function collectPassPages(
       );
     }
     const envelope = await fetchPage(page);
-    const { items, next, total } = readPassPage(route, envelope.data);
+    const { items, next, total, perPage = opts.perPage } = readPassPage(route, envelope.data);
     const { passes, rejects } = splitPasses(items, page);
     if (beyondNext && !passes.some((p) => !seen.has(p.uuid))) return list;
     for (const p of passes) {
@@ -106,7 +111,11 @@ export async function collectPassPages(
       beyondNext = false;
       continue;
     }
-    beyondNext = total !== undefined && received < total && items.length > 0;
-    if (!beyondNext) return list;
+    if (total === undefined || received >= total) return list;
+    beyondNext = items.length >= perPage;
+    if (!beyondNext) {
+      list.shortOfTotal = { total, received };
+      return list;
+    }
   }
 }

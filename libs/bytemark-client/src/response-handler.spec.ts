@@ -198,57 +198,74 @@ describe('response handler', () => {
       { errors: [], server_time: null, data: { pagination: { next: null } } },
     ];
     await expect(
-      collectPassPages('GET /passes', (page) => Promise.resolve(pages[page - 1] as Envelope), { maxPages: 10 }),
+      collectPassPages('GET /passes', (page) => Promise.resolve(pages[page - 1] as Envelope), {
+        maxPages: 10,
+        perPage: 9999,
+      }),
     ).rejects.toMatchObject({ type: 'response', field: 'data.passes' });
   });
 
-  describe('a page without pagination.next whose total_count announces more passes', () => {
+  describe('a full page without pagination.next whose total_count announces more passes', () => {
     const pass = (n: number) => ({
       uuid: `p-${n}`,
       status: 'USABLE',
       time_created: '2025-01-01T00:00:00Z',
       product_uuid: 'x',
     });
-    const page = (from: number, to: number, total: number, next: string | null = null): Envelope => ({
+    /** Passes `from`..`to`-1 of a list of `total`, as an API applying a page size of `perPage` sends them. */
+    const page = (from: number, to: number, total: number, perPage?: number, next: string | null = null): Envelope => ({
       errors: [],
       server_time: null,
       data: {
         passes: Array.from({ length: to - from }, (_, i) => pass(from + i)),
         total_count: total,
-        pagination: { next },
+        pagination: { next, ...(perPage ? { per_page: perPage } : {}) },
       },
     });
-    const collect = (pages: Envelope[]) => {
+    const collect = async (pages: Envelope[], perPage = 9999) => {
       const asked: number[] = [];
-      const result = collectPassPages(
+      const list = await collectPassPages(
         'GET /passes',
         (n) => {
           asked.push(n);
           return Promise.resolve(pages[n - 1] ?? page(0, 0, 0));
         },
-        { maxPages: 10 },
+        { maxPages: 10, perPage },
       );
-      return result.then((list) => ({ list, asked }));
+      return { list, asked };
     };
 
-    it('reads on until the count is reached (an API capping per_page silently), never truncating', async () => {
-      const { list, asked } = await collect([page(0, 100, 250), page(100, 200, 250), page(200, 250, 250)]);
+    it('reads on until the count is reached (an API capping per_page at 100 and saying so), never truncating', async () => {
+      const { list, asked } = await collect([
+        page(0, 100, 250, 100),
+        page(100, 200, 250, 100),
+        page(200, 250, 250, 100),
+      ]);
       expect(list.passes.map((p) => p.uuid)).toEqual(Array.from({ length: 250 }, (_, i) => `p-${i}`));
       expect(asked).toEqual([1, 2, 3]);
       expect(list).toMatchObject({ pages: 3, pagesBeyondNext: 2 });
+      expect(list.shortOfTotal).toBeUndefined();
     });
 
-    it('stops at a page that brings no new pass (an API ignoring page), and drops that page', async () => {
-      const { list, asked } = await collect([page(0, 20, 25), page(0, 20, 25)]);
-      expect(list.passes).toHaveLength(20);
-      expect(asked).toEqual([1, 2]);
-      expect(list).toMatchObject({ pages: 1, pagesBeyondNext: 0 });
+    it('a full page of the size asked for counts too; a page that brings nothing new (page ignored) ends the list, dropped', async () => {
+      const full = await collect([page(0, 50, 120), page(50, 100, 120), page(100, 120, 120)], 50);
+      expect(full.list.passes).toHaveLength(120);
+      const ignored = await collect([page(0, 50, 120), page(0, 50, 120)], 50);
+      expect(ignored.asked).toEqual([1, 2]);
+      expect(ignored.list).toMatchObject({ pages: 1, pagesBeyondNext: 0 });
+      expect(ignored.list.passes).toHaveLength(50);
     });
 
-    it('stops at an empty page, and asks nothing more when the count is already reached', async () => {
-      expect((await collect([page(0, 20, 30), page(0, 0, 30)])).asked).toEqual([1, 2]);
-      expect((await collect([page(0, 20, 20)])).asked).toEqual([1]);
-      expect((await collect([page(0, 20, 20, 'p2'), page(20, 30, 30)])).list).toMatchObject({ pagesBeyondNext: 0 });
+    it('a page that is not full is the last one whatever total_count says, and the shortfall is reported', async () => {
+      const { list, asked } = await collect([page(0, 3, 40)]);
+      expect(asked).toEqual([1]);
+      expect(list.passes).toHaveLength(3);
+      expect(list.shortOfTotal).toEqual({ total: 40, received: 3 });
+      expect((await collect([page(0, 20, 20)])).list.shortOfTotal).toBeUndefined();
+      expect((await collect([page(0, 20, 30, 20, 'p2'), page(20, 30, 30, 20)])).list).toMatchObject({
+        pagesBeyondNext: 0,
+        pages: 2,
+      });
     });
   });
 

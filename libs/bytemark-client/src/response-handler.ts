@@ -165,6 +165,8 @@ export interface PassPage {
   next: boolean;
   /** `data.total_count`: passes in the whole list (all pages), when present. */
   total?: number;
+  /** `data.pagination.per_page`: the page size the API applied, when it says. */
+  perPage?: number;
 }
 
 /**
@@ -191,7 +193,13 @@ export function readPassPage(route: string, data: Record<string, unknown>): Pass
     );
   }
   const total = parsed.data.total_count;
-  return { items, next: Boolean(parsed.data.pagination?.next), ...(total === undefined ? {} : { total }) };
+  const perPage = Number(parsed.data.pagination?.per_page);
+  return {
+    items,
+    next: Boolean(parsed.data.pagination?.next),
+    ...(total === undefined ? {} : { total }),
+    ...(Number.isSafeInteger(perPage) && perPage > 0 ? { perPage } : {}),
+  };
 }
 
 /** The limits a transport failure is reported against. */
