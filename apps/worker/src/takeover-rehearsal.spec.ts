@@ -263,6 +263,7 @@ describe('takeover rehearsal: migrate, adopt, first sweep, queue', () => {
       rejects: [],
       envelopes: [],
       pages: 1,
+      pagesBeyondNext: 0,
     });
     const refreshHashes = listHashes({ v1: fetched('passes'), v4: fetched('passes4') });
     expect(await h.dependencies.deps.states.find(FIRST)).toMatchObject({
