@@ -136,11 +136,13 @@ export {
   LEGACY_CACHE_BACKUP_COLLECTION,
   ADOPTED_OUTCOME,
   ADOPTED_TRIGGER,
+  type LegacyCacheAdoptionOptions,
+  type LegacyCacheAdoptionReport,
+} from './legacy-cache-adoption';
+export {
   MILLISECONDS_THRESHOLD,
   normaliseCacheDocument,
   storedPassListHash,
   toUnixSeconds,
-  type LegacyCacheAdoptionOptions,
-  type LegacyCacheAdoptionReport,
   type NormalisedCacheDocument,
-} from './legacy-cache-adoption';
+} from './legacy-cache-document';

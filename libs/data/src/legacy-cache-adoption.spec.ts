@@ -6,11 +6,9 @@ import { passPayloadHash } from './hashing';
 import {
   LEGACY_CACHE_BACKUP_COLLECTION,
   LegacyCacheAdoption,
-  normaliseCacheDocument,
-  storedPassListHash,
-  toUnixSeconds,
   type LegacyCacheAdoptionReport,
 } from './legacy-cache-adoption';
+import { normaliseCacheDocument, storedPassListHash, toUnixSeconds } from './legacy-cache-document';
 import { MONGO_INDEXES } from './mongo-indexes';
 import { TicketCacheRepository } from './ticket-cache.repository';
 import { TICKET_CACHE_COLLECTION } from './ticket-cache.schema';
