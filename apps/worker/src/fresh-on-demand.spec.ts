@@ -45,4 +45,36 @@ describe('an on-demand refresh', () => {
       expect(fetches[1]![1]).toBeGreaterThan(signals[1]!);
     });
   });
+
+  it('answers a caller within a few fetches while another service keeps asking for the same user', async () => {
+    const userId = 9002;
+    await h.withWorkers(async (taskQueue) => {
+      await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+      await h.admin.setSettings({ latency: { fixedMs: 300 } });
+      try {
+        // Every 100 ms for at most 20 s, a request; each fetch takes over 600 ms.
+        let asking = true;
+        const deadline = setTimeout(() => (asking = false), 20_000);
+        const others = (async () => {
+          const answers: Array<Promise<unknown>> = [];
+          while (asking) {
+            answers.push(requestTicketRefresh(h.client, userId, { taskQueue, wait: true }));
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return Promise.all(answers);
+        })();
+        await new Promise((r) => setTimeout(r, 1000));
+        const answer = await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+        const answeredWhileOthersAsked = asking;
+        asking = false;
+        clearTimeout(deadline);
+        expect(answer.outcome).toBe('unchanged');
+        expect(answer).not.toHaveProperty('answeredRequests');
+        expect(answeredWhileOthersAsked).toBe(true);
+        expect((await others).length).toBeGreaterThan(5);
+      } finally {
+        await h.admin.setSettings({ latency: { fixedMs: 0 } });
+      }
+    });
+  });
 });

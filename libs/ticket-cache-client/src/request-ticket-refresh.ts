@@ -1,9 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
   TICKET_CACHE_TASK_QUEUE,
-  TRIGGER_KEY,
-  USER_ID_KEY,
-  refreshWorkflowId,
+  refreshStartOptions,
   type RefreshMode,
   type RefreshSummary,
   type RefreshTrigger,
@@ -22,10 +21,19 @@ export interface RequestTicketRefreshOptions {
 }
 
 /**
+ * A run answers the requests that arrived before its last fetch started; one that arrived during it
+ * is asked again (starting the next run). Three runs in a row that did not answer would mean a client
+ * asking faster than fetches for minutes; the last run's summary is returned then.
+ */
+const RUNS_ASKED = 3;
+
+/**
  * Refreshes the user's cache and (with `wait`) returns the result of a Bytemark fetch that started
  * after this request: one workflow id per user, signalled-with-start. When no refresh of the user
  * runs, this starts one; when one runs, the request joins it and the run fetches once more after
- * its current fetch (so a request right after a purchase never gets a list from before it).
+ * its current fetch (so a request right after a purchase never gets a list from before it). A run
+ * fetches a few times at most (`MAX_FETCHES_PER_RUN`), so a caller is answered within a few fetches
+ * however often other callers ask for the same user.
  */
 export async function requestTicketRefresh(
   client: Client,
@@ -46,22 +54,23 @@ export async function requestTicketRefresh(
     throw new RangeError(`userId must be a positive integer, got ${String(userId)}`);
   }
   const { mode = 'check', trigger = 'on-demand', taskQueue = TICKET_CACHE_TASK_QUEUE } = options;
-  const workflowId = refreshWorkflowId(userId);
-  const started = await client.workflow.signalWithStart(refreshTicketCacheWorkflow, {
-    workflowId,
-    taskQueue,
-    args: [{ userId, mode, trigger }],
-    signal: refreshRequestedSignal,
-    signalArgs: [{ mode }],
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    typedSearchAttributes: [
-      { key: USER_ID_KEY, value: userId },
-      { key: TRIGGER_KEY, value: trigger },
-    ],
-    staticSummary: `Refresh Bytemark tickets for user ${userId}, ${trigger}`,
-    staticDetails: `mode: ${mode}`,
-  });
-  // The run the signal reached (a run that was already going, or the one just started).
-  const handle: RefreshHandle = client.workflow.getHandle(workflowId, started.signaledRunId);
-  return options.wait ? handle.result() : handle;
+  const requestId = randomUUID();
+  const ask = async (): Promise<RefreshHandle> => {
+    const started = await client.workflow.signalWithStart(refreshTicketCacheWorkflow, {
+      ...refreshStartOptions({ userId, trigger }),
+      taskQueue,
+      args: [{ userId, mode, trigger }],
+      signal: refreshRequestedSignal,
+      signalArgs: [{ mode, requestId }],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticDetails: `mode: ${mode}`,
+    });
+    // The run the signal reached (a run that was already going, or the one just started).
+    return client.workflow.getHandle(started.workflowId, started.signaledRunId);
+  };
+  if (!options.wait) return ask();
+  for (let run = 1; ; run++) {
+    const { answeredRequests, ...summary } = await (await ask()).result();
+    if (answeredRequests.includes(requestId) || run >= RUNS_ASKED) return summary;
+  }
 }

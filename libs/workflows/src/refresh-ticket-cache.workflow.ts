@@ -20,7 +20,21 @@ import type { RefreshInput, RefreshMode, RefreshSummary } from './types';
 /** A caller asks the user's refresh to fetch (again, if one is running) and answer from that fetch. */
 export interface RefreshRequest {
   mode: RefreshMode;
+  /** Names the request, so that the caller finds it in `answeredRequests` (clients before it sent none). */
+  requestId?: string;
 }
+
+/** The run's last summary, and the requests a fetch of the run started after (each is answered by it). */
+export interface RefreshRunResult extends RefreshSummary {
+  answeredRequests: string[];
+}
+
+/**
+ * Fetches one run makes at most. Requests that arrive during the last one are not answered by the
+ * run (their ids are not in `answeredRequests`): their callers ask again and start the next run. So a
+ * caller waits a few fetches at most, however often others keep asking for the same user.
+ */
+export const MAX_FETCHES_PER_RUN = 3;
 
 export const refreshRequestedSignal = defineSignal<[RefreshRequest]>(REFRESH_REQUESTED_SIGNAL);
 
@@ -35,16 +49,20 @@ const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 
  *
  * One run per user at a time (`requestTicketRefresh` signals-with-start it): a request that arrives
  * while a fetch is in flight makes the run fetch once more when it is done, so every caller's answer
- * comes from a fetch that started after its request. A failure goes to the on-demand alerts digest.
+ * comes from a fetch that started after its request, up to `MAX_FETCHES_PER_RUN` fetches (the result
+ * names the requests it answers). A failure goes to the on-demand alerts digest.
  */
-export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshSummary> {
-  if (!patched(PATCHES.refreshAsOneActivity)) return refreshTicketCacheV1(input);
+export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshRunResult> {
+  if (!patched(PATCHES.refreshAsOneActivity)) return { ...(await refreshTicketCacheV1(input)), answeredRequests: [] };
   const { userId, trigger = 'manual' } = input;
   let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue } = workflowInfo();
   let requested = false;
+  let waiting: string[] = [];
+  const answeredRequests: string[] = [];
   setHandler(refreshRequestedSignal, (request) => {
     requested = true;
+    if (request.requestId) waiting.push(request.requestId);
     if (STRENGTH[request.mode] > STRENGTH[mode]) mode = request.mode;
   });
 
@@ -54,6 +72,8 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
     do {
       // Every request received so far is answered by this fetch, which starts after them.
       requested = false;
+      answeredRequests.push(...waiting);
+      waiting = [];
       fetches += 1;
       const activityId = `refresh-${fetches}`;
       const { refreshUserTickets } = proxyActivities<UserRefreshActivities>({
@@ -67,7 +87,7 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
         trigger,
         refreshId: refreshId({ workflowId, runId, activityId }),
       });
-    } while (requested);
+    } while (requested && fetches < MAX_FETCHES_PER_RUN);
   } catch (error) {
     await reportRefreshFailure({ userId, type: failureType(error), alert: wantsAlert(error) });
     throw error;
@@ -76,5 +96,5 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   setCurrentDetails(
     describeRefresh(summary) + (fetches > 1 ? ` (fetched ${fetches} times: requests arrived during a fetch)` : ''),
   );
-  return summary;
+  return { ...summary, answeredRequests };
 }

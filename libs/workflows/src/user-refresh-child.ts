@@ -25,7 +25,8 @@ export async function runUserRefresh(input: Required<RefreshInput>): Promise<Chi
     throw error;
   }
   try {
-    return { kind: 'done', summary: await child.result() };
+    const { answeredRequests: _requests, ...summary } = await child.result();
+    return { kind: 'done', summary };
   } catch (error) {
     return { kind: 'failed', error };
   }

@@ -4,6 +4,7 @@ import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import {
   TICKET_CACHE_TASK_QUEUE,
   bootstrapWorkflowId,
+  refreshWorkflowId,
   sweepWorkflowId,
   type RefreshMode,
   type SweepProgress,
@@ -29,9 +30,10 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
     .action((userIdArg: string, opts: { mode: RefreshMode; wait?: boolean }) =>
       withTemporal(config(), async (client) => {
         const userId = parseUserId(userIdArg);
-        const handle = await requestTicketRefresh(client, userId, { mode: opts.mode, trigger: 'manual' });
-        console.log(`refresh: ${workflowUrl(config(), handle.workflowId)}`);
-        if (opts.wait) printJson(await handle.result());
+        const request = { mode: opts.mode, trigger: 'manual' } as const;
+        console.log(`refresh: ${workflowUrl(config(), refreshWorkflowId(userId))}`);
+        if (opts.wait) printJson(await requestTicketRefresh(client, userId, { ...request, wait: true }));
+        else await requestTicketRefresh(client, userId, request);
       }),
     );
 
