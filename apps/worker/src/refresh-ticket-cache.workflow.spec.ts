@@ -225,7 +225,7 @@ describe(refreshTicketCacheWorkflow.name, () => {
           fetches += events.filter((e) => e.activityTaskScheduledEventAttributes).length;
         }
         expect(fetches).toBeGreaterThan(0);
-        expect(fetches).toBeLessThanOrEqual(6);
+        expect(fetches).toBeLessThanOrEqual(10);
       } finally {
         await h.admin.setSettings({ latency: { fixedMs: 0 } });
       }
