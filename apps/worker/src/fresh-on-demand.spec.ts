@@ -77,4 +77,47 @@ describe('an on-demand refresh', () => {
       }
     });
   });
+
+  it('a request nobody waits for, arriving during the last fetch a run makes for waiting callers, still gets its fetch', async () => {
+    const userId = 9001;
+    await h.withWorkers(async (taskQueue) => {
+      await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+      const earlierRun = (await h.client.workflow.getHandle(refreshWorkflowId(userId)).describe()).runId;
+      await h.admin.setSettings({ latency: { fixedMs: 700 } });
+      /** Fetches scheduled by the user's latest run, once it is not the earlier one. */
+      const fetchesScheduled = async () => {
+        const handle = h.client.workflow.getHandle(refreshWorkflowId(userId));
+        if ((await handle.describe()).runId === earlierRun) return 0;
+        return ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes)
+          .length;
+      };
+      const untilFetches = async (n: number) => {
+        while ((await fetchesScheduled()) < n) await new Promise((r) => setTimeout(r, 50));
+      };
+      try {
+        // Three waiting callers, each arriving during the previous fetch: the run's three fetches.
+        const waiting = [requestTicketRefresh(h.client, userId, { taskQueue, wait: true })];
+        await untilFetches(1);
+        waiting.push(requestTicketRefresh(h.client, userId, { taskQueue, wait: true }));
+        await untilFetches(2);
+        waiting.push(requestTicketRefresh(h.client, userId, { taskQueue, wait: true }));
+        await untilFetches(3);
+        // During the third: a purchase, then a service that does not wait asks for a refresh.
+        const bought = await h.admin.addPass(userId, { status: 'USABLE' });
+        const handle = await requestTicketRefresh(h.client, userId, { taskQueue });
+        await handle.result();
+        await Promise.all(waiting);
+        // A fourth fetch, scheduled after that request: the run did not end at three.
+        const events = (await h.client.workflow.getHandle(refreshWorkflowId(userId)).fetchHistory()).events ?? [];
+        const fetches = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => Number(e.eventId));
+        const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => Number(e.eventId));
+        expect(fetches).toHaveLength(4);
+        expect(fetches[3]).toBeGreaterThan(signals.at(-1)!);
+        const cache = await h.dependencies.deps.cache.findByUserId({ userId });
+        expect(cache?.passes.map((p) => p.pass_uuid)).toContain(bought.uuid);
+      } finally {
+        await h.admin.setSettings({ latency: { fixedMs: 0 } });
+      }
+    });
+  });
 });

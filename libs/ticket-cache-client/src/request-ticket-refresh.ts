@@ -32,8 +32,9 @@ const RUNS_ASKED = 3;
  * after this request: one workflow id per user, signalled-with-start. When no refresh of the user
  * runs, this starts one; when one runs, the request joins it and the run fetches once more after
  * its current fetch (so a request right after a purchase never gets a list from before it). A run
- * fetches a few times at most (`MAX_FETCHES_PER_RUN`), so a caller is answered within a few fetches
- * however often other callers ask for the same user.
+ * fetches for waiting callers a few times at most (`MAX_FETCHES_PER_RUN`), so a caller is answered
+ * within a few fetches however often other callers ask for the same user. Without `wait`, the run
+ * always makes the fetch the request asked for.
  */
 export async function requestTicketRefresh(
   client: Client,
@@ -54,14 +55,14 @@ export async function requestTicketRefresh(
     throw new RangeError(`userId must be a positive integer, got ${String(userId)}`);
   }
   const { mode = 'check', trigger = 'on-demand', taskQueue = TICKET_CACHE_TASK_QUEUE } = options;
-  const requestId = randomUUID();
-  const ask = async (): Promise<RefreshHandle> => {
+  // Only a caller that waits names its request: it asks again when the run did not answer it.
+  const ask = async (requestId?: string): Promise<RefreshHandle> => {
     const started = await client.workflow.signalWithStart(refreshTicketCacheWorkflow, {
       ...refreshStartOptions({ userId, trigger }),
       taskQueue,
       args: [{ userId, mode, trigger }],
       signal: refreshRequestedSignal,
-      signalArgs: [{ mode, requestId }],
+      signalArgs: [requestId ? { mode, requestId } : { mode }],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       staticDetails: `mode: ${mode}`,
     });
@@ -69,8 +70,9 @@ export async function requestTicketRefresh(
     return client.workflow.getHandle(started.workflowId, started.signaledRunId);
   };
   if (!options.wait) return ask();
+  const requestId = randomUUID();
   for (let run = 1; ; run++) {
-    const { answeredRequests, ...summary } = await (await ask()).result();
+    const { answeredRequests, ...summary } = await (await ask(requestId)).result();
     if (answeredRequests.includes(requestId) || run >= RUNS_ASKED) return summary;
   }
 }

@@ -20,7 +20,10 @@ import type { RefreshInput, RefreshMode, RefreshSummary } from './types';
 /** A caller asks the user's refresh to fetch (again, if one is running) and answer from that fetch. */
 export interface RefreshRequest {
   mode: RefreshMode;
-  /** Names the request, so that the caller finds it in `answeredRequests` (clients before it sent none). */
+  /**
+   * Set by a caller that waits for the answer and asks again when its id is not in
+   * `answeredRequests`. A request without one (a caller that does not wait) is never left unfetched.
+   */
   requestId?: string;
 }
 
@@ -30,9 +33,10 @@ export interface RefreshRunResult extends RefreshSummary {
 }
 
 /**
- * Fetches one run makes at most. Requests that arrive during the last one are not answered by the
- * run (their ids are not in `answeredRequests`): their callers ask again and start the next run. So a
- * caller waits a few fetches at most, however often others keep asking for the same user.
+ * Fetches one run makes for waiting callers at most. Those whose requests arrive during the last one
+ * are not answered by the run (their ids are not in `answeredRequests`): they ask again and start the
+ * next run. So a caller waits a few fetches at most, however often others keep asking for the same
+ * user. A request that nobody waits for (no id) still gets its fetch in this run.
  */
 export const MAX_FETCHES_PER_RUN = 3;
 
@@ -58,11 +62,14 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue } = workflowInfo();
   let requested = false;
+  /** A request without an id arrived since the current fetch started: its caller will not ask again. */
+  let unnamedRequested = false;
   let waiting: string[] = [];
   const answeredRequests: string[] = [];
   setHandler(refreshRequestedSignal, (request) => {
     requested = true;
     if (request.requestId) waiting.push(request.requestId);
+    else unnamedRequested = true;
     if (STRENGTH[request.mode] > STRENGTH[mode]) mode = request.mode;
   });
 
@@ -72,6 +79,7 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
     do {
       // Every request received so far is answered by this fetch, which starts after them.
       requested = false;
+      unnamedRequested = false;
       answeredRequests.push(...waiting);
       waiting = [];
       fetches += 1;
@@ -87,7 +95,7 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
         trigger,
         refreshId: refreshId({ workflowId, runId, activityId }),
       });
-    } while (requested && fetches < MAX_FETCHES_PER_RUN);
+    } while (unnamedRequested || (requested && fetches < MAX_FETCHES_PER_RUN));
   } catch (error) {
     await reportRefreshFailure({ userId, type: failureType(error), alert: wantsAlert(error) });
     throw error;
