@@ -73,6 +73,7 @@ export async function requestTicketRefresh(
   const requestId = randomUUID();
   for (let run = 1; ; run++) {
     const { answeredRequests, ...summary } = await (await ask(requestId)).result();
-    if (answeredRequests.includes(requestId) || run >= RUNS_ASKED) return summary;
+    // A run of the previous version (a rolling deploy) names none: it fetched again for every request.
+    if (!answeredRequests || answeredRequests.includes(requestId) || run >= RUNS_ASKED) return summary;
   }
 }

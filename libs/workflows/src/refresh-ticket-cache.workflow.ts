@@ -29,7 +29,8 @@ export interface RefreshRequest {
 
 /** The run's last summary, and the requests a fetch of the run started after (each is answered by it). */
 export interface RefreshRunResult extends RefreshSummary {
-  answeredRequests: string[];
+  /** Absent from runs of the previous version, which fetched once more for every request. */
+  answeredRequests?: string[];
 }
 
 /**
@@ -57,7 +58,7 @@ const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 
  * names the requests it answers). A failure goes to the on-demand alerts digest.
  */
 export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshRunResult> {
-  if (!patched(PATCHES.refreshAsOneActivity)) return { ...(await refreshTicketCacheV1(input)), answeredRequests: [] };
+  if (!patched(PATCHES.refreshAsOneActivity)) return refreshTicketCacheV1(input);
   const { userId, trigger = 'manual' } = input;
   let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue } = workflowInfo();
