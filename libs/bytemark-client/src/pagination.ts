@@ -93,11 +93,14 @@ export async function collectPassPages(
     const envelope = await fetchPage(page);
     const { items, next, total, perPage = opts.perPage } = readPassPage(route, envelope.data);
     const { passes, rejects } = splitPasses(items, page);
-    if (beyondNext && !passes.some((p) => !seen.has(p.uuid))) return list;
-    for (const p of passes) {
-      list.passes.push(p);
-      seen.add(p.uuid);
+    // Past a missing `next`, a page with no uuid not seen before (valid or rejected) is a repeat: dropped.
+    const uuids = [...passes.map((p) => p.uuid), ...rejects.flatMap((r) => (r.uuid ? [r.uuid] : []))];
+    if (beyondNext && !uuids.some((uuid) => !seen.has(uuid))) {
+      list.shortOfTotal = { total: total ?? received, received };
+      return list;
     }
+    for (const uuid of uuids) seen.add(uuid);
+    for (const p of passes) list.passes.push(p);
     for (const r of rejects) list.rejects.push(r);
     const rest: Record<string, unknown> = { ...envelope.data };
     delete rest['passes'];

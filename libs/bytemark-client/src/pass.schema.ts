@@ -51,7 +51,7 @@ export const passPageDataSchema = z.looseObject({
     .looseObject({
       page: z.union([z.number(), z.string()]).nullish(),
       per_page: z.union([z.number(), z.string()]).nullish(),
-      next: z.unknown(),
+      next: z.unknown().optional(),
     })
     .nullish(),
 });

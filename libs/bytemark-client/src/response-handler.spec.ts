@@ -186,6 +186,12 @@ describe('response handler', () => {
   it('an explicitly empty pass array, in data.passes or data.results, is a legitimate empty list', () => {
     expect(readPassPage('r', { passes: [], pagination: { next: null } })).toEqual({ items: [], next: false });
     expect(readPassPage('r', { results: [] })).toEqual({ items: [], next: false });
+    // A last page whose pagination leaves `next` out (rather than null) is a last page, not a malformed one.
+    expect(readPassPage('r', { passes: [], pagination: { page: 2, per_page: 20 } })).toEqual({
+      items: [],
+      next: false,
+      perPage: 20,
+    });
     expect(readPassPage('r', { results: [{ uuid: 'a' }], pagination: { next: 'x' } })).toEqual({
       items: [{ uuid: 'a' }],
       next: true,
@@ -252,8 +258,21 @@ describe('response handler', () => {
       expect(full.list.passes).toHaveLength(120);
       const ignored = await collect([page(0, 50, 120), page(0, 50, 120)], 50);
       expect(ignored.asked).toEqual([1, 2]);
-      expect(ignored.list).toMatchObject({ pages: 1, pagesBeyondNext: 0 });
+      expect(ignored.list).toMatchObject({ pages: 1, pagesBeyondNext: 0, shortOfTotal: { total: 120, received: 50 } });
       expect(ignored.list.passes).toHaveLength(50);
+    });
+
+    it('a page read past a missing next that holds only rejected passes keeps them as rejects (they are never pruned)', async () => {
+      const invalid = (n: number) => ({ uuid: `p-${n}`, status: 'USABLE' });
+      const second: Envelope = {
+        errors: [],
+        server_time: null,
+        data: { passes: Array.from({ length: 20 }, (_, i) => invalid(50 + i)), total_count: 70, pagination: {} },
+      };
+      const { list } = await collect([page(0, 50, 70), second], 50);
+      expect(list.passes).toHaveLength(50);
+      expect(list.rejects.map((r) => r.uuid)).toEqual(Array.from({ length: 20 }, (_, i) => `p-${50 + i}`));
+      expect(list.shortOfTotal).toBeUndefined();
     });
 
     it('a page that is not full is the last one whatever total_count says, and the shortfall is reported', async () => {
