@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { refreshWorkflowId } from '@btc/workflows';
 import { openHarness, type Harness } from '@btc/worker-runtime/testing';
@@ -10,6 +11,22 @@ beforeAll(async () => {
   await h.seedTokens();
 });
 afterAll(() => h?.close());
+
+/**
+ * Waits until the user's next run (the one after its latest run now) has scheduled `n` fetches: each
+ * request sent then arrives during fetch `n`.
+ */
+async function fetchCounter(userId: number): Promise<(n: number) => Promise<void>> {
+  const earlierRun = (await h.client.workflow.getHandle(refreshWorkflowId(userId)).describe()).runId;
+  const fetchesScheduled = async () => {
+    const handle = h.client.workflow.getHandle(refreshWorkflowId(userId));
+    if ((await handle.describe()).runId === earlierRun) return 0;
+    return ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+  };
+  return async (n) => {
+    while ((await fetchesScheduled()) < n) await new Promise((r) => setTimeout(r, 50));
+  };
+}
 
 describe('an on-demand refresh', () => {
   jest.setTimeout(120_000);
@@ -82,18 +99,8 @@ describe('an on-demand refresh', () => {
     const userId = 9001;
     await h.withWorkers(async (taskQueue) => {
       await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
-      const earlierRun = (await h.client.workflow.getHandle(refreshWorkflowId(userId)).describe()).runId;
+      const untilFetches = await fetchCounter(userId);
       await h.admin.setSettings({ latency: { fixedMs: 700 } });
-      /** Fetches scheduled by the user's latest run, once it is not the earlier one. */
-      const fetchesScheduled = async () => {
-        const handle = h.client.workflow.getHandle(refreshWorkflowId(userId));
-        if ((await handle.describe()).runId === earlierRun) return 0;
-        return ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes)
-          .length;
-      };
-      const untilFetches = async (n: number) => {
-        while ((await fetchesScheduled()) < n) await new Promise((r) => setTimeout(r, 50));
-      };
       try {
         // Three waiting callers, each arriving during the previous fetch: the run's three fetches.
         const waiting = [requestTicketRefresh(h.client, userId, { taskQueue, wait: true })];
@@ -115,6 +122,33 @@ describe('an on-demand refresh', () => {
         expect(fetches[3]).toBeGreaterThan(signals.at(-1)!);
         const cache = await h.dependencies.deps.cache.findByUserId({ userId });
         expect(cache?.passes.map((p) => p.pass_uuid)).toContain(bought.uuid);
+      } finally {
+        await h.admin.setSettings({ latency: { fixedMs: 0 } });
+      }
+    });
+  });
+
+  it('requests nobody waits for keep a run fetching six times at most; one during the sixth becomes a refresh-log row', async () => {
+    const userId = 9002;
+    await h.withWorkers(async (taskQueue) => {
+      await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+      const untilFetches = await fetchCounter(userId);
+      await h.admin.setSettings({ latency: { fixedMs: 300 } });
+      try {
+        const waiter = requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
+        for (let n = 1; n <= 6; n++) {
+          await untilFetches(n);
+          await requestTicketRefresh(h.client, userId, { taskQueue });
+        }
+        expect((await waiter).outcome).toBe('unchanged');
+        const events = (await h.client.workflow.getHandle(refreshWorkflowId(userId)).fetchHistory()).events ?? [];
+        const activities = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+        expect(activities).toEqual([...Array<string>(6).fill('refreshUserTickets'), 'queueUserRefresh']);
+        const rows = await h.dependencies.sequelize.query<{ note: string }>(
+          'SELECT note FROM bytemark_ticket_refresh_log WHERE user_id = ? AND activity_type = 1 AND status = 0',
+          { replacements: [userId], type: QueryTypes.SELECT },
+        );
+        expect(rows).toEqual([{ note: expect.stringContaining('kept fetching') }]);
       } finally {
         await h.admin.setSettings({ latency: { fixedMs: 0 } });
       }

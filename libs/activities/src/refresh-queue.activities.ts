@@ -1,5 +1,10 @@
 import { log } from '@temporalio/activity';
-import type { NotificationLedgerRepository, RefreshLogRepository, StagingRepository } from '@btc/data';
+import {
+  REFRESH_ACTIVITY,
+  type NotificationLedgerRepository,
+  type RefreshLogRepository,
+  type StagingRepository,
+} from '@btc/data';
 import type { RefreshQueueActivities } from '@btc/workflows';
 import type { PushNotifier, SlackNotifier } from './notifiers';
 
@@ -28,6 +33,15 @@ export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): Re
 
     async markRefreshRowsProcessed({ ids }) {
       return { marked: await refreshLog.markProcessed(ids) };
+    },
+
+    async queueUserRefresh({ userId }) {
+      const id = await refreshLog.insert({
+        userId,
+        activityType: REFRESH_ACTIVITY.refreshNow,
+        note: 'asked for while an on-demand refresh of the user kept fetching',
+      });
+      return { id };
     },
 
     async sendFreeTicketNotification({ userId, rowIds }) {

@@ -34,6 +34,8 @@ export interface RefreshQueueActivities {
   listPendingNotificationRows(input: { limit: number }): Promise<Array<{ id: number; userId: number }>>;
   /** Marks exactly these pending rows processed (never another user's, never unread rows). */
   markRefreshRowsProcessed(input: { ids: number[] }): Promise<{ marked: number }>;
+  /** Adds a pending type-1 row (refresh now): a request the user's on-demand run could not take on. */
+  queueUserRefresh(input: { userId: number }): Promise<{ id: number }>;
   /** Sends the free-ticket push (type 75) once per set of rows, whatever the retries. */
   sendFreeTicketNotification(input: { userId: number; rowIds: number[] }): Promise<{ sent: boolean; reason: string }>;
   notifySlack(input: { text: string }): Promise<{ posted: boolean }>;

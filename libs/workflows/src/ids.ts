@@ -96,6 +96,8 @@ export const PATCHES = {
   refreshAsOneActivity: 'refresh-as-one-activity',
   /** `refreshAllTicketCachesWorkflow` hands users to batch workflows (was one child workflow per user). */
   refreshInBatches: 'refresh-in-batches',
+  /** `refreshTicketCacheWorkflow` hands requests left after its last fetch to the refresh-log queue (was: fetched on). */
+  leftoverRequestsToQueue: 'leftover-requests-to-queue',
 } as const;
 
 /** Custom search attributes; `tools/` and the scheduler register them on servers that lack them. */

@@ -7,13 +7,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UserRefreshActivities } from './activity-contracts';
+import type { RefreshQueueActivities, UserRefreshActivities } from './activity-contracts';
 import { failureType, wantsAlert } from './failure-message';
 import { PATCHES, REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
 import { refreshTicketCacheV1 } from './legacy/refresh-ticket-cache.v1';
 import { reportRefreshFailure } from './on-demand-alerts.workflow';
 import { describeRefresh } from './refresh-summary';
-import { userRefreshActivity } from './retry-policies';
+import { DATABASE_ACTIVITY, userRefreshActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
 import type { RefreshInput, RefreshMode, RefreshSummary } from './types';
 
@@ -37,9 +37,19 @@ export interface RefreshRunResult extends RefreshSummary {
  * Fetches one run makes for waiting callers at most. Those whose requests arrive during the last one
  * are not answered by the run (their ids are not in `answeredRequests`): they ask again and start the
  * next run. So a caller waits a few fetches at most, however often others keep asking for the same
- * user. A request that nobody waits for (no id) still gets its fetch in this run.
+ * user.
  */
 export const MAX_FETCHES_PER_RUN = 3;
+
+/**
+ * Fetches one run makes at most. A request nobody waits for (no id) arriving during fetch 3 to 5
+ * gets its fetch in the run; one arriving during the last goes to the refresh-log queue (a type-1
+ * row, refreshed within five minutes, or at once by the user's next request), so that a stream of
+ * such requests cannot keep the run, and the callers waiting on it, going.
+ */
+export const MAX_FETCHES_FOR_UNNAMED_REQUESTS = 6;
+
+const queue = proxyActivities<Pick<RefreshQueueActivities, 'queueUserRefresh'>>(DATABASE_ACTIVITY);
 
 export const refreshRequestedSignal = defineSignal<[RefreshRequest]>(REFRESH_REQUESTED_SIGNAL);
 
@@ -77,7 +87,7 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   let summary: RefreshSummary;
   let fetches = 0;
   try {
-    do {
+    for (;;) {
       // Every request received so far is answered by this fetch, which starts after them.
       requested = false;
       unnamedRequested = false;
@@ -96,7 +106,17 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
         trigger,
         refreshId: refreshId({ workflowId, runId, activityId }),
       });
-    } while (unnamedRequested || (requested && fetches < MAX_FETCHES_PER_RUN));
+      if (!requested) break;
+      if (fetches < MAX_FETCHES_PER_RUN) continue;
+      // Waiting callers left now ask again; a request nobody waits for must not be dropped.
+      if (!unnamedRequested) break;
+      if (fetches < MAX_FETCHES_FOR_UNNAMED_REQUESTS) continue;
+      if (patched(PATCHES.leftoverRequestsToQueue)) {
+        await queue.queueUserRefresh({ userId });
+        break;
+      }
+      // Replaying a run of the previous version, which fetched on.
+    }
   } catch (error) {
     await reportRefreshFailure({ userId, type: failureType(error), alert: wantsAlert(error) });
     throw error;
