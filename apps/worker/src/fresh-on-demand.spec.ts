@@ -12,6 +12,16 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+/** Runs `fn` while every simulator call takes `fixedMs`. */
+async function withLatency(fixedMs: number, fn: () => Promise<void>): Promise<void> {
+  await h.admin.setSettings({ latency: { fixedMs } });
+  try {
+    await fn();
+  } finally {
+    await h.admin.setSettings({ latency: { fixedMs: 0 } });
+  }
+}
+
 /**
  * Waits until the user's next run (the one after its latest run now) has scheduled `n` fetches: each
  * request sent then arrives during fetch `n`.
@@ -67,8 +77,7 @@ describe('an on-demand refresh', () => {
     const userId = 9002;
     await h.withWorkers(async (taskQueue) => {
       await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
-      await h.admin.setSettings({ latency: { fixedMs: 300 } });
-      try {
+      await withLatency(300, async () => {
         // Every 100 ms for at most 20 s, a request; each fetch takes over 600 ms.
         let asking = true;
         const deadline = setTimeout(() => (asking = false), 20_000);
@@ -89,9 +98,7 @@ describe('an on-demand refresh', () => {
         expect(answer).not.toHaveProperty('answeredRequests');
         expect(answeredWhileOthersAsked).toBe(true);
         expect((await others).length).toBeGreaterThan(5);
-      } finally {
-        await h.admin.setSettings({ latency: { fixedMs: 0 } });
-      }
+      });
     });
   });
 
@@ -100,8 +107,7 @@ describe('an on-demand refresh', () => {
     await h.withWorkers(async (taskQueue) => {
       await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
       const untilFetches = await fetchCounter(userId);
-      await h.admin.setSettings({ latency: { fixedMs: 700 } });
-      try {
+      await withLatency(700, async () => {
         // Three waiting callers, each arriving during the previous fetch: the run's three fetches.
         const waiting = [requestTicketRefresh(h.client, userId, { taskQueue, wait: true })];
         await untilFetches(1);
@@ -122,9 +128,7 @@ describe('an on-demand refresh', () => {
         expect(fetches[3]).toBeGreaterThan(signals.at(-1)!);
         const cache = await h.dependencies.deps.cache.findByUserId({ userId });
         expect(cache?.passes.map((p) => p.pass_uuid)).toContain(bought.uuid);
-      } finally {
-        await h.admin.setSettings({ latency: { fixedMs: 0 } });
-      }
+      });
     });
   });
 
@@ -133,8 +137,7 @@ describe('an on-demand refresh', () => {
     await h.withWorkers(async (taskQueue) => {
       await requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
       const untilFetches = await fetchCounter(userId);
-      await h.admin.setSettings({ latency: { fixedMs: 300 } });
-      try {
+      await withLatency(300, async () => {
         const waiter = requestTicketRefresh(h.client, userId, { taskQueue, wait: true });
         for (let n = 1; n <= 6; n++) {
           await untilFetches(n);
@@ -149,9 +152,7 @@ describe('an on-demand refresh', () => {
           { replacements: [userId], type: QueryTypes.SELECT },
         );
         expect(rows).toEqual([{ note: expect.stringContaining('kept fetching') }]);
-      } finally {
-        await h.admin.setSettings({ latency: { fixedMs: 0 } });
-      }
+      });
     });
   });
 });

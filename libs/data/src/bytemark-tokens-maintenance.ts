@@ -241,9 +241,8 @@ export class BytemarkTokensMaintenance {
    * The end of `expand` ("contract"): once every other reader of `bytemark_tokens` has stopped
    * reading the plaintext columns. With `execute: true` it first switches the mode to
    * `encrypted-only` (it waits for writes that read `expand` to commit; every later write is
-   * ciphertext only), then encrypts in place every
-   * plaintext password and token and deletes the encrypted copies. The plaintext columns are
-   * encrypted from what they hold (the platform may have written them after our copy). Resumable:
+   * ciphertext only), then encrypts in place every plaintext password and token and deletes the
+   * encrypted copies. The plaintext columns are encrypted from what they hold (the platform may have written them after our copy). Resumable:
    * run it again until `plaintextLeft` is 0. Without `execute` it changes nothing and counts.
    */
   async finishEncryption(opts: { execute: boolean; batchSize?: number }): Promise<FinishEncryptionReport> {

@@ -72,13 +72,12 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   const { userId, trigger = 'manual' } = input;
   let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue } = workflowInfo();
-  let requested = false;
   /** A request without an id arrived since the current fetch started: its caller will not ask again. */
   let unnamedRequested = false;
+  /** Ids of the waiting callers' requests that arrived since the current fetch started. */
   let waiting: string[] = [];
   const answeredRequests: string[] = [];
   setHandler(refreshRequestedSignal, (request) => {
-    requested = true;
     if (request.requestId) waiting.push(request.requestId);
     else unnamedRequested = true;
     if (STRENGTH[request.mode] > STRENGTH[mode]) mode = request.mode;
@@ -89,7 +88,6 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
   try {
     for (;;) {
       // Every request received so far is answered by this fetch, which starts after them.
-      requested = false;
       unnamedRequested = false;
       answeredRequests.push(...waiting);
       waiting = [];
@@ -106,10 +104,12 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
         trigger,
         refreshId: refreshId({ workflowId, runId, activityId }),
       });
-      if (!requested) break;
-      if (fetches < MAX_FETCHES_PER_RUN) continue;
-      // Waiting callers left now ask again; a request nobody waits for must not be dropped.
-      if (!unnamedRequested) break;
+      if (!unnamedRequested) {
+        // Waiting callers left after the last fetch for them ask again.
+        if (waiting.length === 0 || fetches >= MAX_FETCHES_PER_RUN) break;
+        continue;
+      }
+      // A request nobody waits for must not be dropped.
       if (fetches < MAX_FETCHES_FOR_UNNAMED_REQUESTS) continue;
       if (patched(PATCHES.leftoverRequestsToQueue)) {
         await queue.queueUserRefresh({ userId });
