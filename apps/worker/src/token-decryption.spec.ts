@@ -1,10 +1,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities, createUserRefreshActivities } from '@btc/activities';
+import { createUserRefreshActivities } from '@btc/activities';
 import { TokenCipher } from '@btc/data';
 import type { RefreshSummary, UserRefreshInput } from '@btc/workflows';
 import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
-/** How often a refresh decrypts: the token once; the password only for a re-login; an existence check never. */
+/** How often a refresh decrypts: the token once; the password only for a re-login. */
 const FIRST = 31_301;
 let h: Harness;
 
@@ -35,7 +35,7 @@ async function decryptionsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; 
 }
 
 describe('token decryption per refresh', () => {
-  it('a refresh decrypts the token once and never the password; the token existence check decrypts nothing', async () => {
+  it('a refresh decrypts the token once and never the password', async () => {
     const build = await decryptionsDuring(() => refresh(FIRST, 'build', 'dec-build'));
     expect(build.result.outcome).toBe('built');
     expect(build.decryptions).toBe(1);
@@ -43,12 +43,6 @@ describe('token decryption per refresh', () => {
     const again = await decryptionsDuring(() => refresh(FIRST, 'check', 'dec-check'));
     expect(again.result.outcome).toBe('unchanged');
     expect(again.decryptions).toBe(1);
-
-    const { ticketCache } = createActivities(h.dependencies.deps);
-    const lookup = await decryptionsDuring(() =>
-      new MockActivityEnvironment().run(ticketCache.lookupToken, { userId: FIRST }),
-    );
-    expect(lookup).toEqual({ result: { hasToken: true }, decryptions: 0 });
   });
 
   it('a re-login after an expired session decrypts the password once more, and the next refresh decrypts only the new token', async () => {

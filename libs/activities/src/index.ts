@@ -1,6 +1,4 @@
 import type {
-  LegacyBytemarkActivities,
-  LegacyRefreshActivities,
   RefreshQueueActivities,
   ResearchActivities,
   StagingActivities,
@@ -8,7 +6,6 @@ import type {
   UserRefreshActivities,
 } from '@btc/workflows';
 import { wrapActivities } from './activity-wrapper';
-import { createLegacyBytemarkActivities, createLegacyRefreshActivities } from './legacy/refresh.v1.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
@@ -26,26 +23,21 @@ export { createUserRefreshActivities, isStale, type UserRefreshDeps } from './re
 export type ActivityDeps = UserRefreshDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
 
 export interface Activities {
-  /** For the rate-limited Bytemark queue: a user's refresh (and the previous version's fetches). */
-  bytemark: UserRefreshActivities & LegacyBytemarkActivities;
+  /** For the rate-limited Bytemark queue: a user's refresh. */
+  bytemark: UserRefreshActivities;
   /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup. */
-  ticketCache: SweepActivities &
-    RefreshQueueActivities &
-    ResearchActivities &
-    StagingActivities &
-    LegacyRefreshActivities;
+  ticketCache: SweepActivities & RefreshQueueActivities & ResearchActivities & StagingActivities;
 }
 
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
 export function createActivities(deps: ActivityDeps): Activities {
   return {
-    bytemark: wrapActivities({ ...createUserRefreshActivities(deps), ...createLegacyBytemarkActivities(deps) }),
+    bytemark: wrapActivities(createUserRefreshActivities(deps)),
     ticketCache: wrapActivities({
       ...createSweepActivities(deps),
       ...createRefreshQueueActivities(deps),
       ...createResearchActivities(deps),
       ...createStagingActivities(deps),
-      ...createLegacyRefreshActivities(deps),
     }),
   };
 }

@@ -90,16 +90,6 @@ export class BytemarkTokensRepository {
     };
   }
 
-  /** Whether the user has a stored token: reads one column, decrypts nothing. */
-  async hasToken(userId: number): Promise<boolean> {
-    const row = await this.model.findOne({
-      attributes: ['id'],
-      where: { user_id: userId, token: { [Op.and]: [{ [Op.ne]: null }, { [Op.ne]: '' }] } },
-      raw: true,
-    });
-    return row !== null;
-  }
-
   /** The user's OAuth token, decrypted (the password is left alone): the one decryption of a refresh. Null without a row or a token. */
   async findToken(userId: number): Promise<string | null> {
     const row = (await this.model.findOne({ attributes: ['token'], where: { user_id: userId }, raw: true })) as Pick<

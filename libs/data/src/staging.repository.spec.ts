@@ -20,7 +20,7 @@ describe('StagingRepository (FerretDB)', () => {
       { kind: 'meta', 'odd.key': 1 },
       ...Array.from({ length: 5_000 }, (_, i) => samplePassPayload(i, { notes: 'x'.repeat(3_000) })),
     ];
-    const put = await repo.put({ key: 'u1:passes:r1', userId: 1, value });
+    const put = await repo.put({ key: 'u1:passes:r1', value });
     expect(put.count).toBe(5_001);
     expect(put.bytes).toBeGreaterThan(16 * 1024 * 1024);
     expect(
@@ -34,22 +34,22 @@ describe('StagingRepository (FerretDB)', () => {
   });
 
   it('putting the same key again overwrites it and leaves no chunks of the old value', async () => {
-    await repo.put({ key: 'k', userId: 1, value: Array.from({ length: 3_000 }, (_, i) => samplePassPayload(i)) });
-    await repo.put({ key: 'k', userId: 1, value: ['small'] });
+    await repo.put({ key: 'k', value: Array.from({ length: 3_000 }, (_, i) => samplePassPayload(i)) });
+    await repo.put({ key: 'k', value: ['small'] });
     expect(await repo.get({ key: 'k' })).toEqual(['small']);
     expect(await mongo.collection('bytemark_pass_staging').countDocuments({ key: 'k' })).toBe(2);
-    await repo.put({ key: 'empty', userId: 1, value: [] });
+    await repo.put({ key: 'empty', value: [] });
     expect(await repo.get({ key: 'empty' })).toEqual([]);
   });
 
   it('deleteOlderThan removes values staged before the cutoff, including orphaned chunks, and keeps newer ones', async () => {
-    await repo.put({ key: 'old', userId: 1, value: [1, 2, 3] });
+    await repo.put({ key: 'old', value: [1, 2, 3] });
     const old = new Date(Date.now() - 3_600_000);
     await mongo.collection('bytemark_pass_staging').updateMany({ key: 'old' }, { $set: { created_at: old } });
     await mongo
       .collection<{ _id: string; [k: string]: unknown }>('bytemark_pass_staging')
       .insertOne({ _id: 'crashed#g#0', kind: 'chunk', key: 'crashed', gen: 'g', seq: 0, created_at: old, items: [1] });
-    await repo.put({ key: 'new', userId: 1, value: [4] });
+    await repo.put({ key: 'new', value: [4] });
 
     expect(await repo.deleteOlderThan({ cutoff: new Date(Date.now() - 60_000) })).toBe(1);
     expect(await repo.get({ key: 'old' })).toBeNull();

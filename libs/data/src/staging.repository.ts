@@ -23,15 +23,11 @@ export class StagingRepository {
     this.model = stagingModel(conn);
   }
 
-  async put(p: {
-    key: string;
-    userId: number;
-    value: unknown[];
-  }): Promise<{ key: string; count: number; bytes: number }> {
+  async put(p: { key: string; value: unknown[] }): Promise<{ key: string; count: number; bytes: number }> {
     const gen = randomUUID();
     const { chunks, bytes } = encodeChunks(p.key, p.value, this.chunkBytes);
     const previous = await this.model.findById(p.key).lean<StagingDoc>().exec();
-    const base = { key: p.key, gen, user_id: p.userId, created_at: new Date() };
+    const base = { key: p.key, gen, created_at: new Date() };
     for (const [seq, items] of chunks.entries()) {
       await this.model.insertMany([{ _id: chunkId(p.key, gen, seq), kind: 'chunk', ...base, seq, items }], {
         lean: true,

@@ -12,7 +12,6 @@ export interface StagingDoc {
   kind: 'head' | 'chunk';
   key: string;
   gen: string;
-  user_id: number;
   created_at: Date;
   /** head only */
   chunks?: number;
@@ -29,7 +28,6 @@ export const stagingSchema = new Schema<StagingDoc>(
     kind: String,
     key: String,
     gen: String,
-    user_id: Number,
     created_at: Date,
     chunks: Number,
     count: Number,

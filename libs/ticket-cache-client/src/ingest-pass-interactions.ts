@@ -12,7 +12,7 @@ import { ingestPassInteractionsWorkflow } from '@btc/workflows/workflows';
 
 /** Where large batches are put for the worker to read (e.g. `StagingRepository` from `@btc/data`). */
 export interface StagingPort {
-  put(p: { key: string; userId: number; value: unknown[] }): Promise<unknown>;
+  put(p: { key: string; value: unknown[] }): Promise<unknown>;
 }
 
 export interface IngestOptions {
@@ -41,7 +41,7 @@ export async function ingestPassInteractions(
       );
     }
     const stagingKey = `ingest/${batchId}`;
-    await options.staging.put({ key: stagingKey, userId: 0, value: rows });
+    await options.staging.put({ key: stagingKey, value: rows });
     input = { stagingKey };
   }
   try {

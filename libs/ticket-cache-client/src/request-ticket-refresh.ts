@@ -73,7 +73,6 @@ export async function requestTicketRefresh(
   const requestId = randomUUID();
   for (let run = 1; ; run++) {
     const { answeredRequests, ...summary } = await (await ask(requestId)).result();
-    // A run of the previous version (a rolling deploy) names none: it fetched again for every request.
-    if (!answeredRequests || answeredRequests.includes(requestId) || run >= RUNS_ASKED) return summary;
+    if (answeredRequests.includes(requestId) || run >= RUNS_ASKED) return summary;
   }
 }

@@ -87,19 +87,6 @@ export const REFRESH_REQUESTED_SIGNAL = 'refreshRequested';
 /** Sent to the on-demand alerts workflow: a refresh outside the hourly sweep failed. */
 export const REFRESH_FAILED_SIGNAL = 'refreshFailed';
 
-/**
- * Patch ids (`patched()`): runs started before a change keep the code they started with. Each
- * guards a branch in `legacy/`, removed (with `deprecatePatch`) once no such run is open.
- */
-export const PATCHES = {
-  /** `refreshTicketCacheWorkflow` as one activity (was six). */
-  refreshAsOneActivity: 'refresh-as-one-activity',
-  /** `refreshAllTicketCachesWorkflow` hands users to batch workflows (was one child workflow per user). */
-  refreshInBatches: 'refresh-in-batches',
-  /** `refreshTicketCacheWorkflow` hands requests left after its last fetch to the refresh-log queue (was: fetched on). */
-  leftoverRequestsToQueue: 'leftover-requests-to-queue',
-} as const;
-
 /** Custom search attributes; `tools/` and the scheduler register them on servers that lack them. */
 export const SEARCH_ATTRIBUTES = {
   userId: { name: 'BytemarkUserId', type: 'Int' },

@@ -11,7 +11,6 @@ export {
 } from './activity-contracts';
 export {
   HOURLY_SCHEDULE_ID,
-  PATCHES,
   REFRESH_FAILED_SIGNAL,
   REFRESH_QUEUE_SCHEDULE_ID,
   REFRESH_REQUESTED_SIGNAL,
@@ -34,17 +33,6 @@ export type { IngestInput } from './ingest-pass-interactions.workflow';
 export { refreshStartOptions, type RefreshStartOptions } from './refresh-start-options';
 export type { BootstrapInput, BootstrapResult } from './bootstrap-ticket-caches.workflow';
 export type { RefreshQueueInput, RefreshQueueResult } from './process-refresh-log-queue.workflow';
-export type {
-  CacheState,
-  FetchPassesInput,
-  FetchPassesResult,
-  LegacyBytemarkActivities,
-  LegacyRefreshActivities,
-  ReconcileInput,
-  ReconcileResult,
-  WriteRefreshLogsInput,
-  WriteRefreshLogsResult,
-} from './legacy/types.v1';
 export { OUTCOME_KEY, TRIGGER_KEY, USER_IDS_KEY, USER_ID_KEY } from './search-attributes';
 export { describeDigest, type FailureDigest } from './failure-digest';
 export type {

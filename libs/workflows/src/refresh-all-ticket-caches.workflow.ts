@@ -4,7 +4,6 @@ import {
   continueAsNew,
   defineQuery,
   log,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,9 +14,7 @@ import type { RefreshQueueActivities, SweepActivities } from './activity-contrac
 import { addFailure, describeDigest, emptyDigest, mergeDigest } from './failure-digest';
 import { emptySweepProgress } from './sweep-progress';
 import { failureMessage, failureType } from './failure-message';
-import { PATCHES, SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
-import { refreshAllTicketCachesV1 } from './legacy/refresh-all-ticket-caches.v1';
-import type { LegacySweepInput } from './legacy/types.v1';
+import { SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
 import { refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import { TRIGGER_KEY, USER_IDS_KEY } from './search-attributes';
@@ -41,10 +38,6 @@ const FAILED_AUTH_ALERT = { count: 5, share: 0.02 };
  * never fails the sweep; at the end, one alert lists how many failed.
  */
 export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Promise<SweepProgress> {
-  if (!patched(PATCHES.refreshInBatches)) {
-    // A run started by the previous version (whose input and progress have the v1 shape).
-    return (await refreshAllTicketCachesV1(input as LegacySweepInput)) as unknown as SweepProgress;
-  }
   const {
     mode = 'if-stale',
     trigger = 'hourly',

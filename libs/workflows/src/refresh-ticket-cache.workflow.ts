@@ -1,6 +1,5 @@
 import {
   defineSignal,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -9,8 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { RefreshQueueActivities, UserRefreshActivities } from './activity-contracts';
 import { failureType, wantsAlert } from './failure-message';
-import { PATCHES, REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
-import { refreshTicketCacheV1 } from './legacy/refresh-ticket-cache.v1';
+import { REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
 import { reportRefreshFailure } from './on-demand-alerts.workflow';
 import { describeRefresh } from './refresh-summary';
 import { DATABASE_ACTIVITY, userRefreshActivity } from './retry-policies';
@@ -29,8 +27,7 @@ export interface RefreshRequest {
 
 /** The run's last summary, and the requests a fetch of the run started after (each is answered by it). */
 export interface RefreshRunResult extends RefreshSummary {
-  /** Absent from runs of the previous version, which fetched once more for every request. */
-  answeredRequests?: string[];
+  answeredRequests: string[];
 }
 
 /**
@@ -68,7 +65,6 @@ const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 
  * names the requests it answers). A failure goes to the on-demand alerts digest.
  */
 export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshRunResult> {
-  if (!patched(PATCHES.refreshAsOneActivity)) return refreshTicketCacheV1(input);
   const { userId, trigger = 'manual' } = input;
   let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue } = workflowInfo();
@@ -111,11 +107,8 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
       }
       // A request nobody waits for must not be dropped.
       if (fetches < MAX_FETCHES_FOR_UNNAMED_REQUESTS) continue;
-      if (patched(PATCHES.leftoverRequestsToQueue)) {
-        await queue.queueUserRefresh({ userId });
-        break;
-      }
-      // Replaying a run of the previous version, which fetched on.
+      await queue.queueUserRefresh({ userId });
+      break;
     }
   } catch (error) {
     await reportRefreshFailure({ userId, type: failureType(error), alert: wantsAlert(error) });

@@ -341,7 +341,7 @@ describe('token storage modes', () => {
       ['pw32004abc12', 'tok-32004'],
     ]);
     expect(await repo.findToken(32001)).toBe('tok-32001-relogin');
-    expect(await repo.hasToken(32003)).toBe(false);
+    expect(await repo.findToken(32003)).toBeNull();
 
     // encrypt-legacy would break the other readers: refused in expand mode.
     const legacy = await cli(['encrypt-legacy', '--execute'], env);
