@@ -2,7 +2,7 @@
  * One benchmark environment: the local stack (started only if not running), the `bytemark_bench`
  * databases (created, migrated and emptied), a seeded simulator, the repositories and a Temporal client.
  */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { SimulatorAdmin, startSimulator, type RunningSimulator } from '@btc/bytemark-simulator';
 import { ensureMongoIndexes, migrateUp } from '@btc/migrations';
 import {
@@ -13,7 +13,7 @@ import {
   TICKET_CACHE_STATE_TABLE,
   TICKET_LOG_COLLECTION,
 } from '@btc/data';
-import { LOCAL_DEV_ENCRYPTION_KEY, loadConfig } from '@btc/config';
+import { LOCAL_DEV_ENCRYPTION_KEY, connectClient, loadConfig } from '@btc/config';
 import {
   DEPENDENCY_CONFIG_SECTIONS,
   buildDependencies,
@@ -80,8 +80,8 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
   };
   const config: DependencyConfig = loadConfig(variables, DEPENDENCY_CONFIG_SECTIONS);
   const dependencies = await buildDependencies(config);
-  const connection = await Connection.connect({ address: LOCAL.temporalAddress });
-  const client = new Client({ connection });
+  // The bench's Temporal: TEMPORAL_* of the environment (the one connection helper), the local dev server by default.
+  const client = await connectClient(loadConfig(process.env, ['temporal']).temporal);
   const env: BenchEnvironment = {
     simulator,
     admin,
@@ -93,7 +93,6 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
       return {
         ...process.env,
         ...variables,
-        TEMPORAL_ADDRESS: LOCAL.temporalAddress,
         WORKER_MAX_CONCURRENT_ACTIVITIES: String(options.maxConcurrentActivities),
         WORKER_TASK_QUEUE: taskQueue,
         BENCH_WORKER_KIND: kind,
@@ -107,7 +106,7 @@ export async function openEnvironment(options: BenchOptions, log: Log): Promise<
       };
     },
     async close() {
-      await Promise.allSettled([connection.close(), dependencies.close(), simulator.close()]);
+      await Promise.allSettled([client.connection.close(), dependencies.close(), simulator.close()]);
     },
   };
   try {

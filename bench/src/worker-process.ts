@@ -9,17 +9,9 @@
  * Prints `worker-ready` when polling. On SIGUSR2 it prints `counts <json>`: MongoDB writes per user
  * counted at the repositories ('ours'; see write-counter.ts) and heartbeat calls (both kinds).
  */
-import { Context } from '@temporalio/activity';
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createLogger, loadConfig } from '@btc/config';
-import {
-  WORKER_CONFIG_SECTIONS,
-  activitiesFrom,
-  buildDependencies,
-  createWorkers,
-  runWorkers,
-  temporalLogger,
-} from '@btc/worker-runtime';
+import { WORKER_CONFIG_SECTIONS, installRuntime, startWorker } from '@btc/worker-runtime';
 import { createCeilingActivities, createCeilingBytemarkActivities } from './ceiling.activities';
 import { countMongoWrites, type WriteCounts } from './write-counter';
 
@@ -31,22 +23,18 @@ const logger = createLogger({
 });
 
 /** Counts `heartbeat()` calls of every activity (an upper bound of the heartbeats that reach the server). */
-function countHeartbeats<T extends object>(activities: T, counter: { heartbeats: number }): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = (...args: unknown[]) => {
-      const context = Context.current();
-      const heartbeat = context.heartbeat.bind(context);
-      Object.defineProperty(context, 'heartbeat', {
-        value: (details?: unknown) => {
-          counter.heartbeats += 1;
-          heartbeat(details);
-        },
-      });
-      return (fn as (...a: unknown[]) => unknown)(...args);
-    };
-  }
-  return wrapped as T;
+function countHeartbeats(counter: { heartbeats: number }): ActivityInterceptorsFactory {
+  return (context) => {
+    const heartbeat = context.heartbeat.bind(context);
+    Object.defineProperty(context, 'heartbeat', {
+      configurable: true,
+      value: (details?: unknown) => {
+        counter.heartbeats += 1;
+        heartbeat(details);
+      },
+    });
+    return {};
+  };
 }
 
 function userRange() {
@@ -58,51 +46,33 @@ function userRange() {
 
 async function main(): Promise<void> {
   // SIGUSR2 is one of the SDK's default shutdown signals; here it asks for the counts instead.
-  Runtime.install({
-    logger: temporalLogger(logger),
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
-  });
+  installRuntime({ logger, shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
   const taskQueue = process.env['WORKER_TASK_QUEUE'];
   if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
-  const kind = process.env['BENCH_WORKER_KIND'] ?? 'ours';
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
   const counter = { heartbeats: 0 };
   let writes: WriteCounts = {};
-  let close = async () => {};
-  let activities: { bytemark: object; ticketCache: object };
-  if (kind === 'ceiling') {
-    const range = userRange();
-    activities = { bytemark: createCeilingBytemarkActivities(range), ticketCache: createCeilingActivities(range) };
-  } else {
-    const dependencies = await buildDependencies(config, { logger });
-    close = () => dependencies.close();
-    writes = countMongoWrites(dependencies.deps);
-    activities = activitiesFrom(dependencies);
-  }
+  const ceiling = process.env['BENCH_WORKER_KIND'] === 'ceiling' ? userRange() : null;
+  const worker = await startWorker({
+    config,
+    logger,
+    taskQueue,
+    ...(ceiling
+      ? {
+          activities: {
+            bytemark: createCeilingBytemarkActivities(ceiling),
+            ticketCache: createCeilingActivities(ceiling),
+          },
+        }
+      : { prepare: (dependencies) => (writes = countMongoWrites(dependencies.deps)) }),
+    extraActivityInterceptors: [countHeartbeats(counter)],
+    ...(process.env['WORKFLOW_BUNDLE'] ? { workflowBundlePath: process.env['WORKFLOW_BUNDLE'] } : {}),
+  });
   process.on('SIGUSR2', () =>
     process.stdout.write(`counts ${JSON.stringify({ writes, heartbeats: counter.heartbeats })}\n`),
   );
-  const workers = await createWorkers({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue,
-    activities: {
-      bytemark: countHeartbeats(activities.bytemark, counter),
-      ticketCache: countHeartbeats(activities.ticketCache, counter),
-    },
-    rateLimitRps: config.bytemark.rateLimitRps,
-    maxConcurrentActivities: config.maxConcurrentActivities,
-    workflowBundlePath: process.env['WORKFLOW_BUNDLE'],
-  });
   process.stdout.write('worker-ready\n');
-  try {
-    await runWorkers(workers);
-  } finally {
-    await connection.close();
-    await close();
-  }
+  await worker.run();
 }
 
 main().catch((error: unknown) => {

@@ -4,9 +4,9 @@
  * have done), their repositories, a loopback push endpoint and a Temporal client.
  */
 import { EventEmitter } from 'node:events';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { SimulatorAdmin, startSimulator, type RunningSimulator } from '@btc/bytemark-simulator';
-import { LOCAL_DEV_ENCRYPTION_KEY, loadConfig } from '@btc/config';
+import { LOCAL_DEV_ENCRYPTION_KEY, connectClient, loadConfig } from '@btc/config';
 import {
   BYTEMARK_TOKENS_TABLE,
   CALL_PACE_TABLE,
@@ -113,9 +113,9 @@ export async function openEnvironment(options: ChaosOptions, log: Log): Promise<
       REFERENCE_DATABASE,
     );
     opened.push(() => reference.dependencies.close());
-    const connection = await Connection.connect({ address: LOCAL.temporalAddress });
-    opened.push(() => connection.close());
-    const client = new Client({ connection });
+    // The campaign's Temporal: TEMPORAL_* of the environment (the one connection helper), the local dev server by default.
+    const client = await connectClient(loadConfig(process.env, ['temporal']).temporal);
+    opened.push(() => client.connection.close());
     const admin = new SimulatorAdmin(simulator.url);
     await emptyDatabases(chaos);
     await emptyDatabases(reference);
@@ -133,7 +133,6 @@ export async function openEnvironment(options: ChaosOptions, log: Log): Promise<
         return {
           ...process.env,
           ...chaosVariables,
-          TEMPORAL_ADDRESS: LOCAL.temporalAddress,
           WORKER_TASK_QUEUE: taskQueue,
           BENCH_WORKER_KIND: 'ours',
           WORKFLOW_BUNDLE: workflowBundle,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { startSimulator } from '@btc/bytemark-simulator';
 import {
   BytemarkTokensRepository,
@@ -11,7 +11,7 @@ import {
   createSequelize,
 } from '@btc/data';
 import { triggerNow } from '@btc/schedules';
-import { formatError, knownSecrets, loadConfig, LOCAL_DEV_ENCRYPTION_KEY } from '@btc/config';
+import { connectClient, formatError, knownSecrets, loadConfig, LOCAL_DEV_ENCRYPTION_KEY } from '@btc/config';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, bootstrapWorkflowId } from '@btc/workflows';
 import { prepareDatabases } from './databases';
 import { LOCAL, stackDown, stackUp } from './local-stack';
@@ -85,8 +85,7 @@ async function main(): Promise<void> {
   const scheduler = runApp('scheduler', 'apps/scheduler/src/main.ts');
   if ((await waitExit(scheduler)) !== 0) throw new Error('the scheduler setup failed; see its output above');
 
-  const connection = await Connection.connect({ address: LOCAL.temporalAddress });
-  const client = new Client({ connection });
+  const client = await connectClient(loadConfig(env, ['temporal']).temporal);
   const bootstrap = await client.workflow.getHandle(bootstrapWorkflowId()).result();
   log(`bootstrap: ${JSON.stringify(bootstrap)}`);
 
@@ -116,7 +115,7 @@ async function main(): Promise<void> {
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
-  await connection.close();
+  await client.connection.close();
 
   const stop = async () => {
     log('stopping...');

@@ -1,6 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
-import { createLogger, loadConfig } from '@btc/config';
+import { connectClient, createLogger, loadConfig } from '@btc/config';
 import { SETUP_CONFIG_SECTIONS } from './config';
 import { runSchedulerSetup } from './setup';
 
@@ -12,16 +11,15 @@ const logger = createLogger({ name: 'scheduler', env: process.env });
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, SETUP_CONFIG_SECTIONS);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = await connectClient(config.temporal);
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
     const report = await runSchedulerSetup(client, config.temporal.namespace, {
       taskQueue: TICKET_CACHE_TASK_QUEUE,
       maxInFlight: config.sweepMaxInFlight,
     });
     logger.info(report, 'schedules ensured; bootstrap started (it does nothing when caches exist)');
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

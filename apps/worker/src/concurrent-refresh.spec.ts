@@ -15,7 +15,12 @@ afterAll(() => h?.close());
 
 const userId = 13_001;
 const run = (refresh: ReturnType<typeof createUserRefreshActivities>['refreshUserTickets'], refreshId: string) =>
-  new MockActivityEnvironment().run(refresh, { userId, mode: 'check', trigger: 'manual', refreshId } satisfies UserRefreshInput);
+  new MockActivityEnvironment().run(refresh, {
+    userId,
+    mode: 'check',
+    trigger: 'manual',
+    refreshId,
+  } satisfies UserRefreshInput);
 
 describe('two refreshes of one user at once (an attempt that outlived its heartbeat, an on-demand run)', () => {
   it('the stale writer loses the compare-and-set, reads the newer document, and writes no change twice', async () => {

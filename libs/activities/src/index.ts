@@ -5,13 +5,13 @@ import type {
   SweepActivities,
   UserRefreshActivities,
 } from '@btc/workflows';
-import { wrapActivities } from './activity-wrapper';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
 import { createStagingActivities } from './staging.activities';
 import { createSweepActivities } from './sweep.activities';
 
+export { HEARTBEAT_INTERVAL_MS, activityInterceptors } from './activity-interceptors';
 export { CacheWriteConflictError, commitRefresh } from './commit-refresh';
 export { FAILURE_MAP, failureRule, toActivityFailure, type FailureRule } from './failure-map';
 export { fetchPassLists, listHashes, type PassLists } from './fetch-pass-lists';
@@ -32,12 +32,12 @@ export interface Activities {
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
 export function createActivities(deps: ActivityDeps): Activities {
   return {
-    bytemark: wrapActivities(createUserRefreshActivities(deps)),
-    ticketCache: wrapActivities({
+    bytemark: createUserRefreshActivities(deps),
+    ticketCache: {
       ...createSweepActivities(deps),
       ...createRefreshQueueActivities(deps),
       ...createResearchActivities(deps),
       ...createStagingActivities(deps),
-    }),
+    },
   };
 }

@@ -18,3 +18,10 @@ export {
   type ErrorDescription,
 } from './logging/describe-error';
 export { knownSecrets } from './logging/known-secrets';
+export {
+  DEFAULT_TEMPORAL_ADDRESS,
+  readTemporalSettings,
+  type TemporalSettings,
+  type TemporalTls,
+} from './temporal/temporal-settings';
+export { TemporalConnectionError, connectClient, explainConnectionFailure } from './temporal/connect-client';

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       address: '127.0.0.1:7233',
       namespace: 'default',
       uiUrl: 'http://127.0.0.1:8233',
+      connection: { address: '127.0.0.1:7233' },
+      description: '127.0.0.1:7233, namespace default, plaintext',
     });
     expect(config.mysqlUrl).toBe('mysql://root@127.0.0.1:3306/bytemark');
     expect(config.mongoUrl).toBe('mongodb://127.0.0.1:27017/bytemark');

@@ -2,14 +2,18 @@ import { z } from 'zod';
 import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, TOKEN_KEY_GENERATE_HINT } from './defaults';
 import { ConfigError, type ConfigProblem } from './errors';
 import { parseKeyring } from './keyring';
+import { readTemporalSettings, type TemporalSettings } from './temporal/temporal-settings';
 
 /** The environment an app passes in (`process.env`); libs never read it themselves. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** What each section yields, merged into one object by `loadConfig`. */
 export interface ConfigSections {
-  /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_UI_URL. */
-  temporal: { temporal: { address: string; namespace: string; uiUrl: string } };
+  /**
+   * The Temporal connection as `@temporalio/envconfig` reads it (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+   * TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE), and TEMPORAL_UI_URL.
+   */
+  temporal: { temporal: TemporalSettings };
   /** NODE_ENV. */
   runtime: { production: boolean };
   /** MYSQL_URL (must name a database). */
@@ -38,7 +42,15 @@ export interface ConfigSections {
     slack: { botToken?: string; channelId?: string; apiUrl: string };
   };
   /** WORKER_*: the worker process's own settings. */
-  worker: { maxConcurrentActivities: number; healthPort: number; metricsPort: number };
+  worker: {
+    maxConcurrentActivities: number;
+    healthPort: number;
+    metricsPort: number;
+    /** Where the Temporal SDK's own exporter listens (loopback); `/metrics` on `metricsPort` includes its series. */
+    sdkMetricsAddress: string;
+    /** On SIGTERM: how long running activities may finish, then how long the SDK waits before it forces the stop. */
+    shutdown: { graceSeconds: number; forceSeconds: number };
+  };
   /** SWEEP_MAX_IN_FLIGHT: users refreshed at once per batch (schedules, bootstrap, CLI sweeps). */
   sweep: { sweepMaxInFlight: number };
 }
@@ -65,15 +77,14 @@ function databaseUrl(protocol: RegExp, expected: string, databaseName: RegExp) {
 }
 
 const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
-  temporal: z
-    .object({
-      TEMPORAL_ADDRESS: text.default('127.0.0.1:7233'),
-      TEMPORAL_NAMESPACE: text.default('default'),
-      TEMPORAL_UI_URL: httpUrl.default('http://127.0.0.1:8233'),
-    })
-    .transform((e) => ({
-      temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL },
-    })),
+  temporal: z.looseObject({ TEMPORAL_UI_URL: httpUrl.default('http://127.0.0.1:8233') }).transform((e, ctx) => {
+    const { TEMPORAL_UI_URL, ...env } = e as Record<string, string>;
+    const settings = readTemporalSettings(env, TEMPORAL_UI_URL!);
+    if (!('problems' in settings)) return { temporal: settings };
+    for (const { variable, problem } of settings.problems)
+      ctx.addIssue({ code: 'custom', path: [variable], message: problem });
+    return z.NEVER;
+  }),
   runtime: z.object({ NODE_ENV: nodeEnv }).transform((e) => ({ production: e.NODE_ENV === 'production' })),
   mysql: z
     .object({
@@ -168,11 +179,16 @@ const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
       WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(50),
       WORKER_HEALTH_PORT: port.default(9465),
       WORKER_METRICS_PORT: port.default(9464),
+      WORKER_SDK_METRICS_ADDRESS: text.default('127.0.0.1:9466'),
+      WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
+      WORKER_SHUTDOWN_FORCE_SECONDS: z.coerce.number().int().min(1).default(15),
     })
     .transform((e) => ({
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       healthPort: e.WORKER_HEALTH_PORT,
       metricsPort: e.WORKER_METRICS_PORT,
+      sdkMetricsAddress: e.WORKER_SDK_METRICS_ADDRESS,
+      shutdown: { graceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS, forceSeconds: e.WORKER_SHUTDOWN_FORCE_SECONDS },
     })),
   sweep: z
     .object({ SWEEP_MAX_IN_FLIGHT: positiveInt.default(20) })

@@ -15,3 +15,6 @@ export {
   type CreateWorkersOptions,
 } from './workers';
 export { bytemarkLogger, temporalLogger } from './loggers';
+export { installRuntime, type RuntimeOptions } from './runtime';
+export { connectWorker } from './connect-worker';
+export { startWorker, type StartWorkerOptions, type StartedWorker } from './start-worker';

@@ -1,4 +1,5 @@
 export {
+  TEMPORAL,
   TEMPORAL_ADDRESS,
   TEST_CLIENT_ID,
   openHarness,

@@ -1,4 +1,10 @@
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import {
+  Worker,
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import { activityInterceptors } from '@btc/activities';
 import { bytemarkTaskQueue, workflowsPath } from '@btc/workflows';
 
 export interface CreateWorkersOptions {
@@ -15,6 +21,10 @@ export interface CreateWorkersOptions {
   workflowBundlePath?: string;
   /** Another workflow entry point than the service's (the bench's ceiling bundles the service's workflows with its own). */
   workflowsPath?: string;
+  /** On shutdown: how long running activities may finish, then how long before the SDK forces the stop. */
+  shutdown?: { graceSeconds: number; forceSeconds: number };
+  /** Activity interceptors after the service's own (failure map, heartbeats): the bench counts heartbeats. */
+  extraActivityInterceptors?: ActivityInterceptorsFactory[];
 }
 
 /**
@@ -39,10 +49,20 @@ export const MAX_CACHED_WORKFLOWS = 200;
  */
 export async function createWorkers(options: CreateWorkersOptions): Promise<[Worker, Worker]> {
   const { connection, namespace, taskQueue, activities } = options;
+  const common: Partial<WorkerOptions> = {
+    interceptors: { activity: [activityInterceptors, ...(options.extraActivityInterceptors ?? [])] },
+    ...(options.shutdown
+      ? {
+          shutdownGraceTime: `${options.shutdown.graceSeconds} seconds`,
+          shutdownForceTime: `${options.shutdown.forceSeconds} seconds`,
+        }
+      : {}),
+  };
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: options.workflowsPath ?? workflowsPath };
   const ticketCache = await Worker.create({
+    ...common,
     connection,
     namespace,
     taskQueue,
@@ -52,6 +72,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<[Wor
     maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
   });
   const bytemark = await Worker.create({
+    ...common,
     connection,
     namespace,
     taskQueue: bytemarkTaskQueue(taskQueue),

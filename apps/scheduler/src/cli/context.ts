@@ -1,5 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
-import type { Config } from '@btc/config';
+import type { Client } from '@temporalio/client';
+import { TemporalConnectionError, connectClient, type Config } from '@btc/config';
 
 /** An error the CLI prints as is (no stack) with a non-zero exit code; the message says what to do. */
 export class CliError extends Error {
@@ -7,19 +7,18 @@ export class CliError extends Error {
 }
 
 export async function withTemporal<T>(config: Config<'temporal'>, run: (client: Client) => Promise<T>): Promise<T> {
-  let connection: Connection;
+  let client: Client;
   try {
-    connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 });
-  } catch {
-    throw new CliError(
-      `cannot reach Temporal at ${config.temporal.address}: start the local stack with \`npm run stack -- up\` ` +
-        'or set TEMPORAL_ADDRESS.',
-    );
+    client = await connectClient(config.temporal, { connectTimeoutMs: 5000 });
+  } catch (error) {
+    // Says which setting to check (address, TLS, certificate, credentials), never with a key.
+    if (error instanceof TemporalConnectionError) throw new CliError(error.message);
+    throw error;
   }
   try {
-    return await run(new Client({ connection, namespace: config.temporal.namespace }));
+    return await run(client);
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

@@ -1,6 +1,6 @@
-import { Connection, Client, ScheduleNotFoundError } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { formatError, knownSecrets, type Config } from '@btc/config';
+import { connectClient, formatError, knownSecrets, type Config } from '@btc/config';
 import {
   BytemarkTokensRepository,
   MONGO_INDEXES,
@@ -71,15 +71,15 @@ async function checkTemporal(config: DoctorConfig, targets: DoctorTargets, timeo
     ...targets.scheduleIds.map((id) => ({ name: `schedule ${id}`, ok: false, detail: `${NOT_CHECKED} ${why}` })),
     ...queues.map((q) => ({ name: `pollers ${q}`, ok: false, detail: `${NOT_CHECKED} ${why}` })),
   ];
-  let connection: Connection;
+  let client: Client;
   try {
-    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    client = await connectClient(config.temporal, { connectTimeoutMs: timeoutMs });
   } catch (error) {
     return [
       {
         name: 'temporal',
         ok: false,
-        detail: `cannot reach ${address}: ${messageOf(error)}`,
+        detail: messageOf(error),
         fix: `${START_STACK} (TEMPORAL_ADDRESS)`,
       },
       ...dependents('Temporal is unreachable'),
@@ -87,7 +87,7 @@ async function checkTemporal(config: DoctorConfig, targets: DoctorTargets, timeo
   }
   try {
     try {
-      await connection.workflowService.describeNamespace({ namespace });
+      await client.workflowService.describeNamespace({ namespace });
     } catch (error) {
       return [
         {
@@ -99,7 +99,6 @@ async function checkTemporal(config: DoctorConfig, targets: DoctorTargets, timeo
         ...dependents(`namespace "${namespace}" is missing`),
       ];
     }
-    const client = new Client({ connection, namespace });
     const checks: DoctorCheck[] = [
       { name: 'temporal', ok: true, detail: `${address} reachable, namespace "${namespace}" registered` },
       await checkSearchAttributes(client, namespace),
@@ -110,7 +109,7 @@ async function checkTemporal(config: DoctorConfig, targets: DoctorTargets, timeo
     checks.push(await checkPollers(client, namespace, queues[1]!, ['activity'], maxAgeMs));
     return checks;
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

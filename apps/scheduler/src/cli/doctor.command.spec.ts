@@ -128,7 +128,9 @@ describe('cli doctor', () => {
 
       expect(process.exitCode).toBe(1);
       expect(printed[0]).toMatch(/^ok {4}config/);
-      expect(printed.find((l) => / temporal /.test(l))).toMatch(/^FAIL .*cannot reach 127\.0\.0\.1:1.*-> fix: /);
+      expect(printed.find((l) => / temporal /.test(l))).toMatch(
+        /^FAIL .*cannot connect to Temporal at 127\.0\.0\.1:1.*-> fix: /,
+      );
       expect(
         printed.filter((l) => l.startsWith('FAIL') && l.includes('not checked: Temporal is unreachable')),
       ).toHaveLength(5);

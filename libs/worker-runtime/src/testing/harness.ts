@@ -3,26 +3,27 @@
  * Bytemark simulator on a free port, the `_test` databases, and real workers on a unique task queue.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { startSimulator, SimulatorAdmin, type RunningSimulator } from '@btc/bytemark-simulator';
 import { TEST_TOKEN_KEYRING, clearMongoCollections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
-import { createLogger, loadConfig } from '@btc/config';
+import { connectClient, createLogger, loadConfig, type TemporalSettings } from '@btc/config';
+import { connectWorker } from '../connect-worker';
 import {
   DEPENDENCY_CONFIG_SECTIONS,
-  activitiesFrom,
   buildDependencies,
   type DependencyConfig,
   type WorkerDependencies,
 } from '../dependencies';
-import { temporalLogger } from '../loggers';
-import { createWorkers } from '../workers';
+import { installRuntime } from '../runtime';
+import { startWorker } from '../start-worker';
+import { WORKER_CONFIG_SECTIONS } from '../worker-config';
 
-export const TEMPORAL_ADDRESS = process.env['TEMPORAL_ADDRESS'] ?? '127.0.0.1:7233';
+/** The suite's Temporal: the environment's TEMPORAL_* settings (npm test: the local dev server). */
+export const TEMPORAL: TemporalSettings = loadConfig(process.env, ['temporal']).temporal;
+export const TEMPORAL_ADDRESS = TEMPORAL.address;
 export const TEST_CLIENT_ID = 'test-client-id';
 const TEST_CLIENT_SECRET = 'test-client-secret-value';
-
-let runtimeInstalled = false;
 
 export interface Harness {
   simulator: RunningSimulator;
@@ -61,15 +62,9 @@ export function uniqueTaskQueue(name: string): string {
 }
 
 export async function openHarness(options: HarnessOptions): Promise<Harness> {
-  if (!runtimeInstalled) {
-    // The worker's logger setup (one error serializer), at warn unless LOG_LEVEL says otherwise.
-    const logger = createLogger({ name: 'test-worker', env: { LOG_LEVEL: 'warn', ...process.env } });
-    Runtime.install({
-      logger: temporalLogger(logger),
-      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
-    });
-    runtimeInstalled = true;
-  }
+  // The worker's logger setup (one error serializer), at warn unless LOG_LEVEL says otherwise.
+  const logger = createLogger({ name: 'test-worker', env: { LOG_LEVEL: 'warn', ...process.env } });
+  installRuntime({ logger });
   const seedParams = { seed: options.seed ?? 1, firstUserId: options.firstUserId ?? 1 };
   const simulator = await startSimulator({
     port: 0,
@@ -101,10 +96,15 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   const config: DependencyConfig = loadConfig(variables, DEPENDENCY_CONFIG_SECTIONS);
+  // The in-process workers' settings: the same variables, the suite's Temporal, 20 activities at once,
+  // and no shutdown grace (a test's end cancels what still runs instead of waiting for it).
+  const workerConfig = loadConfig(
+    { ...process.env, ...variables, WORKER_MAX_CONCURRENT_ACTIVITIES: '20', WORKER_SHUTDOWN_GRACE_SECONDS: '0' },
+    WORKER_CONFIG_SECTIONS,
+  );
   const dependencies = await buildDependencies(config);
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const client = await connectClient(TEMPORAL);
+  const native = await connectWorker(TEMPORAL);
   // Workers of a test that timed out are still polling when `close()` runs: it stops them first, or
   // the native connection they hold keeps the test process (and the suite) from ever exiting.
   const running = new Map<Worker, Promise<void>>();
@@ -117,7 +117,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     dependencies,
     config,
     workerEnv(taskQueue, extra = {}) {
-      return { ...process.env, TEMPORAL_ADDRESS, ...variables, WORKER_TASK_QUEUE: taskQueue, ...extra };
+      return { ...process.env, ...variables, WORKER_TASK_QUEUE: taskQueue, ...extra };
     },
     async seedTokens() {
       const accounts = await admin.users();
@@ -126,13 +126,13 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     },
     async withWorkers(fn, workerOptions = {}) {
       const taskQueue = uniqueTaskQueue('wf');
-      const workers = await createWorkers({
-        connection: native,
-        namespace: 'default',
+      const { workers } = await startWorker({
+        config: workerConfig,
+        logger,
         taskQueue,
-        activities: activitiesFrom(dependencies),
+        dependencies,
+        connection: native,
         rateLimitRps: workerOptions.rateLimitRps ?? 1000,
-        maxConcurrentActivities: 20,
       });
       const runs = workers.map((w) => {
         const run = w.run().finally(() => running.delete(w));
@@ -166,7 +166,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     },
     async close() {
       await stopWorkers(running);
-      await Promise.allSettled([connection.close(), native.close(), dependencies.close(), simulator.close()]);
+      await Promise.allSettled([client.connection.close(), native.close(), dependencies.close(), simulator.close()]);
     },
   };
   return harness;

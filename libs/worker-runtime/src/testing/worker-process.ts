@@ -1,16 +1,16 @@
 /**
  * A real worker in its own process, for crash tests: the test SIGKILLs it at a chosen point and
- * starts another. Configured like the worker app (environment), plus:
+ * starts another. Configured like the worker app (environment, the one bootstrap), plus:
  *   WORKER_TASK_QUEUE  the test's queue
  *   CRASH_POINT        'after-cache-commit' | 'during-log-writes' | 'before-free-ticket-row' | unset
+ *   WORKER_SERVE       '1': serve health and metrics on the configured ports (off by default: tests run several)
  * At a crash point the process kills itself with SIGKILL, so nothing after that point runs.
  */
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createLogger, loadConfig } from '@btc/config';
+import type { WorkerDependencies } from '../dependencies';
+import { installRuntime } from '../runtime';
+import { startWorker } from '../start-worker';
 import { WORKER_CONFIG_SECTIONS } from '../worker-config';
-import { activitiesFrom, buildDependencies } from '../dependencies';
-import { temporalLogger } from '../loggers';
-import { createWorkers, runWorkers } from '../workers';
 
 function crash(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -24,18 +24,7 @@ const logger = createLogger({
   destination: process.stderr,
 });
 
-async function main(): Promise<void> {
-  Runtime.install({
-    logger: temporalLogger(logger),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
-  });
-  const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
-  const taskQueue = process.env['WORKER_TASK_QUEUE'];
-  if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
-  const crashPoint = process.env['CRASH_POINT'];
-  const dependencies = await buildDependencies(config, { logger });
-  const { deps } = dependencies;
-
+function installCrashPoint({ deps }: WorkerDependencies, crashPoint: string | undefined): void {
   if (crashPoint === 'after-cache-commit') {
     // The cache document (with its pending effects) is written; nothing after it runs.
     const commit = deps.cache.commit.bind(deps.cache);
@@ -55,23 +44,24 @@ async function main(): Promise<void> {
     // Every audit entry is written; the process dies before the free-ticket row.
     deps.refreshLog.recordFreeTickets = async () => crash();
   }
+}
 
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const workers = await createWorkers({
-    connection,
-    namespace: config.temporal.namespace,
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, WORKER_CONFIG_SECTIONS);
+  const taskQueue = process.env['WORKER_TASK_QUEUE'];
+  if (!taskQueue) throw new Error('WORKER_TASK_QUEUE is required');
+  const serve = process.env['WORKER_SERVE'] === '1';
+  installRuntime({ logger, ...(serve ? { sdkMetricsAddress: config.sdkMetricsAddress } : {}) });
+  const worker = await startWorker({
+    config,
+    logger,
     taskQueue,
-    activities: activitiesFrom(dependencies),
-    rateLimitRps: config.bytemark.rateLimitRps,
-    maxConcurrentActivities: config.maxConcurrentActivities,
+    prepare: (dependencies) => installCrashPoint(dependencies, process.env['CRASH_POINT']),
+    serve,
+    ...(serve ? { sdkMetricsAddress: config.sdkMetricsAddress } : {}),
   });
   process.stdout.write('worker-ready\n');
-  try {
-    await runWorkers(workers);
-  } finally {
-    await connection.close();
-    await dependencies.close();
-  }
+  await worker.run();
 }
 
 main().catch((error: unknown) => {
