@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -92,6 +93,33 @@ describe('startPrometheusServer with a rule file Prometheus refuses', () => {
     expect((error as Error).message).toMatch(/exited with code 1 before it was ready[\s\S]*unclosed left parenthesis/);
     expect(ours()).toEqual(before);
     rmSync(dirname(rules), { recursive: true });
+  });
+});
+
+describe('a test process that dies without calling stop()', () => {
+  it('takes its Prometheus with it (a watchdog stops it), so none outlives a crashed test run', async () => {
+    const code = [
+      `const { startPrometheusServer } = require(${JSON.stringify(join(__dirname, 'prometheus-server.ts'))});`,
+      'startPrometheusServer({ targets: [] }).then((p) => console.log(JSON.stringify({ url: p.url })));',
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+    );
+    const { url } = JSON.parse(line) as { url: string };
+    expect((await fetch(`${url}/-/ready`)).ok).toBe(true);
+    child.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    let alive = true;
+    while (alive && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      alive = await fetch(`${url}/-/ready`).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(alive).toBe(false);
   });
 });
 

@@ -55,6 +55,20 @@ export interface PrometheusServer {
 
 const LOG_LINES = 30;
 
+/**
+ * Runs Prometheus under a shell that stops it once the test process is gone, even when `stop()` never ran (a test
+ * that threw before it, Jest's forceExit, a killed run): no Prometheus outlives its tests. SIGTERM to the shell stops
+ * Prometheus; the shell exits with Prometheus's status.
+ */
+const WATCHDOG = [
+  'prom="$1"; shift',
+  '"$prom" "$@" & child=$!',
+  "trap 'kill -TERM $child 2>/dev/null' TERM INT",
+  'while kill -0 "$WATCH_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.2; done',
+  'kill -TERM "$child" 2>/dev/null',
+  'wait "$child"',
+].join('\n');
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -143,17 +157,17 @@ async function launch({
 }): Promise<PrometheusServer> {
   const url = `http://127.0.0.1:${port}`;
   const log: string[] = [];
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, `data-${port}`)}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=1h',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, `data-${port}`)}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=1h',
+    '--log.level=warn',
+  ];
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, 'prometheus-watchdog', binary, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, WATCH_PID: String(process.pid) },
+  });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     log.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
@@ -169,7 +183,8 @@ async function launch({
   child.once('error', (error) => {
     exited = `could not be started: ${error.message}`;
   });
-  const killOnExit = () => child.kill('SIGKILL');
+  // SIGTERM, not SIGKILL: the watchdog shell must live to stop Prometheus.
+  const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
 
   let stopped = false;
