@@ -348,6 +348,29 @@ describe('the compose stack is ready for production use', () => {
     expect(runs.filter((r) => /npm (install|i)\b/.test(r))).toEqual([]);
   });
 
+  it('has a lockfile `npm ci` accepts on any platform: every optional dependency it names has its own entry', () => {
+    // npm 11 can write a lockfile without other platforms' optional packages (@swc/core-darwin-*, ...) and then
+    // refuse it in `npm ci` ("Missing: ... from lock file"); an image built on another architecture would fail.
+    const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { optionalDependencies?: Record<string, string> }>;
+    };
+    const resolves = (from: string, dep: string): boolean => {
+      for (let base = from; ; base = base.slice(0, Math.max(0, base.lastIndexOf('/node_modules/')))) {
+        if (lock.packages[base ? `${base}/node_modules/${dep}` : `node_modules/${dep}`]) return true;
+        if (!base.includes('node_modules/')) return Boolean(lock.packages[`node_modules/${dep}`]);
+      }
+    };
+    const missing = Object.entries(lock.packages).flatMap(([path, p]) =>
+      Object.keys(p.optionalDependencies ?? {})
+        .filter((dep) => !resolves(path, dep))
+        .map((dep) => `${path || '(root)'} -> ${dep}`),
+    );
+    expect(missing).toEqual([]);
+    expect(Object.keys(lock.packages)).toEqual(
+      expect.arrayContaining(['node_modules/@swc/core-linux-arm64-gnu', 'node_modules/@esbuild/linux-arm64']),
+    );
+  });
+
   it('gives our services an init process and the worker at least its shutdown grace + force to stop', () => {
     for (const [name, s] of appServices) expect({ name, init: s.init }).toEqual({ name, init: true });
     const worker = compose.services['worker'];
