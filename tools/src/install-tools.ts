@@ -3,14 +3,22 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { preparePatchedFerretDb } from './ferretdb-patches';
-import { FERRETDB_VERSION, HELM_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
+import {
+  COMPOSE_GO_VERSION,
+  FERRETDB_VERSION,
+  HELM_VERSION,
+  TEMPORAL_CLI_VERSION,
+  repoRoot,
+  toolsBinDir,
+  toolsCacheDir,
+} from './paths';
 
 export class ToolInstallError extends Error {
   readonly type = 'tool-install';
 }
 
-/** The binaries `ensureTools` can build; the local stack needs the first two, the chart checks need helm. */
-export type ToolBinary = 'temporal' | 'ferretdb-runner' | 'helm';
+/** The binaries `ensureTools` can build; the local stack needs the first two, the deploy checks helm and compose-check. */
+export type ToolBinary = 'temporal' | 'ferretdb-runner' | 'helm' | 'compose-check';
 
 interface Tool {
   name: string;
@@ -34,7 +42,7 @@ const tools: Tool[] = [
   {
     name: 'FerretDB runner',
     binary: 'ferretdb-runner',
-    version: `${FERRETDB_VERSION}-${runnerSourceHash()}`,
+    version: `${FERRETDB_VERSION}-${sourceHash('ferretdb-runner', [join(repoRoot, 'tools', 'src', 'ferretdb-patches.ts')])}`,
     build: (outDir, env) => {
       const cwd = join(repoRoot, 'tools', 'ferretdb-runner');
       const modfile = preparePatchedFerretDb(cwd, outDir, env);
@@ -60,17 +68,28 @@ const tools: Tool[] = [
       cwd: outDir,
     }),
   },
+  {
+    // Our small Go program around compose-go (tools/compose-check): `docker compose config` without a Docker engine.
+    name: 'compose-check',
+    binary: 'compose-check',
+    version: `${COMPOSE_GO_VERSION}-${sourceHash('compose-check')}`,
+    build: (outDir) => ({
+      command: 'go',
+      args: ['build', '-trimpath', '-o', join(outDir, 'compose-check'), '.'],
+      cwd: join(repoRoot, 'tools', 'compose-check'),
+    }),
+  },
 ];
 
-/** Our runner's own source (and the FerretDB patch) is part of its cache key, so editing it rebuilds it. */
-function runnerSourceHash(): string {
-  const dir = join(repoRoot, 'tools', 'ferretdb-runner');
+/** Our Go programs' own source (and, for the runner, the FerretDB patch) is part of their cache key: an edit rebuilds. */
+function sourceHash(program: string, extraFiles: string[] = []): string {
+  const dir = join(repoRoot, 'tools', program);
   const hash = createHash('sha256');
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.go') || f.startsWith('go.'))
     .sort())
     hash.update(file).update(readFileSync(join(dir, file)));
-  hash.update(readFileSync(join(repoRoot, 'tools', 'src', 'ferretdb-patches.ts')));
+  for (const file of extraFiles) hash.update(readFileSync(file));
   return hash.digest('hex').slice(0, 12);
 }
 
