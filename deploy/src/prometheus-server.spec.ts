@@ -97,17 +97,17 @@ describe('startPrometheusServer with a rule file Prometheus refuses', () => {
 });
 
 describe('a test process that dies without calling stop()', () => {
-  it('takes its Prometheus with it (a watchdog stops it), so none outlives a crashed test run', async () => {
+  it('takes its Prometheus with it (a watchdog stops it and removes its directory), so none outlives a crashed run', async () => {
     const code = [
       `const { startPrometheusServer } = require(${JSON.stringify(join(__dirname, 'prometheus-server.ts'))});`,
-      'startPrometheusServer({ targets: [] }).then((p) => console.log(JSON.stringify({ url: p.url })));',
+      'startPrometheusServer({ targets: [] }).then((p) => console.log(JSON.stringify({ url: p.url, dir: p.dir })));',
       'setInterval(() => {}, 1000);',
     ].join('\n');
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve) =>
       child.stdout.once('data', (d: Buffer) => resolve(d.toString())),
     );
-    const { url } = JSON.parse(line) as { url: string };
+    const { url, dir } = JSON.parse(line) as { url: string; dir: string };
     expect((await fetch(`${url}/-/ready`)).ok).toBe(true);
     child.kill('SIGKILL');
     const deadline = Date.now() + 10_000;
@@ -120,6 +120,8 @@ describe('a test process that dies without calling stop()', () => {
       );
     }
     expect(alive).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(dir)).toBe(false);
   });
 });
 

@@ -57,8 +57,8 @@ const LOG_LINES = 30;
 
 /**
  * Runs Prometheus under a shell that stops it once the test process is gone, even when `stop()` never ran (a test
- * that threw before it, Jest's forceExit, a killed run): no Prometheus outlives its tests. SIGTERM to the shell stops
- * Prometheus; the shell exits with Prometheus's status.
+ * that threw before it, Jest's forceExit, a killed run), and then removes its directory: no Prometheus outlives its
+ * tests. SIGTERM to the shell stops Prometheus; the shell exits with Prometheus's status.
  */
 const WATCHDOG = [
   'prom="$1"; shift',
@@ -66,7 +66,10 @@ const WATCHDOG = [
   "trap 'kill -TERM $child 2>/dev/null' TERM INT",
   'while kill -0 "$WATCH_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.2; done',
   'kill -TERM "$child" 2>/dev/null',
-  'wait "$child"',
+  'wait "$child"; status=$?',
+  // Nobody is left to remove the temporary directory when the test process died.
+  'kill -0 "$WATCH_PID" 2>/dev/null || rm -rf "$WATCH_DIR"',
+  'exit $status',
 ].join('\n');
 
 async function freePort(): Promise<number> {
@@ -166,7 +169,7 @@ async function launch({
   ];
   const child: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, 'prometheus-watchdog', binary, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, WATCH_PID: String(process.pid) },
+    env: { ...process.env, WATCH_PID: String(process.pid), WATCH_DIR: dir },
   });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
