@@ -38,10 +38,13 @@ const workflowForbidden = [
 /**
  * Which projects may import which, by tag. Apps are composition roots: nothing imports a project
  * tagged `type:app`. Test code (specs, fixtures, `testing` entry points) may also use the Bytemark
- * simulator, the test double of the real API; production code of a lib never can.
+ * simulator, the test double of the real API; production code of a lib never can. `type:deploy`
+ * (the deployment artifacts and their checks) is test-only too: the tests of apps, the runtime and
+ * tools may use its real-Prometheus utility, no production code may, and it uses only tools itself.
  */
 function moduleBoundaries({ tests }) {
   const testOnly = tests ? ['type:simulator'] : [];
+  const deployForTests = tests ? ['type:deploy'] : [];
   const libs = [
     'type:workflows',
     'type:activities',
@@ -67,10 +70,18 @@ function moduleBoundaries({ tests }) {
       { sourceTag: 'type:simulator', onlyDependOnLibsWithTags: ['type:config'] },
       {
         sourceTag: 'type:runtime',
-        onlyDependOnLibsWithTags: ['type:workflows', 'type:activities', 'type:io', 'type:config', ...testOnly],
+        onlyDependOnLibsWithTags: [
+          'type:workflows',
+          'type:activities',
+          'type:io',
+          'type:config',
+          ...testOnly,
+          ...deployForTests,
+        ],
       },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: libs },
-      { sourceTag: 'type:tools', onlyDependOnLibsWithTags: [...libs, 'type:tools'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...libs, ...deployForTests] },
+      { sourceTag: 'type:tools', onlyDependOnLibsWithTags: [...libs, 'type:tools', ...deployForTests] },
+      { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: tests ? ['type:tools'] : [] },
     ],
   };
 }

@@ -3,15 +3,26 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { preparePatchedFerretDb } from './ferretdb-patches';
-import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, repoRoot, toolsBinDir, toolsCacheDir } from './paths';
+import {
+  COMPOSE_GO_VERSION,
+  FERRETDB_VERSION,
+  HELM_VERSION,
+  TEMPORAL_CLI_VERSION,
+  repoRoot,
+  toolsBinDir,
+  toolsCacheDir,
+} from './paths';
 
 export class ToolInstallError extends Error {
   readonly type = 'tool-install';
 }
 
+/** The binaries `ensureTools` can build; the local stack needs the first two, the deploy checks helm and compose-check. */
+export type ToolBinary = 'temporal' | 'ferretdb-runner' | 'helm' | 'compose-check';
+
 interface Tool {
   name: string;
-  binary: string;
+  binary: ToolBinary;
   /** The cache key: a new value builds a new binary. */
   version: string;
   build(outDir: string, env: NodeJS.ProcessEnv): { command: string; args: string[]; cwd: string };
@@ -31,7 +42,7 @@ const tools: Tool[] = [
   {
     name: 'FerretDB runner',
     binary: 'ferretdb-runner',
-    version: `${FERRETDB_VERSION}-${runnerSourceHash()}`,
+    version: `${FERRETDB_VERSION}-${sourceHash('ferretdb-runner', [join(repoRoot, 'tools', 'src', 'ferretdb-patches.ts')])}`,
     build: (outDir, env) => {
       const cwd = join(repoRoot, 'tools', 'ferretdb-runner');
       const modfile = preparePatchedFerretDb(cwd, outDir, env);
@@ -39,17 +50,46 @@ const tools: Tool[] = [
       return { command: 'go', args: ['build', '-trimpath', '-modfile', modfile, '-o', output, '.'], cwd };
     },
   },
+  {
+    // About 3 minutes the first time on 2 cores (module downloads and compile), then cached like the others.
+    // The version is stamped as helm's own Makefile does, so `helm version` names the pinned release.
+    name: 'Helm',
+    binary: 'helm',
+    version: HELM_VERSION,
+    build: (outDir) => ({
+      command: 'go',
+      args: [
+        'install',
+        '-trimpath',
+        '-ldflags',
+        `-X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`,
+        `helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`,
+      ],
+      cwd: outDir,
+    }),
+  },
+  {
+    // Our small Go program around compose-go (tools/compose-check): `docker compose config` without a Docker engine.
+    name: 'compose-check',
+    binary: 'compose-check',
+    version: `${COMPOSE_GO_VERSION}-${sourceHash('compose-check')}`,
+    build: (outDir) => ({
+      command: 'go',
+      args: ['build', '-trimpath', '-o', join(outDir, 'compose-check'), '.'],
+      cwd: join(repoRoot, 'tools', 'compose-check'),
+    }),
+  },
 ];
 
-/** Our runner's own source (and the FerretDB patch) is part of its cache key, so editing it rebuilds it. */
-function runnerSourceHash(): string {
-  const dir = join(repoRoot, 'tools', 'ferretdb-runner');
+/** Our Go programs' own source (and, for the runner, the FerretDB patch) is part of their cache key: an edit rebuilds. */
+function sourceHash(program: string, extraFiles: string[] = []): string {
+  const dir = join(repoRoot, 'tools', program);
   const hash = createHash('sha256');
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.go') || f.startsWith('go.'))
     .sort())
     hash.update(file).update(readFileSync(join(dir, file)));
-  hash.update(readFileSync(join(repoRoot, 'tools', 'src', 'ferretdb-patches.ts')));
+  for (const file of extraFiles) hash.update(readFileSync(file));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -57,11 +97,17 @@ function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Builds each pinned binary into the version-keyed cache if missing, and links it into `.tools/bin`. */
-export function ensureTools(log: (line: string) => void): Record<string, string> {
-  const paths: Record<string, string> = {};
+/**
+ * Builds each pinned binary (all of them, or those named) into the version-keyed cache if missing, and links
+ * it into `.tools/bin`. Returns the link of each, by binary name.
+ */
+export function ensureTools(
+  log: (line: string) => void,
+  only: readonly ToolBinary[] = ['temporal', 'ferretdb-runner'],
+): Partial<Record<ToolBinary, string>> {
+  const paths: Partial<Record<ToolBinary, string>> = {};
   mkdirSync(toolsBinDir, { recursive: true });
-  for (const tool of tools) {
+  for (const tool of tools.filter((t) => only.includes(t.binary))) {
     const outDir = join(toolsCacheDir(), `${tool.binary}-${tool.version}`);
     const target = join(outDir, tool.binary);
     if (!existsSync(target)) {

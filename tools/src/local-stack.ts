@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import { SEARCH_ATTRIBUTES } from '@btc/workflows';
-import { ensureTools } from './install-tools';
+import { ensureTools, type ToolBinary } from './install-tools';
 import { StackError, logFile, portOpen, recordedProcess, startDetached, stopRecorded, waitHealthy } from './processes';
 import { dataDir, repoRoot } from './paths';
 
@@ -100,7 +100,7 @@ function extraTemporalArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env['TEMPORAL_DEV_SERVER_ARGS'] ?? '').split(' ').filter(Boolean);
 }
 
-function managedComponents(bins: Record<string, string>): Managed[] {
+function managedComponents(bins: Partial<Record<ToolBinary, string>>): Managed[] {
   const searchAttributes = Object.values(SEARCH_ATTRIBUTES).flatMap((a) => [
     '--search-attribute',
     `${a.name}=${a.type}`,

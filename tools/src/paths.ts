@@ -4,6 +4,10 @@ import { join, resolve } from 'node:path';
 /** Pinned versions of the binaries the local stack builds with Go. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const FERRETDB_VERSION = 'v1.24.0';
+/** Helm, for the chart's lint and template checks (`deploy/`); built from the Go module proxy like the others. */
+export const HELM_VERSION = 'v4.3.2';
+/** compose-go, the library Docker Compose loads files with, in `tools/compose-check` (offline `docker compose config`). */
+export const COMPOSE_GO_VERSION = 'v2.16.2';
 
 export const repoRoot = resolve(__dirname, '../..');
 /** Runtime state of the local stack (SQLite files, logs, pid files); git-ignored. */
