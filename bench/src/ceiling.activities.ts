@@ -38,9 +38,17 @@ function idsAfter(cursor: number, limit: number, lastUserId: number) {
 
 export function createCeilingActivities(range: UserRange): CeilingActivities {
   return {
+    async beginSweep() {
+      const users = range.lastUserId - range.firstUserId + 1;
+      return { tokenUsers: users, due: users, rateLimitRps: 0, paused: null };
+    },
     async listSweepPage({ cursor, limit }) {
-      const { userIds, nextCursor } = idsAfter(Math.max(cursor, range.firstUserId - 1), limit, range.lastUserId);
-      return { userIds, seen: userIds.length, skippedFresh: 0, nextCursor };
+      const after = Math.max(cursor?.userId ?? 0, range.firstUserId - 1);
+      const { userIds, nextCursor } = idsAfter(after, limit, range.lastUserId);
+      return { userIds, nextCursor: nextCursor === null ? null : { dueAt: 0, userId: nextCursor } };
+    },
+    async finishSweep() {
+      return { leftOver: 0, neededRateLimitRps: null };
     },
     async listUserRange({ cursor, limit, lastUserId }) {
       return idsAfter(cursor, limit, lastUserId);

@@ -77,7 +77,8 @@ interface Managed {
 }
 
 /**
- * Dynamic config of the local dev server, each measured in bench/README.md (levers):
+ * Dynamic config of the local dev server, the matcher that orders by priority, and the levers measured
+ * in bench/README.md:
  * - one task-queue partition instead of four: partitions spread a queue over matching hosts, and a
  *   one-process dev server only pays for forwarding tasks between them (no-op ceiling 149 → 178 users/s);
  * - eight concurrent persistence operations on the dev server's single history shard instead of one
@@ -86,6 +87,9 @@ interface Managed {
  * of the dropped partitions (`npm run stack -- down && rm -rf .data` starts afresh).
  */
 const DEV_SERVER_DYNAMIC_CONFIG = [
+  // Task-queue priority: the backlog of a queue is ordered by priority key (riders first). Off by
+  // default before server 1.31 (the CLI's dev server is 1.29.1): without it priority keys are ignored.
+  'matching.useNewMatcher=true',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
   'history.shardIOConcurrency=8',

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { TICKET_CACHE_TASK_QUEUE, bootstrapWorkflowId } from '@btc/workflows';
+import { PRIORITY, TICKET_CACHE_TASK_QUEUE, bootstrapWorkflowId } from '@btc/workflows';
 import { bootstrapTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { allSchedules, ensureSchedule, ensureSearchAttributes, type ScheduleSettings } from '@btc/schedules';
 
@@ -27,6 +27,7 @@ export async function runSchedulerSetup(
     taskQueue: settings.taskQueue,
     args: [{ maxInFlight: settings.maxInFlight }],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    priority: { priorityKey: PRIORITY.sweep },
     staticSummary: 'Bootstrap: build every cache if the collection is empty (buildCacheIfEmpty)',
   });
   return { searchAttributesAdded, schedules, bootstrapWorkflowId: handle.workflowId };

@@ -3,6 +3,7 @@ import type { CacheChangeSummary, PendingEffects, TicketCacheDoc } from '@btc/da
 import type { PassLists } from './fetch-pass-lists';
 import { finishPendingEffects, type PendingEffectsDeps } from './pending-effects';
 import { reconcilePasses } from './reconcile-passes';
+import type { RefreshSteps } from './refresh-steps';
 
 /** Attempts at a compare-and-set before the activity fails (retryably) with `CacheWriteConflictError`. */
 const MAX_CAS_ATTEMPTS = 3;
@@ -26,6 +27,8 @@ export interface CommittedRefresh {
   passCount: number;
   /** When the cache was last written before this refresh (null: there was no cache). */
   previousTimestamp: number | null;
+  /** The cache holds lists fetched after this refresh started: it changed nothing (the newer refresh answered). */
+  superseded?: boolean;
 }
 
 /**
@@ -34,6 +37,10 @@ export interface CommittedRefresh {
  * actually replaced. The audit entries and the free-ticket row are recorded as pending effects in
  * the same write, then written and cleared; a document left with pending effects by an earlier
  * refresh is finished first. On a lost compare-and-set the document is read and diffed again.
+ *
+ * Lists are never older than the cache they replace: a document committed by a refresh that started
+ * after this one (`lists_fetched_at_us`, MySQL's clock) already holds newer lists, so this refresh
+ * writes nothing and says so (`superseded`): a slow sweep never rolls back what a rider was told.
  */
 export async function commitRefresh(
   deps: PendingEffectsDeps,
@@ -42,21 +49,41 @@ export async function commitRefresh(
     mode: 'build' | 'update';
     refreshId: string;
     now: number;
+    /** When this refresh started, on MySQL's clock (its lists were fetched after it). */
+    fetchedAtUs: number;
     lists: PassLists;
     freeProductUuids: ReadonlySet<string>;
   },
+  steps?: RefreshSteps,
 ): Promise<CommittedRefresh> {
   const { userId, refreshId, now, lists } = p;
+  const finish = (doc: TicketCacheDoc) =>
+    steps ? steps.db('logs', () => finishPendingEffects(deps, doc)) : finishPendingEffects(deps, doc);
   for (let attempt = 1; ; attempt++) {
     const doc = await deps.cache.findByUserId({ userId });
     const earlier = await finishEarlierCommit(deps, doc, refreshId);
     if (earlier) return earlier;
-    if (doc?.pending) await finishPendingEffects(deps, doc);
+    if (doc?.pending) await finish(doc);
+    if (doc?.lists_fetched_at_us != null && doc.lists_fetched_at_us > p.fetchedAtUs) {
+      const passes = passCount(doc);
+      const change: CacheChangeSummary = {
+        outcome: 'unchanged',
+        created: 0,
+        updated: 0,
+        removed: 0,
+        unchanged: passes,
+        newFreeTickets: 0,
+      };
+      log.info('The cache holds lists fetched after this refresh started; it writes nothing', { userId });
+      return { change, version: doc.version, passCount: passes, previousTimestamp: doc.timestamp, superseded: true };
+    }
 
+    // A rebuild (`build`) of an existing cache keeps what the cache knows of each pass (its free-ticket
+    // flag, the free passes announced): only a pass it did not hold is created or announced.
     const built = p.mode === 'build' || doc === null;
     const diff = reconcilePasses({
       mode: built ? 'build' : 'update',
-      cached: built ? null : doc,
+      cached: doc,
       v1: lists.v1.passes,
       v4: lists.v4.passes,
       rejectedUuids: new Set([...lists.v1.rejects, ...lists.v4.rejects].flatMap((r) => (r.uuid ? [r.uuid] : []))),
@@ -95,12 +122,13 @@ export async function commitRefresh(
         passes4Log: [...(doc?.passes4Log ?? []), ...lists.v4.envelopes],
         version: (doc?.version ?? 0) + 1,
         refresh_id: refreshId,
+        lists_fetched_at_us: p.fetchedAtUs,
         refresh_summary: change,
         pending,
         announced_free: [...new Set([...announcedFree(doc), ...diff.newFree])],
       };
       if (await deps.cache.commit({ userId }, next, { expectedVersion: doc ? doc.version : null })) {
-        await finishPendingEffects(deps, next);
+        await finish(next);
         return { change, version: next.version, passCount: passCount(next), previousTimestamp };
       }
     }

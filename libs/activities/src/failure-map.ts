@@ -18,7 +18,8 @@ import {
   TransientDatabaseError,
 } from '@btc/data';
 import { CacheWriteConflictError } from './commit-refresh';
-import { NotificationError } from './notifiers';
+import { NotificationError, NotificationUnconfirmedError } from './notifiers';
+import type { StepError } from './refresh-steps';
 
 /** A malformed response may be a glitch; after this many attempts it is treated as permanent. */
 export const MALFORMED_RESPONSE_ATTEMPTS = 3;
@@ -71,6 +72,9 @@ export const FAILURE_MAP: ReadonlyArray<readonly [ErrorClass, FailureRule]> = [
   // A missing table, denied access: an operator must act; retrying meanwhile only delays the alert.
   rule(DatabaseOperationError, { retryable: false, alert: true }),
   rule(CacheWriteConflictError, { retryable: true, alert: false }),
+  // A push that went out unanswered may have been delivered: never resent by the activity's retries (the
+  // refresh-log queue backs off, then resends once with the same Idempotency-Key).
+  rule(NotificationUnconfirmedError, { retryable: false, alert: false }),
   // A 4xx from the notification endpoint (bad request, bad credentials) will answer the same next time.
   rule(NotificationError, { retryable: (e) => !isClientError((e as NotificationError).status), alert: true }),
 ];
@@ -90,11 +94,13 @@ export function toActivityFailure(error: unknown, attempt: number): unknown {
   const rule = failureRule(error);
   if (!rule || !(error instanceof Error)) return error;
   const retryable = typeof rule.retryable === 'function' ? rule.retryable(error, attempt) : rule.retryable;
+  const step = (error as StepError).refreshStep;
   return ApplicationFailure.create({
     message: error.message,
     type: rule.type,
     nonRetryable: !retryable,
     ...(rule.nextRetryDelayMs ? { nextRetryDelay: rule.nextRetryDelayMs(error) } : {}),
-    details: [{ alert: rule.alert }],
+    // Which step of a refresh failed (token, fetch, reconcile, logs): shown with the failure in the UI.
+    details: [{ alert: rule.alert, ...(step ? { step } : {}) }],
   });
 }

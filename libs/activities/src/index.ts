@@ -9,7 +9,7 @@ import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './r
 import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
 import { createStagingActivities } from './staging.activities';
-import { createSweepActivities } from './sweep.activities';
+import { createSweepActivities, type SweepActivityDeps } from './sweep.activities';
 
 export { HEARTBEAT_INTERVAL_MS, activityInterceptors } from './activity-interceptors';
 export { CacheWriteConflictError, commitRefresh } from './commit-refresh';
@@ -20,7 +20,7 @@ export { finishPendingEffects, toAuditEntries } from './pending-effects';
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
 export { createUserRefreshActivities, isStale, type UserRefreshDeps } from './refresh-user.activity';
 
-export type ActivityDeps = UserRefreshDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
+export type ActivityDeps = UserRefreshDeps & SweepActivityDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
 
 export interface Activities {
   /** For the rate-limited Bytemark queue: a user's refresh. */

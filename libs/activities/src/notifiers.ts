@@ -10,15 +10,30 @@ export const FREE_TICKET_NOTIFICATION = {
   silent: false,
 } as const;
 
+/** The push or Slack endpoint refused or failed a request; `status` is its HTTP status (null: no answer). */
 export class NotificationError extends Error {
-  readonly type = 'notification';
   constructor(
     message: string,
     readonly status: number | null,
   ) {
     super(message);
+    this.name = 'NotificationError';
   }
 }
+
+/**
+ * A push whose outcome is unknown: the request went out and no answer came in time (a timeout, a
+ * connection cut after sending). It may have been delivered, so it is never resent at once.
+ */
+export class NotificationUnconfirmedError extends NotificationError {
+  constructor(message: string) {
+    super(message, null);
+    this.name = 'NotificationUnconfirmedError';
+  }
+}
+
+/** Transport failures after which the request may have reached the endpoint. */
+const AMBIGUOUS_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ERR_CANCELED']);
 
 /** Sends platform push notifications through a configurable HTTP endpoint. */
 export class PushNotifier {
@@ -28,6 +43,7 @@ export class PushNotifier {
     readonly url: string | undefined,
     timeoutMs = 10_000,
   ) {
+    // The timeout also bounds how long a send may go unanswered before it counts as unconfirmed.
     this.http = axios.create({ timeout: timeoutMs, validateStatus: () => true });
   }
 
@@ -46,7 +62,16 @@ export class PushNotifier {
         { headers: { 'Idempotency-Key': idempotencyKey } },
       )
       .catch((error: unknown) => {
-        throw new NotificationError(`notification endpoint unreachable: ${(error as Error).message}`, null);
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && AMBIGUOUS_CODES.has(code)) {
+          throw new NotificationUnconfirmedError(
+            `notification endpoint did not answer (${code}); it may have received the push`,
+          );
+        }
+        throw new NotificationError(
+          `notification endpoint unreachable (${typeof code === 'string' ? code : 'network error'})`,
+          null,
+        );
       });
     if (response.status < 200 || response.status >= 300) {
       throw new NotificationError(`notification endpoint answered HTTP ${response.status}`, response.status);

@@ -1,6 +1,10 @@
 import { log } from '@temporalio/activity';
 import {
+  PayloadKeyError,
+  classifyDatabaseError,
+  databaseErrorCode,
   ticketLogChangeId,
+  type QuarantineRepository,
   type PassEntry,
   type PendingEffects,
   type RefreshLogRepository,
@@ -11,10 +15,33 @@ import {
 } from '@btc/data';
 import type { PassChange } from './reconcile-passes';
 
-export interface PendingEffectsDeps {
+/** Where effects that can never be written go, and who is told. */
+export interface QuarantineDeps {
+  quarantine: QuarantineRepository;
+  /** Posts an operator alert (Slack); a failure to post never stops the refresh. */
+  alertOperators?: (text: string) => Promise<unknown>;
+}
+
+export interface PendingEffectsDeps extends QuarantineDeps {
   cache: TicketCacheRepository;
   logs: TicketLogRepository;
   refreshLog: RefreshLogRepository;
+}
+
+/** MongoDB refusing a document for its content (too large, a bad key): writing it again fails the same way. */
+const UNWRITABLE_MONGO_CODES: ReadonlySet<number> = new Set([2, 52, 55, 57, 10334, 17280]);
+
+/**
+ * Whether an effect can never be written as it is, whatever the retries: a value the column cannot
+ * hold (a 4-byte character in an adopted latin1 `note`, a string too long), a document MongoDB refuses.
+ */
+export function isUnwritable(error: unknown): boolean {
+  if (error instanceof PayloadKeyError) return true;
+  if (classifyDatabaseError(error) === 'row-data') return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (error as Error | null)?.name === 'MongoServerError' && typeof code === 'number' && UNWRITABLE_MONGO_CODES.has(code)
+  );
 }
 
 type AuditEntry = TicketLogEntry & { _id: string };
@@ -27,12 +54,46 @@ type AuditEntry = TicketLogEntry & { _id: string };
 export async function finishPendingEffects(deps: PendingEffectsDeps, doc: TicketCacheDoc): Promise<void> {
   const { pending, user_id: userId } = doc;
   if (!pending) return;
-  await deps.logs.insertMany({ userId }, toAuditEntries({ userId, ...pendingChanges(doc, pending) }));
-  if (pending.new_free.length > 0) {
-    await deps.refreshLog.recordFreeTickets({ userId, passUuids: pending.new_free });
-    log.info('New free tickets detected; queued the reward notification', { userId, passes: pending.new_free.length });
+  try {
+    await deps.logs.insertMany({ userId }, toAuditEntries({ userId, ...pendingChanges(doc, pending) }));
+    if (pending.new_free.length > 0) {
+      await deps.refreshLog.recordFreeTickets({ userId, passUuids: pending.new_free });
+      log.info('New free tickets detected; queued the reward notification', {
+        userId,
+        passes: pending.new_free.length,
+      });
+    }
+  } catch (error) {
+    if (!isUnwritable(error)) throw error;
+    await quarantine(deps, userId, pending, error);
   }
   await deps.cache.clearPending({ userId }, { refreshId: pending.refresh_id });
+}
+
+/**
+ * Moves effects that can never be written out of the document (into the quarantine, with why) and
+ * alerts once, so the user's cache is not frozen by them: every later refresh would fail on them first.
+ */
+async function quarantine(
+  deps: PendingEffectsDeps,
+  userId: number,
+  pending: PendingEffects,
+  error: unknown,
+): Promise<void> {
+  const { code, errno, errorName } = databaseErrorCode(error);
+  const reason = `${errorName}${code ? ` ${code}` : ''}${errno !== null ? ` (errno ${errno})` : ''}`;
+  const first = await deps.quarantine.put({ userId, pending, reason });
+  log.error('Pending effects can never be written as they are; moved to the quarantine', { userId, reason });
+  if (!first || !deps.alertOperators) return;
+  const what = `${pending.changes.length} audit entries${pending.new_free.length > 0 ? ` and a free-ticket row for ${pending.new_free.length} passes` : ''}`;
+  await deps
+    .alertOperators(
+      `Bytemark ticket cache: the effects of a refresh of user ${userId} (${what}) cannot be written (${reason}) and were ` +
+        'moved to the quarantine; the user refreshes on. `npm run cli -- cache quarantine` lists them.',
+    )
+    .catch((alertError: unknown) =>
+      log.warn('The quarantine alert could not be posted', { error: String(alertError) }),
+    );
 }
 
 /** The pending changes with their entries, found in the committed document. */

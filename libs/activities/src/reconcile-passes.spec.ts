@@ -50,6 +50,62 @@ function update(
 }
 
 describe('reconcilePasses', () => {
+  it('a rebuild of an existing cache announces a free pass it did not hold, keeps every flag, and audits only what changed', () => {
+    const known = pass('known', { product_uuid: FREE });
+    const kept = pass('kept');
+    const history = pass('h1', { status: 'EXPIRED' });
+    const out = reconcilePasses({
+      mode: 'build',
+      cached: {
+        passes: [entry(known, 1), entry(kept)],
+        passes4: [entry(history), entry(pass('gone', { status: 'EXPIRED' }))],
+      },
+      v1: [known, kept, pass('granted', { product_uuid: FREE })],
+      v4: [history],
+      rejectedUuids: new Set(),
+      now: NOW,
+      freeProductUuids: new Set([FREE]),
+      announcedFree: new Set(['known']),
+    });
+    expect(out.newFree).toEqual(['granted']);
+    expect(Object.fromEntries(out.passes.map((e) => [e.pass_uuid, e.free_ticket_status]))).toEqual({
+      known: 1,
+      kept: 0,
+      granted: 1,
+    });
+    expect(out.changes.map((c) => `${c.source}:${c.action}:${c.entry.pass_uuid}`)).toEqual(['passes:create:granted']);
+    // The rebuild drops the history entry v4 no longer lists.
+    expect(out.passes4.map((e) => e.pass_uuid)).toEqual(['h1']);
+    expect(out.counts).toEqual({ created: 1, updated: 0, removed: 1, unchanged: 3 });
+  });
+
+  it('a uuid listed twice with different payloads keeps the same one whatever the order, so nothing flaps', () => {
+    const a = pass('dup', { status: 'USABLE' });
+    const b = pass('dup', { status: 'USING' });
+    const run = (v1: BytemarkPass[]) =>
+      reconcilePasses({
+        mode: 'build',
+        cached: null,
+        v1,
+        v4: [],
+        rejectedUuids: new Set(),
+        now: NOW,
+        freeProductUuids: new Set(),
+      });
+    const first = run([a, b]).passes;
+    expect(run([b, a]).passes).toEqual(first);
+    const again = reconcilePasses({
+      mode: 'update',
+      cached: { passes: first, passes4: [] },
+      v1: [b, a],
+      v4: [],
+      rejectedUuids: new Set(),
+      now: NOW,
+      freeProductUuids: new Set(),
+    });
+    expect(again.changes).toEqual([]);
+  });
+
   it('builds every pass as a create with free_ticket_status 0, even free products, and raises no free-ticket notice', () => {
     const out = reconcilePasses({
       mode: 'build',

@@ -30,7 +30,7 @@ export interface ReconcileOutput {
   passes4: PassEntry[];
   changes: PassChange[];
   counts: { created: number; updated: number; removed: number; unchanged: number };
-  /** Uuids of new v1 passes with a free product; empty on build (passes present at first build never count). */
+  /** Uuids of new v1 passes with a free product; empty on a first build (passes present then never count). */
   newFree: string[];
 }
 
@@ -52,7 +52,7 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
     return entry;
   };
 
-  if (params.mode === 'build' || params.cached === null) {
+  if (params.cached === null) {
     if (params.v1 === null || params.v4 === null) throw new Error('a build needs both pass lists');
     return {
       passes: sortEntries(dedupe(params.v1).map((p) => create('passes', p, 0))),
@@ -76,8 +76,10 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
     return entry;
   };
 
+  const rebuild = params.mode === 'build';
+  if (rebuild && (params.v1 === null || params.v4 === null)) throw new Error('a build needs both pass lists');
   const passes = params.v1 === null ? keep(cached.passes) : rebuildPasses(params.v1);
-  const passes4 = params.v4 === null ? keep(cached.passes4) : updateHistory(params.v4);
+  const passes4 = params.v4 === null ? keep(cached.passes4) : updateHistory(params.v4, rebuild);
   return { passes: sortEntries(passes), passes4: sortEntries(passes4), changes, counts, newFree };
 
   function keep(entries: PassEntry[]): PassEntry[] {
@@ -117,8 +119,11 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
     return rebuilt;
   }
 
-  /** `passes4` is updated incrementally: new passes appended, changed ones replaced, none removed. */
-  function updateHistory(v4: BytemarkPass[]): PassEntry[] {
+  /**
+   * `passes4` is updated incrementally: new passes appended, changed ones replaced, none removed. A
+   * rebuild (`build`) drops the entries v4 no longer lists, as the original's `buildTicketCache` did.
+   */
+  function updateHistory(v4: BytemarkPass[], rebuild: boolean): PassEntry[] {
     const history = new Map(cached.passes4.map((e) => [e.pass_uuid, e] as const));
     const listed = new Set<string>();
     for (const pass of dedupe(v4)) {
@@ -126,7 +131,15 @@ export function reconcilePasses(params: ReconcileParams): ReconcileOutput {
       const cachedEntry = history.get(pass.uuid);
       history.set(pass.uuid, cachedEntry ? merge('passes4', cachedEntry, pass) : create('passes4', pass, 0));
     }
-    for (const entry of cached.passes4) if (!listed.has(entry.pass_uuid)) counts.unchanged += 1;
+    for (const entry of cached.passes4) {
+      if (listed.has(entry.pass_uuid)) continue;
+      if (rebuild && !params.rejectedUuids.has(entry.pass_uuid)) {
+        history.delete(entry.pass_uuid);
+        counts.removed += 1;
+      } else {
+        counts.unchanged += 1;
+      }
+    }
     return [...history.values()];
   }
 }
@@ -142,9 +155,19 @@ function toEntry(pass: BytemarkPass, now: number, freeTicketStatus: number, hash
   };
 }
 
-/** A uuid listed twice in one response keeps its last occurrence. */
+/**
+ * A uuid listed twice in one response keeps one payload, the same whatever the order Bytemark lists
+ * them in (the one with the greatest payload hash): otherwise a list that comes back reordered would
+ * flip the cached payload, and an audit entry, on every refresh.
+ */
 function dedupe(passes: BytemarkPass[]): BytemarkPass[] {
-  return [...new Map(passes.map((p) => [p.uuid, p] as const)).values()];
+  const kept = new Map<string, { pass: BytemarkPass; hash: string }>();
+  for (const pass of passes) {
+    const hash = passPayloadHash(pass);
+    const current = kept.get(pass.uuid);
+    if (!current || hash > current.hash) kept.set(pass.uuid, { pass, hash });
+  }
+  return [...kept.values()].map((k) => k.pass);
 }
 
 /** Oldest first by `time_created` (ISO strings compare as dates); ties broken by uuid for a stable order. */

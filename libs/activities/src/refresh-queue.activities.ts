@@ -6,7 +6,7 @@ import {
   type StagingRepository,
 } from '@btc/data';
 import type { RefreshQueueActivities } from '@btc/workflows';
-import type { PushNotifier, SlackNotifier } from './notifiers';
+import { NotificationUnconfirmedError, type PushNotifier, type SlackNotifier } from './notifiers';
 
 export interface RefreshQueueActivityDeps {
   refreshLog: RefreshLogRepository;
@@ -16,6 +16,12 @@ export interface RefreshQueueActivityDeps {
   staging: StagingRepository;
   clock?: () => Date;
 }
+
+/**
+ * POSTs of one free-ticket push at most when none is answered (timeouts): the first, and one resend
+ * with the same Idempotency-Key after the queue's back-off. Then it counts as delivered.
+ */
+export const MAX_UNCONFIRMED_SENDS = 2;
 
 export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): RefreshQueueActivities {
   const { refreshLog, ledger, push, slack, staging } = deps;
@@ -27,7 +33,7 @@ export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): Re
     },
 
     async listPendingNotificationRows({ limit }) {
-      const rows = await refreshLog.listPendingNotificationRows({ limit });
+      const rows = await refreshLog.listPendingNotificationRows({ limit, now: clock() });
       return rows.map(({ id, userId }) => ({ id, userId }));
     },
 
@@ -36,9 +42,9 @@ export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): Re
     },
 
     async queueUserRefresh({ userId }) {
-      const id = await refreshLog.insert({
+      // One pending row per user is enough: a stream of requests never fills the queue with one user's rows.
+      const { id } = await refreshLog.queueRefreshNow({
         userId,
-        activityType: REFRESH_ACTIVITY.refreshNow,
         note: 'asked for while an on-demand refresh of the user kept fetching',
       });
       return { id };
@@ -46,22 +52,39 @@ export function createRefreshQueueActivities(deps: RefreshQueueActivityDeps): Re
 
     async sendFreeTicketNotification({ userId, rowIds }) {
       const key = `free-ticket:${userId}:${[...rowIds].sort((a, b) => a - b).join(',')}`;
-      if (await ledger.wasSent({ key })) return { sent: true, reason: 'already sent by an earlier attempt' };
+      const entry = await ledger.find({ key });
+      if (entry?.state === 'sent') return { sent: true, reason: 'already sent by an earlier attempt' };
+      if (entry && entry.attempts >= MAX_UNCONFIRMED_SENDS) {
+        // Every send timed out; each may have reached the endpoint. A third would risk a third push.
+        await ledger.recordSent({ key, userId, rowIds, unconfirmed: true });
+        log.warn('Free-ticket push counted as delivered after sends that went unanswered; not sent again', {
+          userId,
+          attempts: entry.attempts,
+        });
+        return { sent: true, reason: `counted as delivered after ${entry.attempts} unanswered sends` };
+      }
       if (!push.enabled) {
         log.warn('Free-ticket notification waiting: NOTIFICATION_URL is not configured', { userId });
         return { sent: false, reason: 'no notification endpoint configured; rows stay pending' };
       }
-      await push.sendFreeTicket(userId, key);
+      await ledger.recordAttempt({ key, userId, rowIds });
+      try {
+        await push.sendFreeTicket(userId, key);
+      } catch (error) {
+        // An error answer or no connection at all: not delivered, so not counted as a possible delivery.
+        if (!(error instanceof NotificationUnconfirmedError)) await ledger.recordFailedAttempt({ key });
+        throw error;
+      }
       await ledger.recordSent({ key, userId, rowIds });
-      return { sent: true, reason: 'sent' };
+      return { sent: true, reason: entry ? 'sent again after an unanswered send (same Idempotency-Key)' : 'sent' };
     },
 
     async notifySlack({ text }) {
       return { posted: await slack.post(text) };
     },
 
-    async recordQueueFailure({ ids, reason, maxAttempts, permanent }) {
-      const failedIds = await refreshLog.recordFailure({ ids, reason, maxAttempts, permanent });
+    async recordQueueFailure({ ids, reason, maxTransientFailures, permanent }) {
+      const failedIds = await refreshLog.recordFailure({ ids, reason, maxTransientFailures, permanent });
       if (failedIds.length > 0)
         log.warn('Refresh-log rows failed for good; the queue stops retrying them', { failedIds, reason });
       return { failedIds };

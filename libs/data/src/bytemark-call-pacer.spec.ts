@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { CallPacer } from './bytemark-call-pacer';
+import { CallPacer, readPaceControls, writePaceControls } from './bytemark-call-pacer';
 import { createSequelize } from './connections';
 import { openTestConnections, testDatabaseUrls, truncateMysqlTables } from './testing';
 
@@ -44,6 +44,53 @@ describe('CallPacer (MariaDB)', () => {
     const t0 = Date.now();
     await pacer.acquire();
     expect(Date.now() - t0).toBeLessThan(100);
+  });
+
+  it("a worker whose clock runs 3 s ahead of MySQL's still spaces its calls at the limit", async () => {
+    const realNow = Date.now.bind(Date);
+    // The schedule row exists already (another worker's calls), so slots come from MySQL.
+    await new CallPacer(conns.sequelize, 10).acquire();
+    const skew = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3000);
+    try {
+      const pacer = new CallPacer(conns.sequelize, 10);
+      const sent: number[] = [];
+      await Promise.all(Array.from({ length: 12 }, () => pacer.acquire().then(() => sent.push(realNow()))));
+      sent.sort((a, b) => a - b);
+      // 12 calls at 10 a second take more than a second: none went early because the clocks differ.
+      expect(sent[11]! - sent[0]!).toBeGreaterThanOrEqual(1000);
+      for (let i = 10; i < sent.length; i++) expect(sent[i]! - sent[i - 10]!).toBeGreaterThanOrEqual(950);
+    } finally {
+      skew.mockRestore();
+    }
+  });
+
+  it('a rider call asked after forty sweep calls goes within a few slots, not behind them', async () => {
+    const pacer = new CallPacer(conns.sequelize, 20);
+    const order: string[] = [];
+    const sweep = Array.from({ length: 40 }, (_, i) => pacer.acquire('sweep').then(() => order.push(`sweep-${i}`)));
+    await new Promise((r) => setTimeout(r, 300));
+    const asked = Date.now();
+    await pacer.acquire('rider');
+    const riderWaitMs = Date.now() - asked;
+    order.push('rider');
+    await Promise.all(sweep);
+    // Sweep calls book at most 150 ms ahead, so the rider waits about that, not the 2 s the 40 calls take.
+    expect(riderWaitMs).toBeLessThan(500);
+    expect(order.indexOf('rider')).toBeLessThan(15);
+  });
+
+  it("follows the operator's limit set in MySQL, and the configured one again once it is cleared", async () => {
+    await writePaceControls(conns.sequelize, { rateLimitRps: 40 });
+    expect(await readPaceControls(conns.sequelize)).toEqual({ rateLimitRps: 40, paused: null });
+    const pacer = new CallPacer(conns.sequelize, 5);
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 20 }, () => pacer.acquire()));
+    // 20 calls at the configured 5 a second would take 4 s; at 40 a second, half a second.
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(Math.round(pacer.callsPerSecond)).toBe(40);
+    await writePaceControls(conns.sequelize, { rateLimitRps: null });
+    expect((await readPaceControls(conns.sequelize)).rateLimitRps).toBeNull();
+    expect(Math.round(new CallPacer(conns.sequelize, 5).callsPerSecond)).toBe(5);
   });
 
   it('refuses a limit that is not positive', () => {

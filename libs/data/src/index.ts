@@ -8,7 +8,17 @@ export {
 } from './connections';
 export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
 export { TokenCipher } from './token-cipher';
-export { CALL_PACE_TABLE, CallPacer } from './bytemark-call-pacer';
+export {
+  CALL_PACE_TABLE,
+  CallPacer,
+  LANE_HORIZON_MS,
+  PACE_SHARE,
+  readPaceControls,
+  writePaceControls,
+  type CallLane,
+  type PaceControls,
+  type PaceObserver,
+} from './bytemark-call-pacer';
 export {
   TokenDecryptionError,
   TokenKeyringError,
@@ -69,11 +79,16 @@ export {
 } from './ticket-cache.schema';
 export { TicketCacheRepository, MAX_DOCUMENT_BYTES, API_LOG_KEEP, bsonSize, cacheId } from './ticket-cache.repository';
 export {
+  MAX_AUTH_BACKOFF_SECONDS,
   TICKET_CACHE_STATE_TABLE,
   TicketCacheStateRepository,
+  type DueCursor,
+  type DuePage,
+  type FreshnessReport,
   type ListHashes,
+  type RefreshContext,
   type StateSelect,
-  type StateSweepPage,
+  type StoredState,
   type TicketCacheState,
 } from './ticket-cache-state.repository';
 export {
@@ -86,7 +101,7 @@ export { TicketLogRepository } from './ticket-log.repository';
 export { STAGING_COLLECTION, stagingSchema } from './staging.schema';
 export { StagingRepository, STAGING_CHUNK_BYTES } from './staging.repository';
 export { NOTIFICATION_LEDGER_COLLECTION } from './notification-ledger.schema';
-export { NotificationLedgerRepository } from './notification-ledger.repository';
+export { NotificationLedgerRepository, type LedgerEntry } from './notification-ledger.repository';
 export { MONGO_INDEXES, type MongoIndexSpec } from './mongo-indexes';
 // Research tables (hntb_bytemark_pass analytics; built in src/research by the research-data work).
 export {
@@ -116,6 +131,7 @@ export {
   TransientDatabaseError,
   DatabaseOperationError,
   classifyDatabaseError,
+  databaseErrorCode,
   toDatabaseError,
   type DatabaseErrorCode,
   type DatabaseFailureKind,
@@ -146,3 +162,6 @@ export {
   toUnixSeconds,
   type NormalisedCacheDocument,
 } from './legacy-cache-document';
+export { SWEEP_RUNS_TABLE, SweepRunsRepository, type SweepRun } from './sweep-runs.repository';
+export { QUARANTINE_COLLECTION, QuarantineRepository, type QuarantinedEffects } from './quarantine.repository';
+export { DUPLICATE_KEY, isDuplicateKeyError } from './mongo-errors';

@@ -3,17 +3,36 @@ import { modelOn } from './mongo-model';
 
 export const NOTIFICATION_LEDGER_COLLECTION = 'bytemark_notification_ledger';
 
-/** One document per notification actually sent; `_id` is the caller's dedupe key. */
+/**
+ * One document per notification (`_id` is the caller's dedupe key): `sending` from just before each
+ * POST (`attempts` counts them), `sent` once the endpoint answered 2xx (`sent_at`). A document still
+ * `sending` is a send whose outcome is unknown (it timed out): it may have been delivered. A document
+ * written before `state` existed is a sent one.
+ */
 export interface NotificationLedgerDoc {
   _id: string;
   user_id: number;
   row_ids: number[];
-  sent_at: Date;
+  state?: 'sending' | 'sent';
+  attempts?: number;
+  last_attempt_at?: Date;
+  sent_at?: Date;
+  /** Counted as delivered after sends that went unanswered, not confirmed by the endpoint. */
+  unconfirmed?: boolean;
 }
 
 export const notificationLedgerSchema = new Schema<NotificationLedgerDoc>(
-  { _id: { type: String, required: true }, user_id: Number, row_ids: [Number], sent_at: Date },
-  { collection: NOTIFICATION_LEDGER_COLLECTION, strict: false, versionKey: false, autoIndex: false, autoCreate: false },
+  {
+    _id: { type: String, required: true },
+    user_id: { type: Number, required: true },
+    row_ids: [Number],
+    state: { type: String, enum: ['sending', 'sent'] },
+    attempts: Number,
+    last_attempt_at: Date,
+    sent_at: Date,
+    unconfirmed: Boolean,
+  },
+  { collection: NOTIFICATION_LEDGER_COLLECTION, versionKey: false, autoIndex: false, autoCreate: false },
 );
 
 export function notificationLedgerModel(conn: Connection): Model<NotificationLedgerDoc> {

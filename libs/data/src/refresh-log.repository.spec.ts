@@ -108,57 +108,85 @@ describe('RefreshLogRepository (MariaDB)', () => {
     ]);
   });
 
-  it('a row that keeps failing is marked failed with its reason after the last attempt, and no longer listed as due', async () => {
-    const row = await repo.insert({ userId: 9, activityType: 1 });
-    const other = await repo.insert({ userId: 10, activityType: 1 });
+  it('selects by user: a user with hundreds of rows does not crowd the others out, and its rows come together', async () => {
+    for (let i = 0; i < 300; i++) await repo.insert({ userId: 1, activityType: 1 });
+    const other = await repo.insert({ userId: 2, activityType: 1 });
+    const later = await repo.insert({ userId: 3, activityType: 3, scheduledOn: new Date('2020-01-01T00:00:00Z') });
+    const due = await repo.listDueRefreshRows({ now: new Date(), limit: 3, rowsPerUser: 100 });
+    expect(new Set(due.map((r) => r.userId))).toEqual(new Set([1, 2, 3]));
+    expect(due.filter((r) => r.userId === 1)).toHaveLength(100);
+    expect(due.map((r) => r.id)).toEqual(expect.arrayContaining([other, later]));
+    // Two users per run: the one with the oldest row and the next one, never 300 rows of one.
+    expect(new Set((await repo.listDueRefreshRows({ now: new Date(), limit: 2 })).map((r) => r.userId))).toEqual(
+      new Set([1, 2]),
+    );
+  });
+
+  it('queueRefreshNow adds one pending type-1 row per user, however often it is asked', async () => {
+    const first = await repo.queueRefreshNow({ userId: 5, note: 'n' });
+    const second = await repo.queueRefreshNow({ userId: 5, note: 'n' });
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ id: first.id, created: false });
+    await repo.markProcessed([first.id]);
+    expect((await repo.queueRefreshNow({ userId: 5, note: 'n' })).created).toBe(true);
+  });
+
+  it('a transient failure backs the row off, doubling, without using up attempts; it fails only after many', async () => {
+    const row = await repo.insert({ userId: 9, activityType: 2, note: 'free:x' });
+    const other = await repo.insert({ userId: 10, activityType: 2, note: 'free:y' });
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      expect(await repo.recordFailure({ ids: [row], reason: 'push endpoint unreachable', permanent: false })).toEqual(
+        [],
+      );
+      const [f] = await sequelize.query<{ wait: number }>(
+        'SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), next_attempt_at) AS wait FROM bytemark_refresh_log_failures WHERE row_id = ?',
+        { replacements: [row], type: QueryTypes.SELECT },
+      );
+      waits.push(Math.round(Number(f?.wait) / 60));
+    }
+    expect(waits).toEqual([5, 10, 20, 40]);
+    // Waiting out its back-off, the row is not listed; the other rows are.
+    expect((await repo.listPendingNotificationRows({ limit: 10 })).map((r) => r.id)).toEqual([other]);
+    const inTwoHours = new Date(Date.now() + 2 * 3600_000);
+    expect((await repo.listPendingNotificationRows({ limit: 10, now: inTwoHours })).map((r) => r.id)).toEqual([
+      row,
+      other,
+    ]);
     expect(
-      await repo.recordFailure({ ids: [row], reason: 'refresh failed: BytemarkUnavailableError', maxAttempts: 3 }),
-    ).toEqual([]);
-    expect(
-      await repo.recordFailure({ ids: [row], reason: 'refresh failed: BytemarkUnavailableError', maxAttempts: 3 }),
-    ).toEqual([]);
-    expect(
-      await repo.recordFailure({ ids: [row], reason: 'refresh failed: TokenDecryptionError', maxAttempts: 3 }),
+      await repo.recordFailure({ ids: [row], reason: 'still down', permanent: false, maxTransientFailures: 5 }),
     ).toEqual([row]);
-    // A further failure of a row already failed is counted but not reported again (one alert per row).
-    expect(await repo.recordFailure({ ids: [row], reason: 'again', maxAttempts: 3 })).toEqual([]);
-    const due = await repo.listDueRefreshRows({ now: new Date(), limit: 10 });
-    expect(due.map((r) => r.id)).toEqual([other]);
     expect(await repo.listFailed({ limit: 10 })).toEqual([
-      expect.objectContaining({ id: row, userId: 9, activityType: 1, attempts: 4, reason: 'again' }),
+      expect.objectContaining({ id: row, userId: 9, activityType: 2, attempts: 5, reason: 'still down' }),
     ]);
   });
 
-  it('a permanent failure marks the row failed at once', async () => {
+  it('a permanent failure marks the row failed at once, and is reported once', async () => {
     const row = await repo.insert({ userId: 11, activityType: 2, note: 'free:abc:u1' });
     expect(
-      await repo.recordFailure({
-        ids: [row],
-        reason: 'push endpoint answered HTTP 400',
-        maxAttempts: 3,
-        permanent: true,
-      }),
+      await repo.recordFailure({ ids: [row], reason: 'push endpoint answered HTTP 400', permanent: true }),
     ).toEqual([row]);
+    expect(await repo.recordFailure({ ids: [row], reason: 'again', permanent: true })).toEqual([]);
     expect(await repo.listPendingNotificationRows({ limit: 10 })).toEqual([]);
   });
 
   it('requeueing a failed row makes it pending again with its attempts reset; other rows are left alone', async () => {
     const failed = await repo.insert({ userId: 12, activityType: 2, note: 'free:def:u2' });
     const pending = await repo.insert({ userId: 13, activityType: 2, note: 'free:ghi:u3' });
-    await repo.recordFailure({
-      ids: [failed],
-      reason: 'push endpoint answered HTTP 400',
-      maxAttempts: 3,
-      permanent: true,
-    });
-    await repo.recordFailure({ ids: [pending], reason: 'push endpoint timed out', maxAttempts: 2 });
+    await repo.recordFailure({ ids: [failed], reason: 'push endpoint answered HTTP 400', permanent: true });
+    await repo.recordFailure({ ids: [pending], reason: 'push endpoint timed out', permanent: false });
     expect(await repo.requeueFailed([failed, pending])).toBe(1);
     expect(await repo.listFailed({ limit: 10 })).toEqual([]);
-    expect((await repo.listPendingNotificationRows({ limit: 10 })).map((r) => r.id)).toEqual([failed, pending]);
-    // The requeued row's attempts start again from zero; the pending row keeps its one attempt.
-    expect(await repo.recordFailure({ ids: [failed, pending], reason: 'still failing', maxAttempts: 2 })).toEqual([
-      pending,
-    ]);
+    expect((await repo.listPendingNotificationRows({ limit: 10 })).map((r) => r.id)).toEqual([failed]);
+    // The requeued row's count starts again from zero; the pending row keeps its one transient failure.
+    expect(
+      await repo.recordFailure({
+        ids: [failed, pending],
+        reason: 'still failing',
+        permanent: false,
+        maxTransientFailures: 2,
+      }),
+    ).toEqual([pending]);
     expect(await repo.requeueFailed([])).toBe(0);
   });
 });

@@ -27,6 +27,11 @@ export interface PendingNotificationRow {
 
 const NOTE_MAX = 256;
 
+/** A row's work failing transiently waits this long, doubling, at most `max` (seconds). */
+export const TRANSIENT_BACKOFF_SECONDS = { first: 300, max: 6 * 3600 } as const;
+/** Transient failures after which a row fails for good (about two and a half days of back-off). */
+export const MAX_TRANSIENT_FAILURES = 16;
+
 /** `YYYY-MM-DD HH:mm:ss` in UTC, truncated to the second (the DATETIME resolution). */
 export function toUtcDatetime(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
@@ -87,45 +92,88 @@ export class RefreshLogRepository {
     });
   }
 
-  /** Pending type-1 rows, and pending type-3 rows whose `scheduled_on` (UTC) is at or before `now`. Oldest first. */
-  async listDueRefreshRows(p: { now: Date; limit: number }): Promise<DueRefreshRow[]> {
+  /**
+   * The due rows of the `limit` users whose oldest due row is oldest: pending type-1 rows, and pending
+   * type-3 rows whose `scheduled_on` (UTC) is at or before `now`, none of them waiting out a back-off.
+   * Selected by user, not by row, so one user's many rows never crowd the others out of a run; at
+   * most `rowsPerUser` of a user's rows per run (the rest in the next one).
+   */
+  async listDueRefreshRows(p: { now: Date; limit: number; rowsPerUser?: number }): Promise<DueRefreshRow[]> {
+    const now = toUtcDatetime(p.now);
+    const due = `r.status = ? AND (r.activity_type = ? OR (r.activity_type = ? AND r.scheduled_on <= CAST(? AS DATETIME)))
+      AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= CAST(? AS DATETIME))`;
+    const dueValues = [
+      REFRESH_STATUS.pending,
+      REFRESH_ACTIVITY.refreshNow,
+      REFRESH_ACTIVITY.scheduledRefresh,
+      now,
+      now,
+    ];
     const rows = await this.sequelize.query<{
       id: number;
       user_id: number;
       activity_type: number;
       scheduled_on: Date | null;
     }>(
-      `SELECT id, user_id, activity_type, scheduled_on FROM ${REFRESH_LOG_TABLE}
-       WHERE status = ? AND (activity_type = ? OR (activity_type = ? AND scheduled_on <= CAST(? AS DATETIME)))
-       ORDER BY id LIMIT ?`,
+      `SELECT r.id, r.user_id, r.activity_type, r.scheduled_on
+         FROM (SELECT r.user_id, MIN(r.id) AS first_id FROM ${REFRESH_LOG_TABLE} r
+                 LEFT JOIN ${REFRESH_LOG_FAILURES_TABLE} f ON f.row_id = r.id
+                WHERE ${due} GROUP BY r.user_id ORDER BY first_id LIMIT ?) u
+         JOIN ${REFRESH_LOG_TABLE} r ON r.user_id = u.user_id
+         LEFT JOIN ${REFRESH_LOG_FAILURES_TABLE} f ON f.row_id = r.id
+        WHERE ${due}
+        ORDER BY u.first_id, r.id`,
+      { replacements: [...dueValues, p.limit, ...dueValues], type: QueryTypes.SELECT },
+    );
+    const perUser = new Map<number, number>();
+    const cap = p.rowsPerUser ?? 500;
+    return rows
+      .filter((r) => {
+        const n = (perUser.get(r.user_id) ?? 0) + 1;
+        perUser.set(r.user_id, n);
+        return n <= cap;
+      })
+      .map((r) => ({
+        id: Number(r.id),
+        userId: Number(r.user_id),
+        activityType: r.activity_type === 3 ? 3 : 1,
+        scheduledOn: r.scheduled_on === null ? null : new Date(r.scheduled_on),
+      }));
+  }
+
+  /** Pending type-2 rows not waiting out a back-off, oldest first. */
+  async listPendingNotificationRows(p: { limit: number; now?: Date }): Promise<PendingNotificationRow[]> {
+    const rows = await this.sequelize.query<{ id: number; user_id: number; note: string | null }>(
+      `SELECT r.id, r.user_id, r.note FROM ${REFRESH_LOG_TABLE} r LEFT JOIN ${REFRESH_LOG_FAILURES_TABLE} f ON f.row_id = r.id
+        WHERE r.status = ? AND r.activity_type = ? AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= CAST(? AS DATETIME))
+        ORDER BY r.id LIMIT ?`,
       {
         replacements: [
           REFRESH_STATUS.pending,
-          REFRESH_ACTIVITY.refreshNow,
-          REFRESH_ACTIVITY.scheduledRefresh,
-          toUtcDatetime(p.now),
+          REFRESH_ACTIVITY.freeTicketNotification,
+          toUtcDatetime(p.now ?? new Date()),
           p.limit,
         ],
         type: QueryTypes.SELECT,
       },
     );
-    return rows.map((r) => ({
-      id: r.id,
-      userId: r.user_id,
-      activityType: r.activity_type === 3 ? 3 : 1,
-      scheduledOn: r.scheduled_on === null ? null : new Date(r.scheduled_on),
-    }));
+    return rows.map((r) => ({ id: Number(r.id), userId: Number(r.user_id), note: r.note }));
   }
 
-  async listPendingNotificationRows(p: { limit: number }): Promise<PendingNotificationRow[]> {
-    const rows = await this.sequelize.query<{ id: number; user_id: number; note: string | null }>(
-      `SELECT id, user_id, note FROM ${REFRESH_LOG_TABLE} WHERE status = ? AND activity_type = ? ORDER BY id LIMIT ?`,
-      {
-        replacements: [REFRESH_STATUS.pending, REFRESH_ACTIVITY.freeTicketNotification, p.limit],
-        type: QueryTypes.SELECT,
-      },
+  /**
+   * Adds a pending type-1 row (refresh now) unless the user has one already: a request the user's
+   * on-demand run could not take on. Returns the new row's id, or the pending one's.
+   */
+  async queueRefreshNow(p: { userId: number; note: string }): Promise<{ id: number; created: boolean }> {
+    const [existing] = await this.sequelize.query<{ id: number }>(
+      `SELECT id FROM ${REFRESH_LOG_TABLE} WHERE user_id = ? AND activity_type = ? AND status = ? ORDER BY id LIMIT 1`,
+      { replacements: [p.userId, REFRESH_ACTIVITY.refreshNow, REFRESH_STATUS.pending], type: QueryTypes.SELECT },
     );
-    return rows.map((r) => ({ id: r.id, userId: r.user_id, note: r.note }));
+    if (existing) return { id: Number(existing.id), created: false };
+    return {
+      id: await this.insertRow({ userId: p.userId, activityType: REFRESH_ACTIVITY.refreshNow, note: p.note }),
+      created: true,
+    };
   }
 
   /** Marks exactly these rows processed, and only those still pending. Returns how many changed. */
@@ -140,31 +188,53 @@ export class RefreshLogRepository {
   }
 
   /**
-   * Counts one more failed attempt at these pending rows, with its reason. A row that reaches
-   * `maxAttempts` (at once when `permanent`: the failure can never succeed) is marked failed
-   * (`status` 2) and left alone from then on. Returns the ids marked failed by this call.
+   * Counts a failure of these pending rows' work, with its reason. A `permanent` one (it can never
+   * succeed: a 4xx from the endpoint, a key that cannot decrypt) marks the rows failed (`status` 2)
+   * at once. Any other (an endpoint or ledger outage, Bytemark down) is transient: the rows wait,
+   * 5 minutes doubling up to 6 hours, and fail for good only after `maxTransientFailures` of them
+   * (default 16: about two and a half days). Returns the ids marked failed by this call.
    */
   async recordFailure(p: {
     ids: number[];
     reason: string;
-    maxAttempts: number;
-    permanent?: boolean;
+    permanent: boolean;
+    maxTransientFailures?: number;
   }): Promise<number[]> {
     const ids = [...new Set(p.ids)].filter((id) => Number.isInteger(id));
     if (ids.length === 0) return [];
     const reason = p.reason.slice(0, 512);
+    const maxTransient = p.maxTransientFailures ?? MAX_TRANSIENT_FAILURES;
     return this.sequelize.transaction(async (transaction) => {
       for (const id of ids) {
         await this.sequelize.query(
-          `INSERT INTO ${REFRESH_LOG_FAILURES_TABLE} (row_id, attempts, reason) VALUES (?, ?, ?)
-           ON DUPLICATE KEY UPDATE attempts = attempts + VALUES(attempts), reason = VALUES(reason)`,
-          { replacements: [id, p.permanent ? p.maxAttempts : 1, reason], transaction },
+          `INSERT INTO ${REFRESH_LOG_FAILURES_TABLE} (row_id, attempts, reason, transient_failures, next_attempt_at)
+           VALUES (?, 1, ?, ?, IF(?, NULL, UTC_TIMESTAMP() + INTERVAL ? SECOND))
+           ON DUPLICATE KEY UPDATE attempts = attempts + 1, reason = VALUES(reason),
+             transient_failures = transient_failures + VALUES(transient_failures),
+             next_attempt_at = IF(?, NULL, UTC_TIMESTAMP() + INTERVAL LEAST(? * POW(2, transient_failures - 1), ?) SECOND)`,
+          {
+            replacements: [
+              id,
+              reason,
+              p.permanent ? 0 : 1,
+              p.permanent,
+              TRANSIENT_BACKOFF_SECONDS.first,
+              p.permanent,
+              TRANSIENT_BACKOFF_SECONDS.first,
+              TRANSIENT_BACKOFF_SECONDS.max,
+            ],
+            transaction,
+          },
         );
       }
       const due = await this.sequelize.query<{ row_id: number }>(
         `SELECT f.row_id FROM ${REFRESH_LOG_FAILURES_TABLE} f JOIN ${REFRESH_LOG_TABLE} r ON r.id = f.row_id
-         WHERE f.row_id IN (?) AND f.attempts >= ? AND r.status = ? FOR UPDATE`,
-        { replacements: [ids, p.maxAttempts, REFRESH_STATUS.pending], type: QueryTypes.SELECT, transaction },
+         WHERE f.row_id IN (?) AND (? OR f.transient_failures >= ?) AND r.status = ? FOR UPDATE`,
+        {
+          replacements: [ids, p.permanent, maxTransient, REFRESH_STATUS.pending],
+          type: QueryTypes.SELECT,
+          transaction,
+        },
       );
       const failed = due.map((r) => Number(r.row_id));
       if (failed.length > 0) {
@@ -173,11 +243,8 @@ export class RefreshLogRepository {
           transaction,
         });
         await this.sequelize.query(
-          `UPDATE ${REFRESH_LOG_FAILURES_TABLE} SET failed_on = UTC_TIMESTAMP() WHERE row_id IN (?)`,
-          {
-            replacements: [failed],
-            transaction,
-          },
+          `UPDATE ${REFRESH_LOG_FAILURES_TABLE} SET failed_on = UTC_TIMESTAMP(), next_attempt_at = NULL WHERE row_id IN (?)`,
+          { replacements: [failed], transaction },
         );
       }
       return failed;

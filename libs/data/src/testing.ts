@@ -6,6 +6,7 @@ import { DatabaseUrlError } from './errors';
 import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.table';
 import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
 import { CALL_PACE_TABLE } from './bytemark-call-pacer';
+import { SWEEP_RUNS_TABLE } from './sweep-runs.repository';
 import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
@@ -19,6 +20,7 @@ export const TEST_MYSQL_TABLES = [
   REFRESH_LOG_FAILURES_TABLE,
   TICKET_CACHE_STATE_TABLE,
   CALL_PACE_TABLE,
+  SWEEP_RUNS_TABLE,
   'hntb_bytemark_pass',
   'hntb_trip',
 ] as const;

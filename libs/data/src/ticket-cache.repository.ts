@@ -1,5 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from './errors';
+import { isDuplicateKeyError } from './mongo-errors';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
 import {
   ticketCacheModel,
@@ -12,8 +13,6 @@ import {
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 /** How many API envelopes `passesLog` / `passes4Log` keep (the most recent). */
 export const API_LOG_KEEP = 10;
-
-const DUPLICATE_KEY = 11000;
 
 /** The BSON size of a value as MongoDB would store it. */
 export function bsonSize(value: Record<string, unknown>): number {
@@ -55,6 +54,7 @@ export class TicketCacheRepository {
       passes4Log: doc.passes4Log ?? [],
       version: doc.version ?? 0,
       refresh_id: doc.refresh_id ?? null,
+      lists_fetched_at_us: doc.lists_fetched_at_us ?? null,
       refresh_summary: doc.refresh_summary ?? null,
       pending: doc.pending ?? null,
       announced_free: doc.announced_free ?? [],
@@ -117,7 +117,7 @@ export class TicketCacheRepository {
       await this.model.insertMany([{ _id: cacheId(userId), ...fields }], { lean: true });
       return true;
     } catch (error) {
-      if (!(error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       // Our own `_id` taken: another writer inserted first. Otherwise the unique `user_id` index refused
       // it: a document of the original platform, under an ObjectId `_id`, that was never re-keyed.
       if (await this.model.exists({ _id: cacheId(userId) }).exec()) return false;
@@ -138,6 +138,7 @@ export class TicketCacheRepository {
       passes4Log: escapePayloadKeys(doc.passes4Log.slice(-API_LOG_KEEP), `${label} passes4Log`) as unknown[],
       version: doc.version,
       refresh_id: doc.refresh_id,
+      ...(doc.lists_fetched_at_us != null ? { lists_fetched_at_us: doc.lists_fetched_at_us } : {}),
       refresh_summary: doc.refresh_summary,
       pending: doc.pending,
       announced_free: doc.announced_free,

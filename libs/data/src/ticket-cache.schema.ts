@@ -57,6 +57,12 @@ export interface TicketCacheDoc {
   version: number;
   /** The refresh that made the last content change, and what it did. */
   refresh_id: string | null;
+  /**
+   * When the refresh that made the last content change started, on MySQL's clock (µs): its lists
+   * were fetched after that. A refresh that started earlier never replaces them with its older lists.
+   * Absent or null: written before this was kept (or by the original platform).
+   */
+  lists_fetched_at_us?: number | null;
   refresh_summary: CacheChangeSummary | null;
   pending: PendingEffects | null;
   /**
@@ -70,7 +76,11 @@ export interface TicketCacheDoc {
  * The stored form: `_id` is the user id as a string, payload keys are escaped (`payload-keys.ts`),
  * and `version` / `pending` are absent when 0 / none (a document of the original platform has neither).
  */
-export type StoredTicketCache = Omit<TicketCacheDoc, 'version' | 'pending' | 'announced_free'> & {
+export type StoredTicketCache = Omit<
+  TicketCacheDoc,
+  'version' | 'pending' | 'announced_free' | 'lists_fetched_at_us'
+> & {
+  lists_fetched_at_us?: number;
   _id: string;
   version?: number;
   pending?: PendingEffects;
@@ -92,6 +102,7 @@ export const ticketCacheSchema = new Schema<StoredTicketCache>(
     passes4Log: [Schema.Types.Mixed],
     version: Number,
     refresh_id: String,
+    lists_fetched_at_us: Number,
     refresh_summary: Schema.Types.Mixed,
     pending: Schema.Types.Mixed,
     announced_free: [String],

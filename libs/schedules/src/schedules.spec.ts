@@ -19,7 +19,7 @@ describe('schedule definitions', () => {
     });
   });
 
-  it('processes the legacy refresh-log queue every five minutes', () => {
+  it('processes the refresh-log queue every five minutes', () => {
     const options = refreshQueueScheduleOptions(settings);
     expect(options.scheduleId).toBe(REFRESH_QUEUE_SCHEDULE_ID);
     expect(options.spec.intervals).toEqual([{ every: '5 minutes' }]);

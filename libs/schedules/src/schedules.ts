@@ -5,7 +5,13 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId, type SweepInput } from '@btc/workflows';
+import {
+  HOURLY_SCHEDULE_ID,
+  PRIORITY,
+  REFRESH_QUEUE_SCHEDULE_ID,
+  sweepWorkflowId,
+  type SweepInput,
+} from '@btc/workflows';
 import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 
 export interface ScheduleSettings {
@@ -18,7 +24,8 @@ export interface ScheduleSettings {
 /**
  * The hourly sweep: on the hour, in `if-stale` mode. Overlap SKIP (a slow sweep is never doubled)
  * and a 10-minute catch-up window, instead of Temporal's one-year default, so a server outage does
- * not replay a day of missed sweeps.
+ * not replay a day of missed sweeps. The SDK's schedule action takes no priority: the sweep runs at
+ * Temporal's default (3), and starts its batches, where the users' refreshes run, at the lowest (5).
  */
 export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
   const args: SweepInput = { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight };
@@ -39,7 +46,7 @@ export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptio
   };
 }
 
-/** The legacy `bytemark_ticket_refresh_log` queue, every 5 minutes (the original's five-minute job). */
+/** The `bytemark_ticket_refresh_log` queue, every 5 minutes (the original's five-minute job). */
 export function refreshQueueScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
   return {
     scheduleId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
@@ -50,7 +57,7 @@ export function refreshQueueScheduleOptions(settings: ScheduleSettings): Schedul
       workflowId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
       taskQueue: settings.taskQueue,
       args: [{ maxInFlight: settings.maxInFlight }],
-      staticSummary: 'Legacy refresh-log queue: due refreshes and free-ticket notifications',
+      staticSummary: 'Refresh-log queue: due refreshes and free-ticket notifications',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 minutes', pauseOnFailure: false },
     state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
+  PRIORITY,
   TICKET_CACHE_TASK_QUEUE,
   refreshStartOptions,
   type RefreshMode,
@@ -61,8 +62,10 @@ export async function requestTicketRefresh(
       ...refreshStartOptions({ userId, trigger }),
       taskQueue,
       args: [{ userId, mode, trigger }],
+      // A rider is waiting: ahead of the refresh-log queue and the sweeps on every queue and in the pacer.
+      priority: { priorityKey: PRIORITY.rider },
       signal: refreshRequestedSignal,
-      signalArgs: [requestId ? { mode, requestId } : { mode }],
+      signalArgs: [{ mode, priorityKey: PRIORITY.rider, ...(requestId ? { requestId } : {}) }],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       staticDetails: `mode: ${mode}`,
     });

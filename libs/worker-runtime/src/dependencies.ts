@@ -5,7 +5,9 @@ import {
   CallPacer,
   NotificationLedgerRepository,
   PassInteractionRepository,
+  QuarantineRepository,
   RefreshLogRepository,
+  SweepRunsRepository,
   StagingRepository,
   TicketCacheRepository,
   TicketCacheStateRepository,
@@ -13,11 +15,13 @@ import {
   TokenCipher,
   connectMongo,
   createSequelize,
+  readPaceControls,
 } from '@btc/data';
 import type { Config, Logger } from '@btc/config';
 import type { Connection } from 'mongoose';
 import type { Sequelize } from 'sequelize';
 import { bytemarkLogger } from './loggers';
+import { laneOfCurrentActivity } from './call-lanes';
 
 /** What `buildDependencies` needs: `loadConfig(env, DEPENDENCY_CONFIG_SECTIONS)`, or a `WorkerConfig`. */
 export const DEPENDENCY_CONFIG_SECTIONS = ['mysql', 'mongo', 'bytemark', 'tokens', 'cache', 'notifications'] as const;
@@ -51,11 +55,15 @@ export async function buildDependencies(
     await mongo.close();
     throw error;
   }
+  const slack = new SlackNotifier(config.slack);
+  const pacer = new CallPacer(sequelize, config.bytemark.rateLimitRps);
   const deps: ActivityDeps = {
     tokens: new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys)),
     staging: new StagingRepository(mongo),
     cache: new TicketCacheRepository(mongo),
-    states: new TicketCacheStateRepository(sequelize),
+    states: new TicketCacheStateRepository(sequelize, {
+      dueAfterSeconds: config.cache.ttlSeconds - config.cache.graceSeconds,
+    }),
     logs: new TicketLogRepository(mongo),
     refreshLog: new RefreshLogRepository(sequelize),
     ledger: new NotificationLedgerRepository(mongo),
@@ -67,11 +75,17 @@ export async function buildDependencies(
       clientSecret: config.bytemark.clientSecret,
       timeoutMs: config.bytemark.timeoutMs,
       perPage: config.bytemark.perPage,
-      limiter: new CallPacer(sequelize, config.bytemark.rateLimitRps),
+      // Riders first: the calling activity's Temporal priority picks the pacer's lane.
+      limiter: { acquire: () => pacer.acquire(laneOfCurrentActivity()) },
       ...(options.logger ? { logger: bytemarkLogger(options.logger) } : {}),
     }),
     push: new PushNotifier(config.notificationUrl),
-    slack: new SlackNotifier(config.slack),
+    slack,
+    alertOperators: (text) => slack.post(text),
+    quarantine: new QuarantineRepository(mongo),
+    sweepRuns: new SweepRunsRepository(sequelize),
+    paceControls: () => readPaceControls(sequelize),
+    rateLimitRps: config.bytemark.rateLimitRps,
     config: config.cache,
   };
   return {

@@ -8,8 +8,9 @@ export {
   type WorkerDependencies,
 } from './dependencies';
 export {
-  BYTEMARK_CALLS_PER_REFRESH,
   MAX_CACHED_WORKFLOWS,
+  SERVER_RATE_SHARE,
+  serverRefreshRate,
   createWorkers,
   runWorkers,
   type CreateWorkersOptions,

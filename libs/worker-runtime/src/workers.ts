@@ -5,7 +5,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { activityInterceptors } from '@btc/activities';
-import { bytemarkTaskQueue, workflowsPath } from '@btc/workflows';
+import { CALLS_PER_REFRESH, bytemarkTaskQueue, workflowsPath } from '@btc/workflows';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -28,13 +28,18 @@ export interface CreateWorkersOptions {
 }
 
 /**
- * Bytemark calls one user refresh makes: v1 and v4, one page each. The server's rate limit counts
- * activities, so the queue dispatches `rateLimitRps / 2` refreshes per second: that paces the sweep.
- * It is a token bucket with a burst of a second's worth, and a re-login or a second page adds calls it
- * does not see, so the exact limit is the Bytemark client's pacer (`CallPacer`), shared by every
- * worker through MySQL: calls leave evenly spaced, `rateLimitRps` a second at most.
+ * The share of the limit's refreshes the server dispatches (`maxTaskQueueActivitiesPerSecond`, and
+ * what `cli bytemark rate-limit` sets on the queue): a little under the pacer's share (`PACE_SHARE`,
+ * 0.95), so the backlog forms in Temporal's matcher, which orders it by priority, and not in the
+ * call pacer, where a sweep activity would hold a worker slot while a rider's waits for one. The
+ * pacer stays the exact ceiling (re-logins and extra pages are calls the server does not count).
  */
-export const BYTEMARK_CALLS_PER_REFRESH = 2;
+export const SERVER_RATE_SHARE = 0.92;
+
+/** The server-side dispatch rate for a Bytemark limit of `callsPerSecond`: refreshes per second. */
+export function serverRefreshRate(callsPerSecond: number): number {
+  return (callsPerSecond / CALLS_PER_REFRESH) * SERVER_RATE_SHARE;
+}
 
 /**
  * Workflows the worker keeps in its cache. The hourly path keeps few open at once (the sweep and its
@@ -77,7 +82,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<[Wor
     namespace,
     taskQueue: bytemarkTaskQueue(taskQueue),
     activities: activities.bytemark,
-    maxTaskQueueActivitiesPerSecond: options.rateLimitRps / BYTEMARK_CALLS_PER_REFRESH,
+    maxTaskQueueActivitiesPerSecond: serverRefreshRate(options.rateLimitRps),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
   });
   return [ticketCache, bytemark];

@@ -1,4 +1,13 @@
-import type { RefreshSummary, SweepPage, SweepSelect, UserRefreshInput } from './types';
+import type {
+  RefreshTrigger,
+  RefreshSummary,
+  SweepCursor,
+  SweepPage,
+  SweepProgress,
+  SweepSelect,
+  SweepStart,
+  UserRefreshInput,
+} from './types';
 
 /**
  * The activities the workflows call, declared here so that workflow code depends on contracts
@@ -15,10 +24,31 @@ export interface UserRefreshActivities {
   refreshUserTickets(input: UserRefreshInput): Promise<RefreshSummary>;
 }
 
-/** The sweep's and the bootstrap's reads, on the workflows' queue. */
+/** The sweep's and the bootstrap's reads and records, on the workflows' queue. */
 export interface SweepActivities {
-  /** One page of token users after `cursor` to refresh (freshness filtered in the same query), and how many were skipped. */
-  listSweepPage(input: { cursor: number; limit: number; select: SweepSelect }): Promise<SweepPage>;
+  /** Adds state rows for new token users (due at once) and counts the token users and those due at `dueBefore`. */
+  beginSweep(input: { select: SweepSelect; dueBefore: number }): Promise<SweepStart>;
+  /** One page of users to refresh after `cursor`: the due ones oldest first (`stale`), or by id (`all`, `missing`). */
+  listSweepPage(input: {
+    cursor: SweepCursor | null;
+    limit: number;
+    select: SweepSelect;
+    dueBefore: number;
+  }): Promise<SweepPage>;
+  /**
+   * Records the finished sweep (`bytemark_sweep_runs`, for the metrics and `doctor`) and counts the
+   * users still due at `dueBefore`: what the window could not reach. When some are left (`stale`
+   * sweeps), the rate limit that would refresh every due user within `startUsersForSeconds`.
+   */
+  finishSweep(input: {
+    sweepId: string;
+    trigger: RefreshTrigger;
+    select: SweepSelect;
+    dueBefore: number;
+    startUsersForSeconds: number;
+    endedAt: number;
+    progress: Omit<SweepProgress, 'failedUserIds' | 'failures'>;
+  }): Promise<{ leftOver: number; neededRateLimitRps: number | null }>;
   countTicketCaches(): Promise<{ count: number }>;
 }
 
@@ -29,12 +59,15 @@ export interface StagingActivities {
 
 /** The legacy `bytemark_ticket_refresh_log` queue and the alerts (domain §4.8–4.9). */
 export interface RefreshQueueActivities {
-  /** Pending type-1 rows and pending type-3 rows whose `scheduled_on` is due (UTC), oldest first. */
+  /**
+   * The due rows (pending type 1, type 3 due by `scheduled_on` in UTC, none backing off) of the
+   * `limit` users with the oldest: selected by user, so one user's rows never crowd the others out.
+   */
   listDueRefreshRows(input: { limit: number }): Promise<Array<{ id: number; userId: number }>>;
   listPendingNotificationRows(input: { limit: number }): Promise<Array<{ id: number; userId: number }>>;
   /** Marks exactly these pending rows processed (never another user's, never unread rows). */
   markRefreshRowsProcessed(input: { ids: number[] }): Promise<{ marked: number }>;
-  /** Adds a pending type-1 row (refresh now): a request the user's on-demand run could not take on. */
+  /** Adds a pending type-1 row (refresh now) unless the user has one: a request the user's on-demand run could not take on. */
   queueUserRefresh(input: { userId: number }): Promise<{ id: number }>;
   /** Sends the free-ticket push (type 75) once per set of rows, whatever the retries. */
   sendFreeTicketNotification(input: { userId: number; rowIds: number[] }): Promise<{ sent: boolean; reason: string }>;
@@ -42,13 +75,14 @@ export interface RefreshQueueActivities {
   /** Removes staged lists older than the cutoff (left by runs that failed part-way); no TTL index needed. */
   cleanupStaging(input: { olderThanSeconds: number }): Promise<{ deleted: number }>;
   /**
-   * Counts a failed attempt at these rows with its reason; rows at `maxAttempts` (at once if
-   * `permanent`) are marked failed and returned, so the queue alerts on each once and stops retrying it.
+   * Counts a failure of these rows' work with its reason: a `permanent` one marks them failed at
+   * once; a transient one backs them off (5 minutes, doubling to 6 hours) and fails them only after
+   * `maxTransientFailures`. Returns the rows marked failed, so the queue alerts on each once.
    */
   recordQueueFailure(input: {
     ids: number[];
     reason: string;
-    maxAttempts: number;
+    maxTransientFailures: number;
     permanent: boolean;
   }): Promise<{ failedIds: number[] }>;
 }
@@ -84,4 +118,6 @@ export const FAILURE_TYPES = {
   rateLimit: 'BytemarkRateLimitError',
   unavailable: 'BytemarkUnavailableError',
   response: 'BytemarkResponseError',
+  /** A push sent without an answer (it may have been delivered): backed off and resent once, never at once. */
+  notificationUnconfirmed: 'NotificationUnconfirmedError',
 } as const;

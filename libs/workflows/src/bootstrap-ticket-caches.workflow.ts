@@ -1,6 +1,6 @@
 import { executeChild, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { SweepActivities } from './activity-contracts';
-import { sweepWorkflowId } from './ids';
+import { PRIORITY, sweepWorkflowId } from './ids';
 import { refreshAllTicketCachesWorkflow } from './refresh-all-ticket-caches.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import type { SweepProgress } from './types';
@@ -33,6 +33,7 @@ export async function bootstrapTicketCachesWorkflow(input: BootstrapInput = {}):
     workflowId: sweepWorkflowId(`bootstrap-${workflowInfo().runId}`),
     // `check` builds a missing cache and updates one that exists without a refresh state (written before it).
     args: [{ mode: 'check', trigger: 'bootstrap', select: 'missing', maxInFlight: input.maxInFlight }],
+    priority: { priorityKey: PRIORITY.sweep },
     staticSummary: count === 0 ? 'Bootstrap: build every token user cache' : 'Backfill: build missing caches',
   });
   setCurrentDetails(`built ${sweep.refreshed.built ?? 0} caches, ${sweep.failed} failed`);

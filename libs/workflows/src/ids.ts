@@ -95,3 +95,19 @@ export const SEARCH_ATTRIBUTES = {
   outcome: { name: 'BytemarkRefreshOutcome', type: 'Keyword' },
   trigger: { name: 'BytemarkRefreshTrigger', type: 'Keyword' },
 } as const;
+
+/** The failure type of a workflow started with input it cannot run (a non-positive batch size, ...). */
+export const INVALID_INPUT_FAILURE = 'InvalidWorkflowInput';
+
+/**
+ * Task-queue priority keys (1 highest, 5 lowest; Temporal's default is 3): riders first, then rows
+ * of the refresh-log queue, then the sweeps. Set on the runs, inherited by their activities and
+ * children, and followed by the Bytemark call pacer's lanes.
+ */
+export const PRIORITY = { rider: 1, queue: 3, sweep: 5 } as const;
+
+/**
+ * Bytemark calls one user refresh makes: v1 and v4, one page each. The server's rate limit counts
+ * activities, so the Bytemark queue dispatches about `limit / 2` refreshes per second.
+ */
+export const CALLS_PER_REFRESH = 2;

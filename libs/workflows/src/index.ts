@@ -10,7 +10,10 @@ export {
   type UserRefreshActivities,
 } from './activity-contracts';
 export {
+  CALLS_PER_REFRESH,
   HOURLY_SCHEDULE_ID,
+  INVALID_INPUT_FAILURE,
+  PRIORITY,
   REFRESH_FAILED_SIGNAL,
   REFRESH_QUEUE_SCHEDULE_ID,
   REFRESH_REQUESTED_SIGNAL,
@@ -35,6 +38,8 @@ export type { BootstrapInput, BootstrapResult } from './bootstrap-ticket-caches.
 export type { RefreshQueueInput, RefreshQueueResult } from './process-refresh-log-queue.workflow';
 export { OUTCOME_KEY, TRIGGER_KEY, USER_IDS_KEY, USER_ID_KEY } from './search-attributes';
 export { describeDigest, type FailureDigest } from './failure-digest';
+export { NO_CHANGES } from './refresh-summary';
+export { MAX_SEARCH_ATTRIBUTE_VALUE_BYTES, chunkByValueBytes } from './batch-chunks';
 export type {
   BatchInput,
   BatchResult,
@@ -45,8 +50,10 @@ export type {
   RefreshSummary,
   RefreshTrigger,
   SweepInput,
+  SweepCursor,
   SweepPage,
   SweepProgress,
+  SweepStart,
   SweepSelect,
   UserRefreshInput,
 } from './types';

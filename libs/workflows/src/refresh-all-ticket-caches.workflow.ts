@@ -11,14 +11,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RefreshQueueActivities, SweepActivities } from './activity-contracts';
-import { addFailure, describeDigest, emptyDigest, mergeDigest } from './failure-digest';
-import { emptySweepProgress } from './sweep-progress';
+import { chunkByValueBytes } from './batch-chunks';
+import { addFailure, emptyDigest, mergeDigest } from './failure-digest';
 import { failureMessage, failureType } from './failure-message';
-import { SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
+import { INVALID_INPUT_FAILURE, PRIORITY, SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
 import { refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import { TRIGGER_KEY, USER_IDS_KEY } from './search-attributes';
-import type { BatchInput, BatchResult, SweepInput, SweepPage, SweepProgress } from './types';
+import { sweepAlert } from './sweep-alert';
+import { emptySweepProgress } from './sweep-progress';
+import type { BatchInput, BatchResult, SweepCursor, SweepInput, SweepPage, SweepProgress } from './types';
 
 export const sweepProgressQuery = defineQuery<SweepProgress>(SWEEP_PROGRESS_QUERY);
 
@@ -27,15 +29,17 @@ const db = proxyActivities<SweepActivities & Pick<RefreshQueueActivities, 'notif
 /** Failed user ids kept in the progress (and so in history) at most. */
 const MAX_FAILED_IDS = 100;
 
-/** `failed-auth` outcomes that make an alert: at least this many, and at least this share of the users refreshed. */
-const FAILED_AUTH_ALERT = { count: 5, share: 0.02 };
-
 /**
- * The hourly sweep: pages through token users by id cursor with the freshness filter in the same
- * query (fresh users cost nothing here), hands each page of stale users to a batch workflow
- * (`refreshTicketCacheBatchWorkflow`, one activity per user) with `batchesInFlight` batches at once,
- * and continues as new every `usersPerRun` users so its history stays bounded. A user's failure
- * never fails the sweep; at the end, one alert lists how many failed.
+ * The hourly sweep. It starts by counting the token users and those due (state rows are added for
+ * new ones, due at once), then pages through the due users oldest first, so that a population larger
+ * than what the rate limit allows in an hour is refreshed in turn, never the same users every hour.
+ * Each page goes to batch workflows (`refreshTicketCacheBatchWorkflow`, one activity per user, ids
+ * split so each batch's `BytemarkUserIds` fits Temporal's value limit), `batchesInFlight` at once, at
+ * the lowest priority (riders and the refresh-log queue go first). No user's refresh starts after
+ * `startUsersForMinutes` and every one ends within `windowMinutes`, so the sweep ends within its hour
+ * whatever Bytemark does. It continues as new every `usersPerRun` users (bounded history). A user's
+ * failure never fails the sweep; at the end it records itself and sends at most one alert, with the
+ * numbers when users were left over.
  */
 export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Promise<SweepProgress> {
   const {
@@ -47,27 +51,48 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     batchesInFlight = 2,
     usersPerRun = 2000,
     alertOnFailures = 5,
-    startBatchesForMinutes = 45,
+    startUsersForMinutes = 45,
+    windowMinutes = 55,
   } = input;
-  if (!(maxInFlight > 0 && batchSize > 0 && batchesInFlight > 0 && usersPerRun > 0)) {
+  if (
+    !(maxInFlight > 0 && batchSize > 0 && batchesInFlight > 0 && usersPerRun > 0) ||
+    !(startUsersForMinutes > 0 && windowMinutes >= startUsersForMinutes)
+  ) {
     throw ApplicationFailure.nonRetryable(
-      'maxInFlight, batchSize, batchesInFlight and usersPerRun must be positive',
-      'InvalidSweepInput',
+      'maxInFlight, batchSize, batchesInFlight and usersPerRun must be positive, and windowMinutes at least startUsersForMinutes',
+      INVALID_INPUT_FAILURE,
     );
   }
   const { workflowId, firstExecutionRunId } = workflowInfo();
   const progress: SweepProgress = input.progress ?? emptySweepProgress(Date.now());
-  const deadlineMs = progress.startedAtMs + startBatchesForMinutes * 60_000;
+  const startUsersUntilMs = progress.startedAtMs + startUsersForMinutes * 60_000;
+  const endByMs = progress.startedAtMs + windowMinutes * 60_000;
+  // Users refreshed by this sweep are due again after it started, so they are never taken twice.
+  const dueBefore = Math.floor(progress.startedAtMs / 1000);
   setHandler(sweepProgressQuery, () => progress);
   const report = () =>
     setCurrentDetails(
-      `seen ${progress.usersSeen}, skipped fresh ${progress.skippedFresh}, refreshed ${JSON.stringify(progress.refreshed)}, ` +
-        `failed ${progress.failed}, in flight ${progress.inFlight} in ${progress.batches} batches so far, run ${progress.runs}`,
+      `${progress.due} due of ${progress.usersSeen} token users; refreshed ${JSON.stringify(progress.refreshed)}, ` +
+        `failed ${progress.failed}, not reached ${progress.notReached}, in flight ${progress.inFlight} ` +
+        `in ${progress.batches} batches so far, run ${progress.runs}`,
     );
+
+  if (input.cursor === undefined) {
+    const start = await db.beginSweep({ select, dueBefore });
+    progress.rateLimitRps = start.rateLimitRps;
+    progress.usersSeen = start.tokenUsers;
+    progress.due = start.due;
+    progress.skippedFresh = start.tokenUsers - start.due;
+    if (start.paused) {
+      progress.stoppedBy = 'paused';
+      log.warn('Bytemark calls are paused by an operator; the sweep refreshes nobody', { reason: start.paused.reason });
+    }
+    report();
+  }
 
   const running = new Set<Promise<void>>();
   const runBatch = async (userIds: number[]): Promise<void> => {
-    const args: BatchInput = { userIds, mode, trigger, maxInFlight };
+    const args: BatchInput = { userIds, mode, trigger, maxInFlight, startUsersUntilMs, endByMs };
     progress.inFlight += userIds.length;
     progress.batches += 1;
     report();
@@ -80,52 +105,75 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
         }),
         args: [args],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        priority: { priorityKey: PRIORITY.sweep },
         typedSearchAttributes: [
           { key: USER_IDS_KEY, value: userIds.map(String) },
           { key: TRIGGER_KEY, value: trigger },
         ],
         staticSummary: `Refresh ${userIds.length} users, ${userIds[0]}…${userIds[userIds.length - 1]} (${trigger})`,
       });
-      count(progress, userIds, await child.result());
+      count(progress, await child.result());
     } catch (error) {
       // The batch itself failed (it never fails for a user's sake): count its users as failed.
       log.error('A batch failed; its users count as failed', { error: failureMessage(error), users: userIds.length });
       const failures = emptyDigest();
       addFailure(failures, { userId: userIds[0]!, type: failureType(error), alert: true }, userIds.length);
-      count(progress, userIds, { users: userIds.length, outcomes: {}, failed: userIds.length, failures });
+      count(progress, {
+        users: userIds.length,
+        outcomes: {},
+        failed: userIds.length,
+        notReached: 0,
+        authBackoff: {},
+        failures,
+      });
     }
     progress.inFlight -= userIds.length;
     report();
   };
 
-  let cursor: number | null = input.cursor ?? 0;
+  let cursor: SweepCursor | null = input.cursor ?? null;
   let handedThisRun = 0;
-  while (cursor !== null) {
-    if (Date.now() >= deadlineMs) {
-      log.warn('The sweep ran out of time to start batches; the users left are still stale for the next sweep', {
+  while (progress.stoppedBy === null) {
+    if (Date.now() >= startUsersUntilMs) {
+      log.warn('The sweep ran out of time to start refreshes; the users left stay due, first in the next sweep', {
         cursor,
       });
-      progress.stoppedAtCursor = cursor;
+      progress.stoppedBy = 'deadline';
       break;
     }
-    const page: SweepPage = await db.listSweepPage({ cursor, limit: batchSize, select });
-    progress.usersSeen += page.seen;
-    progress.skippedFresh += page.skippedFresh;
-    report();
-    if (page.userIds.length > 0) {
+    const page: SweepPage = await db.listSweepPage({ cursor, limit: batchSize, select, dueBefore });
+    progress.skippedFresh += page.skipped ?? 0;
+    progress.due -= page.skipped ?? 0;
+    for (const userIds of chunkByValueBytes(page.userIds)) {
       if (running.size >= batchesInFlight) await Promise.race(running);
-      const batch: Promise<void> = runBatch(page.userIds).finally(() => running.delete(batch));
+      const batch: Promise<void> = runBatch(userIds).finally(() => running.delete(batch));
       running.add(batch);
     }
     handedThisRun += page.userIds.length;
     cursor = page.nextCursor;
-    if (cursor !== null && (handedThisRun >= usersPerRun || workflowInfo().continueAsNewSuggested)) {
+    if (cursor === null) {
+      progress.stoppedBy = 'done';
+      break;
+    }
+    if (handedThisRun >= usersPerRun || workflowInfo().continueAsNewSuggested) {
       await Promise.all(running);
       progress.runs += 1;
       await continueAsNew<typeof refreshAllTicketCachesWorkflow>({ ...input, cursor, progress });
     }
   }
   await Promise.all(running);
+  const { failedUserIds: _ids, failures: _failures, ...counts } = progress;
+  const finished = await db.finishSweep({
+    sweepId: `${workflowId}/${firstExecutionRunId}`,
+    trigger,
+    select,
+    dueBefore,
+    startUsersForSeconds: startUsersForMinutes * 60,
+    endedAt: Math.floor(Date.now() / 1000),
+    progress: counts,
+  });
+  progress.leftOver = finished.leftOver;
+  progress.neededRateLimitRps = finished.neededRateLimitRps;
   report();
   const text = sweepAlert(progress, { trigger, alertOnFailures, workflowId });
   if (text) {
@@ -136,35 +184,17 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
   return progress;
 }
 
-function count(progress: SweepProgress, userIds: number[], result: BatchResult): void {
+function count(progress: SweepProgress, result: BatchResult): void {
   for (const [outcome, n] of Object.entries(result.outcomes) as Array<[keyof SweepProgress['refreshed'], number]>) {
     progress.refreshed[outcome] = (progress.refreshed[outcome] ?? 0) + n;
   }
   progress.failed += result.failed;
+  progress.notReached += result.notReached;
+  for (const [step, n] of Object.entries(result.authBackoff)) {
+    progress.authBackoff[step] = (progress.authBackoff[step] ?? 0) + n;
+  }
   mergeDigest(progress.failures, result.failures);
   const failedIds = Object.values(result.failures.byType).flatMap((f) => f.userIds);
   for (const userId of failedIds)
     if (progress.failedUserIds.length < MAX_FAILED_IDS) progress.failedUserIds.push(userId);
-}
-
-/**
- * The sweep's one alert, or null: failures of a type the failure map alerts on (a key that cannot
- * decrypt, a 403 from Bytemark, ...), `alertOnFailures` failures or more, or a spike of `failed-auth`
- * outcomes; grouped by type with counts and a few user ids.
- */
-function sweepAlert(
-  p: SweepProgress,
-  o: { trigger: string; alertOnFailures: number; workflowId: string },
-): string | null {
-  const refreshed = Object.values(p.refreshed).reduce((a, b) => a + (b ?? 0), 0);
-  const failedAuth = p.refreshed['failed-auth'] ?? 0;
-  const authSpike = failedAuth >= Math.max(FAILED_AUTH_ALERT.count, FAILED_AUTH_ALERT.share * refreshed);
-  const alerting = Object.values(p.failures.byType).some((f) => f.alert);
-  if (!alerting && p.failed < o.alertOnFailures && !authSpike) return null;
-  const lines = [`Bytemark ticket cache sweep (${o.trigger}), workflow ${o.workflowId}: ${p.usersSeen} users seen.`];
-  if (p.failed > 0) lines.push(`${p.failed} failed after their retries: ${describeDigest(p.failures)}.`);
-  if (authSpike)
-    lines.push(`${failedAuth} of ${refreshed} refreshes ended failed-auth (Bytemark refused the users' credentials).`);
-  if (p.stoppedAtCursor !== null) lines.push(`Out of time: stopped starting batches after user ${p.stoppedAtCursor}.`);
-  return lines.join(' ');
 }

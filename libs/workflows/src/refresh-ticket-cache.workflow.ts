@@ -8,12 +8,15 @@ import {
 } from '@temporalio/workflow';
 import type { RefreshQueueActivities, UserRefreshActivities } from './activity-contracts';
 import { failureType, wantsAlert } from './failure-message';
-import { REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
+import { PRIORITY, REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
 import { reportRefreshFailure } from './on-demand-alerts.workflow';
+import { nextStep } from './refresh-loop';
 import { describeRefresh } from './refresh-summary';
 import { DATABASE_ACTIVITY, userRefreshActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
 import type { RefreshInput, RefreshMode, RefreshSummary } from './types';
+
+export { MAX_FETCHES_FOR_UNNAMED_REQUESTS, MAX_FETCHES_PER_RUN } from './refresh-loop';
 
 /** A caller asks the user's refresh to fetch (again, if one is running) and answer from that fetch. */
 export interface RefreshRequest {
@@ -23,6 +26,13 @@ export interface RefreshRequest {
    * `answeredRequests`. A request without one (a caller that does not wait) is never left unfetched.
    */
   requestId?: string;
+  /** The requester's priority (`PRIORITY`): the next fetch runs at the highest asked for, so a rider never waits behind the queue. */
+  priorityKey?: number;
+  /**
+   * Pending refresh-log rows (type 1 or due type 3) the queue hands to this run instead of waiting
+   * for it to end: marked processed once a fetch that started after them has committed.
+   */
+  queueRowIds?: number[];
 }
 
 /** The run's last summary, and the requests a fetch of the run started after (each is answered by it). */
@@ -30,23 +40,8 @@ export interface RefreshRunResult extends RefreshSummary {
   answeredRequests: string[];
 }
 
-/**
- * Fetches one run makes for waiting callers at most. Those whose requests arrive during the last one
- * are not answered by the run (their ids are not in `answeredRequests`): they ask again and start the
- * next run. So a caller waits a few fetches at most, however often others keep asking for the same
- * user.
- */
-export const MAX_FETCHES_PER_RUN = 3;
-
-/**
- * Fetches one run makes at most. A request nobody waits for (no id) arriving during fetch 3 to 5
- * gets its fetch in the run; one arriving during the last goes to the refresh-log queue (a type-1
- * row, refreshed within five minutes, or at once by the user's next request), so that a stream of
- * such requests cannot keep the run, and the callers waiting on it, going.
- */
-export const MAX_FETCHES_FOR_UNNAMED_REQUESTS = 6;
-
-const queue = proxyActivities<Pick<RefreshQueueActivities, 'queueUserRefresh'>>(DATABASE_ACTIVITY);
+const queue =
+  proxyActivities<Pick<RefreshQueueActivities, 'queueUserRefresh' | 'markRefreshRowsProcessed'>>(DATABASE_ACTIVITY);
 
 export const refreshRequestedSignal = defineSignal<[RefreshRequest]>(REFRESH_REQUESTED_SIGNAL);
 
@@ -57,26 +52,32 @@ const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 
  * Refreshes one user's Bytemark ticket cache, on demand and for the refresh-log queue: the
  * `refreshUserTickets` activity (the same unit the hourly batches run), then the outcome as a search
  * attribute. The Temporal version of `checkTicketCache` (mode `check`), `checkTicketCacheTimeout`
- * (`if-stale`) and `buildTicketCache` (`build`). About 15 history events.
+ * (`if-stale`) and `buildTicketCache` (`build`). 13 history events.
  *
  * One run per user at a time (`requestTicketRefresh` signals-with-start it): a request that arrives
  * while a fetch is in flight makes the run fetch once more when it is done, so every caller's answer
- * comes from a fetch that started after its request, up to `MAX_FETCHES_PER_RUN` fetches (the result
- * names the requests it answers). A failure goes to the on-demand alerts digest.
+ * comes from a fetch that started after its request (`nextStep` decides; the result names the
+ * requests it answers). Each fetch runs at the highest priority asked for. Queue rows handed to the
+ * run are marked processed once answered. A failure goes to the on-demand alerts digest.
  */
 export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshRunResult> {
   const { userId, trigger = 'manual' } = input;
   let mode: RefreshMode = input.mode ?? 'check';
-  const { workflowId, runId, taskQueue } = workflowInfo();
+  const { workflowId, runId, taskQueue, priority } = workflowInfo();
+  let priorityKey = priority?.priorityKey ?? PRIORITY.queue;
   /** A request without an id arrived since the current fetch started: its caller will not ask again. */
   let unnamedRequested = false;
-  /** Ids of the waiting callers' requests that arrived since the current fetch started. */
+  /** Ids of the waiting callers' requests, and queue rows, that arrived since the current fetch started. */
   let waiting: string[] = [];
+  let rows: number[] = [];
   const answeredRequests: string[] = [];
+  const answeredRows: number[] = [];
   setHandler(refreshRequestedSignal, (request) => {
     if (request.requestId) waiting.push(request.requestId);
-    else unnamedRequested = true;
+    else if (!request.queueRowIds) unnamedRequested = true;
+    rows.push(...(request.queueRowIds ?? []));
     if (STRENGTH[request.mode] > STRENGTH[mode]) mode = request.mode;
+    if (request.priorityKey !== undefined) priorityKey = Math.min(priorityKey, request.priorityKey);
   });
 
   let summary: RefreshSummary;
@@ -86,11 +87,13 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
       // Every request received so far is answered by this fetch, which starts after them.
       unnamedRequested = false;
       answeredRequests.push(...waiting);
+      answeredRows.push(...rows);
       waiting = [];
+      rows = [];
       fetches += 1;
       const activityId = `refresh-${fetches}`;
       const { refreshUserTickets } = proxyActivities<UserRefreshActivities>({
-        ...userRefreshActivity(taskQueue),
+        ...userRefreshActivity(taskQueue, priorityKey),
         activityId,
         summary: `refresh user ${userId} (${mode}, ${trigger})`,
       });
@@ -100,16 +103,12 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
         trigger,
         refreshId: refreshId({ workflowId, runId, activityId }),
       });
-      if (!unnamedRequested) {
-        // Waiting callers left after the last fetch for them ask again.
-        if (waiting.length === 0 || fetches >= MAX_FETCHES_PER_RUN) break;
-        continue;
-      }
-      // A request nobody waits for must not be dropped.
-      if (fetches < MAX_FETCHES_FOR_UNNAMED_REQUESTS) continue;
-      await queue.queueUserRefresh({ userId });
+      const step = nextStep({ fetches, named: waiting.length + rows.length, unnamed: unnamedRequested });
+      if (step === 'fetch') continue;
+      if (step === 'hand-off') await queue.queueUserRefresh({ userId });
       break;
     }
+    if (answeredRows.length > 0) await queue.markRefreshRowsProcessed({ ids: answeredRows });
   } catch (error) {
     await reportRefreshFailure({ userId, type: failureType(error), alert: wantsAlert(error) });
     throw error;

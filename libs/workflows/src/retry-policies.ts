@@ -16,8 +16,9 @@ export const DATABASE_ACTIVITY: ActivityOptions = {
  * non-retryable (the failure map). Five attempts over about 15 s of backoff, all of it within 30
  * minutes whatever Bytemark answers; then the user counts as failed and the next sweep tries again.
  */
-export function userRefreshActivity(workflowTaskQueue: string): ActivityOptions {
+export function userRefreshActivity(workflowTaskQueue: string, priorityKey?: number): ActivityOptions {
   return {
+    ...(priorityKey !== undefined ? { priority: { priorityKey } } : {}),
     taskQueue: bytemarkTaskQueue(workflowTaskQueue),
     startToCloseTimeout: '10 minutes',
     scheduleToCloseTimeout: '30 minutes',

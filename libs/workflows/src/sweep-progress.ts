@@ -6,6 +6,7 @@ export function emptySweepProgress(startedAtMs: number): SweepProgress {
   return {
     usersSeen: 0,
     skippedFresh: 0,
+    due: 0,
     refreshed: {},
     failed: 0,
     inFlight: 0,
@@ -13,7 +14,12 @@ export function emptySweepProgress(startedAtMs: number): SweepProgress {
     runs: 1,
     failedUserIds: [],
     failures: emptyDigest(),
+    notReached: 0,
+    authBackoff: {},
     startedAtMs,
-    stoppedAtCursor: null,
+    stoppedBy: null,
+    rateLimitRps: 0,
+    leftOver: null,
+    neededRateLimitRps: null,
   };
 }

@@ -6,7 +6,7 @@ import type { FailureDigest } from './failure-digest';
 export type RefreshMode = 'check' | 'if-stale' | 'build';
 
 /** Who asked: recorded as a search attribute so runs can be filtered in the UI. */
-export type RefreshTrigger = 'hourly' | 'on-demand' | 'legacy-queue' | 'bootstrap' | 'manual' | 'bench';
+export type RefreshTrigger = 'hourly' | 'on-demand' | 'refresh-log-queue' | 'bootstrap' | 'manual' | 'bench';
 
 export interface RefreshInput {
   userId: number;
@@ -14,7 +14,12 @@ export interface RefreshInput {
   trigger?: RefreshTrigger;
 }
 
-export type RefreshOutcome = 'built' | 'updated' | 'unchanged' | 'fresh-skipped' | 'no-token' | 'failed-auth';
+/**
+ * `paused`: an operator paused Bytemark calls (`cli bytemark pause`), the cache is left as it is;
+ * `purged`: the rider was deleted (`cli cache purge`), nothing is fetched or written.
+ */
+export type RefreshOutcome =
+  'built' | 'updated' | 'unchanged' | 'fresh-skipped' | 'no-token' | 'failed-auth' | 'paused' | 'purged';
 
 export interface RefreshSummary {
   outcome: RefreshOutcome;
@@ -25,6 +30,10 @@ export interface RefreshSummary {
   newFreeTickets: number;
   /** Seconds since the cache was last refreshed, before this run; null when it never was. */
   cacheAgeBefore: number | null;
+  /** `failed-auth` only: failed logins in a row, and when the user is tried again (unix seconds, backed off). */
+  authBackoff?: { failures: number; retryAt: number };
+  /** Milliseconds in each step (state, token, fetch, reconcile, logs), as the activity's result shows them in the UI. */
+  timings?: Partial<Record<'state' | 'token' | 'fetch' | 'reconcile' | 'logs', number>>;
 }
 
 /** The one unit of work per user, shared by the per-user workflow and the hourly batches. */
@@ -39,8 +48,14 @@ export interface UserRefreshInput {
   refreshId: string;
 }
 
-/** Which token users a sweep refreshes: stale or missing caches (hourly), missing only (backfill), or all. */
+/** Which token users a sweep refreshes: the due ones, oldest first (hourly), missing caches only (backfill), or all. */
 export type SweepSelect = 'stale' | 'missing' | 'all';
+
+/** Where a sweep is in its pages: after this user (and, for the due users, after this due time). */
+export interface SweepCursor {
+  dueAt: number;
+  userId: number;
+}
 
 export interface SweepInput {
   mode?: RefreshMode;
@@ -48,7 +63,7 @@ export interface SweepInput {
   select?: SweepSelect;
   /** Users refreshed at once in each batch (default 25). */
   maxInFlight?: number;
-  /** Users per batch workflow (default 200). */
+  /** Users per page, and per batch workflow at most (default 200; fewer when their ids would not fit a search attribute value). */
   batchSize?: number;
   /** Batch workflows running at once (default 2). */
   batchesInFlight?: number;
@@ -56,22 +71,28 @@ export interface SweepInput {
   usersPerRun?: number;
   /** Post a Slack alert when at least this many users failed (default 5), or any failure the failure map alerts on. */
   alertOnFailures?: number;
+  /** No user's refresh starts later than this after the sweep started (default 45 minutes). */
+  startUsersForMinutes?: number;
   /**
-   * No batch starts later than this after the sweep started (default 45): with each user's refresh
-   * bounded too (30 minutes, Retry-After included), the sweep ends within the hour whatever Bytemark
-   * answers; the users it did not reach are still stale, so the next hourly sweep takes them.
+   * Every refresh of the sweep ends within this after it started (default 55 minutes; one still
+   * running then times out). So the sweep ends within its hour whatever Bytemark does, and the next
+   * hour's is never skipped by the Schedule's SKIP overlap. Users not reached stay due, first next time.
    */
-  startBatchesForMinutes?: number;
+  windowMinutes?: number;
   /** Set by continue-as-new: where to resume and what was counted so far. */
-  cursor?: number;
+  cursor?: SweepCursor;
   progress?: SweepProgress;
 }
 
 export type OutcomeCounts = Partial<Record<RefreshOutcome, number>>;
 
 export interface SweepProgress {
+  /** Token users when the sweep started. */
   usersSeen: number;
+  /** Token users not due when the sweep started (fresh, or backing off after failed logins). */
   skippedFresh: number;
+  /** Users due when the sweep started: what it had to refresh. */
+  due: number;
   refreshed: OutcomeCounts;
   failed: number;
   /** Users in the batches running now. */
@@ -82,19 +103,38 @@ export interface SweepProgress {
   runs: number;
   failedUserIds: number[];
   failures: FailureDigest;
-  /** Workflow time (ms) the sweep's first run started: the batch deadline counts from it. */
+  /** Users whose refresh never started: the window closed first (they stay due, first next time). */
+  notReached: number;
+  /** Users failed-auth in this sweep by back-off step (failed logins in a row): each is reported once per step. */
+  authBackoff: Record<string, number>;
+  /** Workflow time (ms) the sweep's first run started: its deadlines count from it. */
   startedAtMs: number;
-  /** Set when the deadline stopped the sweep before the last page: the cursor it stopped at. */
-  stoppedAtCursor: number | null;
+  /** Why the sweep ended: its last page, its window, or an operator's pause. */
+  stoppedBy: 'done' | 'deadline' | 'paused' | null;
+  /** The Bytemark limit in force when the sweep started (calls per second). */
+  rateLimitRps: number;
+  /** Users still due when it ended (counted at the end), and the rate limit that would have covered every due user. */
+  leftOver: number | null;
+  neededRateLimitRps: number | null;
 }
 
 export interface SweepPage {
-  /** Users to refresh on this page, after the freshness filter. */
+  /** Users to refresh on this page. */
   userIds: number[];
-  seen: number;
-  skippedFresh: number;
+  /** Users of the page left out after all (`missing`: they have a cache): not due after all. */
+  skipped?: number;
   /** Cursor for the next page; null at the end. */
-  nextCursor: number | null;
+  nextCursor: SweepCursor | null;
+}
+
+/** What a sweep finds when it starts (state rows added for new token users first). */
+export interface SweepStart {
+  tokenUsers: number;
+  due: number;
+  /** The Bytemark limit in force (calls per second): the operator's, else the configured one. */
+  rateLimitRps: number;
+  /** Set when an operator paused Bytemark calls: the sweep ends at once. */
+  paused: { reason: string } | null;
 }
 
 export interface BatchInput {
@@ -103,12 +143,19 @@ export interface BatchInput {
   trigger: RefreshTrigger;
   /** Users refreshed at once (default 25). */
   maxInFlight?: number;
+  /** Workflow time (ms, epoch) after which no user's refresh starts, and by which every one has ended. */
+  startUsersUntilMs?: number;
+  endByMs?: number;
 }
 
 export interface BatchResult {
   users: number;
   outcomes: OutcomeCounts;
   failed: number;
+  /** Users whose refresh never started because `startUsersUntilMs` passed. */
+  notReached: number;
+  /** failed-auth outcomes by back-off step. */
+  authBackoff: Record<string, number>;
   /** The failures after their retries, by type (e.g. `BytemarkUnavailableError`), with a few user ids each. */
   failures: FailureDigest;
 }

@@ -1,28 +1,47 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
+import { PRIORITY } from './ids';
 import { refreshStartOptions } from './refresh-start-options';
-import { refreshTicketCacheWorkflow } from './refresh-ticket-cache.workflow';
+import { refreshRequestedSignal, refreshTicketCacheWorkflow } from './refresh-ticket-cache.workflow';
 import type { RefreshInput, RefreshSummary } from './types';
 
 export type ChildRefreshResult =
-  { kind: 'done'; summary: RefreshSummary } | { kind: 'already-running' } | { kind: 'failed'; error: unknown };
+  | { kind: 'done'; summary: RefreshSummary }
+  | { kind: 'handed-over' }
+  | { kind: 'deferred' }
+  | { kind: 'failed'; error: unknown };
 
 /**
- * Runs one user's refresh as a child under the per-user workflow id. A refresh already running for
- * the user (started on demand) is left to finish on its own and reported as `already-running`.
+ * Runs one user's refresh for the refresh-log queue as a child under the per-user workflow id, at
+ * the queue's priority. When a refresh of the user already runs (a rider's, or one kept going by
+ * another service asking every few seconds), the queue's rows are handed to it by signal: it marks
+ * them processed once a fetch that started after them has committed (`handed-over`), instead of the
+ * rows waiting for a run that may never end.
  */
-export async function runUserRefresh(input: Required<RefreshInput>): Promise<ChildRefreshResult> {
-  const { userId, trigger } = input;
+export async function runUserRefresh(
+  input: Required<RefreshInput> & { queueRowIds: number[] },
+): Promise<ChildRefreshResult> {
+  const { userId, trigger, mode, queueRowIds } = input;
   let child;
   try {
     child = await startChild(refreshTicketCacheWorkflow, {
       ...refreshStartOptions({ userId, trigger }),
-      args: [input],
+      args: [{ userId, mode, trigger }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      priority: { priorityKey: PRIORITY.queue },
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { kind: 'already-running' };
-    throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    try {
+      await getExternalWorkflowHandle(refreshStartOptions({ userId, trigger }).workflowId).signal(
+        refreshRequestedSignal,
+        { mode, priorityKey: PRIORITY.queue, queueRowIds },
+      );
+      return { kind: 'handed-over' };
+    } catch {
+      // The run ended between the start and the signal: the rows stay pending for the next queue run.
+      return { kind: 'deferred' };
+    }
   }
   try {
     const { answeredRequests: _requests, ...summary } = await child.result();

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import {
+  PRIORITY,
   TICKET_CACHE_TASK_QUEUE,
   bootstrapWorkflowId,
   refreshWorkflowId,
@@ -62,6 +63,7 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
                 maxInFlight: opts.maxInFlight ?? config().sweepMaxInFlight,
               },
             ],
+            priority: { priorityKey: PRIORITY.sweep },
             staticSummary: 'Manual sweep (operator CLI)',
           })
           .catch((error: unknown) => {
@@ -98,6 +100,7 @@ export function registerRefreshCommands(program: Command, config: () => Schedule
           taskQueue: TICKET_CACHE_TASK_QUEUE,
           args: [{ backfill: opts.backfill, maxInFlight: config().sweepMaxInFlight }],
           workflowIdConflictPolicy: 'USE_EXISTING',
+          priority: { priorityKey: PRIORITY.sweep },
           staticSummary: opts.backfill ? 'Backfill missing caches (operator CLI)' : 'Bootstrap (operator CLI)',
         });
         console.log(`bootstrap: ${workflowUrl(config(), handle.workflowId)}`);

@@ -151,9 +151,29 @@ export function databaseErrorCode(error: unknown): DatabaseErrorCode {
   return { code: named, errno, errorName };
 }
 
-/** Sorts a database error into what the caller should do with it. */
+/** MongoDB driver errors of a connection that failed or went away (FerretDB or MongoDB restarting, a network blip). */
+const TRANSIENT_MONGO_ERRORS: ReadonlySet<string> = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoPoolClearedError',
+  'MongoServerClosedError',
+  'MongoNotConnectedError',
+]);
+/** MongoDB server codes of a server going away: InterruptedAtShutdown, ShutdownInProgress, NotWritablePrimary, ... */
+const TRANSIENT_MONGO_CODES: ReadonlySet<number> = new Set([
+  6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436,
+]);
+
+/** Sorts a database error (MySQL or MongoDB) into what the caller should do with it. */
 export function classifyDatabaseError(error: unknown): DatabaseFailureKind {
+  if (error instanceof TransientDatabaseError) return 'transient';
   const { code, errno, errorName } = databaseErrorCode(error);
+  if (TRANSIENT_MONGO_ERRORS.has(errorName)) return 'transient';
+  const mongoCode = (error as { code?: unknown } | null)?.code;
+  if (errorName === 'MongoServerError' && typeof mongoCode === 'number') {
+    return TRANSIENT_MONGO_CODES.has(mongoCode) ? 'transient' : mongoCode === 11000 ? 'duplicate-key' : 'other';
+  }
   if (errno === ER_DUP_ENTRY || code === 'ER_DUP_ENTRY') return 'duplicate-key';
   if (errno !== null && ROW_DATA_ERRNOS.has(errno)) return 'row-data';
   if (errno !== null && TRANSIENT_ERRNOS.has(errno)) return 'transient';
