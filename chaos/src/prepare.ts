@@ -126,9 +126,9 @@ export async function makeStale(env: ChaosEnvironment): Promise<number> {
   const startSec = Math.floor(Date.now() / 1000);
   for (const set of [env.chaos, env.reference]) {
     await set.dependencies.sequelize.query(
-      `UPDATE \`${TICKET_CACHE_STATE_TABLE}\` SET refreshed_at = ?, checked_at = ?`,
+      `UPDATE \`${TICKET_CACHE_STATE_TABLE}\` SET refreshed_at = ?, checked_at = ?, next_due_at = ?`,
       {
-        replacements: [startSec - 7200, startSec - 7200],
+        replacements: [startSec - 7200, startSec - 7200, startSec - 7200],
       },
     );
     await set.dependencies.mongo

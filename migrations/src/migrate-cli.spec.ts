@@ -150,7 +150,7 @@ describe('npm run migrate -- down: guarded', () => {
     });
     expect(research.code).toBe(1);
     expect(research.stderr).toMatch(
-      /refusing to drop bytemark_refresh_log_failures, hntb_trip, hntb_bytemark_pass with NODE_ENV=production/,
+      /refusing to drop bytemark_refresh_log_failures, hntb_trip, hntb_bytemark_pass, bytemark_ticket_refresh_log with NODE_ENV=production/,
     );
     expect(await tableNames(root)).toEqual(before);
   });

@@ -47,6 +47,7 @@ describe('MySQL migrations', () => {
         'btc_settings',
         'bytemark_call_pace',
         'bytemark_refresh_log_failures',
+        'bytemark_sweep_runs',
         'bytemark_ticket_cache_state',
         'bytemark_ticket_refresh_log',
         'bytemark_tokens',
@@ -63,6 +64,7 @@ describe('MySQL migrations', () => {
     await migrateUp({ mysqlUrl });
     expect(await migrateDown({ mysqlUrl, confirmed: true })).toEqual([ALL[ALL.length - 1]]);
     expect(await migrateDown({ mysqlUrl, confirmed: true, to: '0003_create_hntb_bytemark_pass' })).toEqual([
+      '0009_add_token_storage_mode',
       '0008_create_bytemark_refresh_log_failures',
       '0007_create_bytemark_call_pace',
       '0006_create_bytemark_ticket_cache_state',
@@ -78,7 +80,7 @@ describe('MySQL migrations', () => {
     try {
       expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'btc_migration_adoptions']);
       expect(await migrateUp({ mysqlUrl })).toEqual(ALL);
-      expect(await tables(sequelize)).toHaveLength(11);
+      expect(await tables(sequelize)).toHaveLength(12);
     } finally {
       await sequelize.close();
     }

@@ -44,8 +44,8 @@ export async function startPhase(
   await env.dependencies.mongo
     .db!.collection(TICKET_CACHE_COLLECTION)
     .updateMany({}, { $set: { timestamp: startSec - 7200 } });
-  await env.dependencies.sequelize.query(`UPDATE ${TICKET_CACHE_STATE_TABLE} SET refreshed_at = ?`, {
-    replacements: [startSec - 7200],
+  await env.dependencies.sequelize.query(`UPDATE ${TICKET_CACHE_STATE_TABLE} SET refreshed_at = ?, next_due_at = ?`, {
+    replacements: [startSec - 7200, startSec - 7200],
   });
   await env.admin.setSettings({ latency: { fixedMs: options.latencyMs, jitterMs: 0 }, rateLimitRps: options.rate });
   await env.admin.resetCounters();

@@ -30,6 +30,7 @@ function cacheDoc(userId: number, passes: PassEntry[], passes4: PassEntry[] = []
     refresh_summary: null,
     pending: null,
     announced_free: [],
+    lists_fetched_at_us: 1_741_833_474_000_000,
   };
 }
 
