@@ -46,6 +46,7 @@ describe('MySQL migrations', () => {
         'btc_migration_adoptions',
         'btc_settings',
         'bytemark_call_pace',
+        'bytemark_login_leases',
         'bytemark_refresh_log_failures',
         'bytemark_sweep_runs',
         'bytemark_ticket_cache_state',
@@ -80,7 +81,7 @@ describe('MySQL migrations', () => {
     try {
       expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'btc_migration_adoptions']);
       expect(await migrateUp({ mysqlUrl })).toEqual(ALL);
-      expect(await tables(sequelize)).toHaveLength(12);
+      expect(await tables(sequelize)).toHaveLength(13);
     } finally {
       await sequelize.close();
     }

@@ -1,10 +1,5 @@
 import { log } from '@temporalio/activity';
-import {
-  REFRESH_ACTIVITY,
-  type NotificationLedgerRepository,
-  type RefreshLogRepository,
-  type StagingRepository,
-} from '@btc/data';
+import type { NotificationLedgerRepository, RefreshLogRepository, StagingRepository } from '@btc/data';
 import type { RefreshQueueActivities } from '@btc/workflows';
 import { NotificationUnconfirmedError, type PushNotifier, type SlackNotifier } from './notifiers';
 

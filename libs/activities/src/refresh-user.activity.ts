@@ -3,6 +3,7 @@ import type { BytemarkClient } from '@btc/bytemark-client';
 import type {
   BytemarkTokensRepository,
   ListHashes,
+  LoginLeasesRepository,
   RefreshLogRepository,
   TicketCacheRepository,
   TicketCacheState,
@@ -24,6 +25,7 @@ import { RefreshSteps } from './refresh-steps';
 
 export interface UserRefreshDeps extends QuarantineDeps {
   tokens: BytemarkTokensRepository;
+  loginLeases: LoginLeasesRepository;
   states: TicketCacheStateRepository;
   cache: TicketCacheRepository;
   logs: TicketLogRepository;

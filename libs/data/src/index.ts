@@ -162,6 +162,7 @@ export {
   toUnixSeconds,
   type NormalisedCacheDocument,
 } from './legacy-cache-document';
+export { LOGIN_LEASES_TABLE, LoginLeasesRepository } from './login-leases.repository';
 export { SWEEP_RUNS_TABLE, SweepRunsRepository, type SweepRun } from './sweep-runs.repository';
 export { QUARANTINE_COLLECTION, QuarantineRepository, type QuarantinedEffects } from './quarantine.repository';
 export { DUPLICATE_KEY, isDuplicateKeyError } from './mongo-errors';

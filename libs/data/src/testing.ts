@@ -6,6 +6,7 @@ import { DatabaseUrlError } from './errors';
 import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.table';
 import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
 import { CALL_PACE_TABLE } from './bytemark-call-pacer';
+import { LOGIN_LEASES_TABLE } from './login-leases.repository';
 import { SWEEP_RUNS_TABLE } from './sweep-runs.repository';
 import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
 
@@ -21,6 +22,7 @@ export const TEST_MYSQL_TABLES = [
   TICKET_CACHE_STATE_TABLE,
   CALL_PACE_TABLE,
   SWEEP_RUNS_TABLE,
+  LOGIN_LEASES_TABLE,
   'hntb_bytemark_pass',
   'hntb_trip',
 ] as const;

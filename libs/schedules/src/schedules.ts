@@ -7,7 +7,6 @@ import {
 } from '@temporalio/client';
 import {
   HOURLY_SCHEDULE_ID,
-  PRIORITY,
   REFRESH_QUEUE_SCHEDULE_ID,
   sweepWorkflowId,
   type SweepInput,

@@ -3,6 +3,7 @@ import { BytemarkClient } from '@btc/bytemark-client';
 import {
   BytemarkTokensRepository,
   CallPacer,
+  LoginLeasesRepository,
   NotificationLedgerRepository,
   PassInteractionRepository,
   QuarantineRepository,
@@ -84,6 +85,7 @@ export async function buildDependencies(
     alertOperators: (text) => slack.post(text),
     quarantine: new QuarantineRepository(mongo),
     sweepRuns: new SweepRunsRepository(sequelize),
+    loginLeases: new LoginLeasesRepository(sequelize),
     paceControls: () => readPaceControls(sequelize),
     rateLimitRps: config.bytemark.rateLimitRps,
     config: config.cache,

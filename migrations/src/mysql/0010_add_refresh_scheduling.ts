@@ -22,6 +22,10 @@ const DEFAULT_DUE_AFTER_SECONDS = 55 * 60;
  *
  * `bytemark_sweep_runs`: one row per finished sweep (how many were due, refreshed, left over, how
  * fast), for the metrics, `doctor` and the overload alert.
+ *
+ * `bytemark_login_leases`: who is logging a user in again, until when. Bytemark revokes a user's
+ * previous token on every login, so two refreshes re-logging one user at once would leave one of them
+ * (and perhaps the stored token) with a revoked token: one re-login at a time per user, across workers.
  */
 export const addRefreshScheduling: MysqlMigration = {
   name: '0010_add_refresh_scheduling',
@@ -63,8 +67,16 @@ export const addRefreshScheduling: MysqlMigration = {
         PRIMARY KEY (sweep_id),
         INDEX idx__ended_at (ended_at)
       ) ${TABLE_OPTIONS}`);
+    await sequelize.query(`
+      CREATE TABLE IF NOT EXISTS bytemark_login_leases (
+        user_id INT NOT NULL,
+        owner VARCHAR(64) NOT NULL,
+        expires_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (user_id)
+      ) ${TABLE_OPTIONS}`);
   },
   async down({ context: sequelize }) {
+    await sequelize.query('DROP TABLE IF EXISTS bytemark_login_leases');
     await sequelize.query('DROP TABLE IF EXISTS bytemark_sweep_runs');
     await sequelize.query(
       'ALTER TABLE bytemark_refresh_log_failures DROP COLUMN next_attempt_at, DROP COLUMN transient_failures',

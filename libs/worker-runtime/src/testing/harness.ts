@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { startSimulator, SimulatorAdmin, type RunningSimulator } from '@btc/bytemark-simulator';
+import { TicketCacheStateRepository } from '@btc/data';
 import { TEST_TOKEN_KEYRING, clearMongoCollections, testDatabaseUrls, truncateMysqlTables } from '@btc/data/testing';
 import { connectClient, createLogger, loadConfig, type TemporalSettings } from '@btc/config';
 import { connectWorker } from '../connect-worker';
@@ -55,6 +56,8 @@ export interface HarnessOptions {
   perPage?: number;
   notificationUrl?: string;
   slack?: { botToken: string; channelId: string; apiUrl: string };
+  /** When a refreshed user is due again (default: the TTL − grace of the config, 55 minutes): hours in seconds. */
+  dueAfterSeconds?: number;
 }
 
 export function uniqueTaskQueue(name: string): string {
@@ -103,6 +106,11 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     WORKER_CONFIG_SECTIONS,
   );
   const dependencies = await buildDependencies(config);
+  if (options.dueAfterSeconds !== undefined) {
+    dependencies.deps.states = new TicketCacheStateRepository(dependencies.sequelize, {
+      dueAfterSeconds: options.dueAfterSeconds,
+    });
+  }
   const client = await connectClient(TEMPORAL);
   const native = await connectWorker(TEMPORAL);
   // Workers of a test that timed out are still polling when `close()` runs: it stops them first, or
