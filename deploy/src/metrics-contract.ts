@@ -11,8 +11,21 @@ export interface MetricContract {
   labels: Readonly<Record<string, readonly string[] | 'any'>>;
 }
 
-const TRIGGERS = ['hourly', 'on-demand', 'refresh-log-queue', 'bootstrap', 'manual'];
-const OUTCOMES = ['built', 'updated', 'unchanged', 'fresh-skipped', 'no-token', 'failed-auth', 'failed', 'backing-off'];
+// `bench`: the benchmark's refreshes. `paused`: an operator paused Bytemark calls; `purged`: a deleted rider.
+// `backing-off` is read by the dashboard; no refresh ends so today (a user in auth back-off is not due: no refresh starts).
+const TRIGGERS = ['hourly', 'on-demand', 'refresh-log-queue', 'bootstrap', 'manual', 'bench'];
+const OUTCOMES = [
+  'built',
+  'updated',
+  'unchanged',
+  'fresh-skipped',
+  'no-token',
+  'failed-auth',
+  'failed',
+  'backing-off',
+  'paused',
+  'purged',
+];
 const ENDPOINTS = ['login', 'passes', 'passes_history'];
 const ERROR_TYPES = ['auth', 'forbidden', 'rate_limit', 'unavailable', 'timeout', 'response', 'too_large'];
 

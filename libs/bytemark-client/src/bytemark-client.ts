@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, type Method } from 'axios';
+import { failureKind, isLoginRefusal, type BytemarkClientObserver, type BytemarkEndpoint } from './client-observer';
 import { BytemarkError, BytemarkRateLimitError, BytemarkResponseError } from './errors';
 import { collectPassPages, type PageProgress, type PassList } from './pagination';
 import { loginDataSchema } from './pass.schema';
@@ -6,6 +7,7 @@ import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRY_AFTER_MS,
   handleResponse,
+  isTimeout,
   transportError,
   type Envelope,
 } from './response-handler';
@@ -47,6 +49,8 @@ export interface BytemarkClientConfig {
   logger?: BytemarkLogger;
   /** Asked before every request, so that a rate limit shared by several processes holds (the worker's call window). */
   limiter?: BytemarkCallLimiter;
+  /** Told every request's endpoint, status, duration and failure, and every login's result (the worker's metrics). */
+  observer?: BytemarkClientObserver;
 }
 
 /** Resolves when a request may be sent. */
@@ -89,6 +93,7 @@ export class BytemarkClient {
   private readonly maxResponseBytes: number;
   private readonly logger: BytemarkLogger;
   private readonly limiter: BytemarkCallLimiter | undefined;
+  private readonly observer: BytemarkClientObserver;
   /** Kept off the enumerable surface so that inspecting the client never prints it. */
   readonly #credentials: { clientId: string; clientSecret?: string };
 
@@ -102,6 +107,7 @@ export class BytemarkClient {
     this.maxResponseBytes = checkLimit('maxResponseBytes', config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 1);
     this.logger = config.logger ?? silentLogger;
     this.limiter = config.limiter;
+    this.observer = config.observer ?? {};
     this.#credentials = {
       clientId: config.clientId,
       ...(config.clientSecret !== undefined ? { clientSecret: config.clientSecret } : {}),
@@ -127,31 +133,41 @@ export class BytemarkClient {
       email,
       password,
     };
-    const envelope = await this.request(route, 'POST', `${this.accountApiUrl}/users/login`, { body });
-    const data = loginDataSchema.safeParse(envelope.data);
-    if (!data.success) {
-      throw this.fail(
-        new BytemarkResponseError(`Bytemark's login response has no oauth_token on ${route}`, {
-          route,
-          field: 'data.oauth_token',
-        }),
-      );
+    try {
+      const envelope = await this.request(route, 'POST', `${this.accountApiUrl}/users/login`, { body }, 'login');
+      const data = loginDataSchema.safeParse(envelope.data);
+      if (!data.success) {
+        throw this.fail(
+          new BytemarkResponseError(`Bytemark's login response has no oauth_token on ${route}`, {
+            route,
+            field: 'data.oauth_token',
+          }),
+        );
+      }
+      this.logger.info?.({ route }, 'Bytemark login succeeded');
+      this.tell(() => this.observer.login?.('succeeded'));
+      return { oauthToken: data.data.oauth_token };
+    } catch (error) {
+      if (error instanceof BytemarkError && isLoginRefusal(error)) this.tell(() => this.observer.login?.('failed'));
+      throw error;
     }
-    this.logger.info?.({ route }, 'Bytemark login succeeded');
-    return { oauthToken: data.data.oauth_token };
   }
 
   /** v1 `GET /passes`: the user's current passes, all pages. */
   listPasses(token: string, opts: ListOptions = {}): Promise<PassList> {
-    return this.list('GET /passes', `${this.customerApiUrl}/passes`, token, {}, opts);
+    return this.list('passes', 'GET /passes', `${this.customerApiUrl}/passes`, token, {}, opts);
   }
 
   /** v4 `GET /v4.0/passes?status=EXPIRED`: the user's pass history, all pages. */
   listPassHistory(token: string, opts: ListOptions & { status: 'EXPIRED' }): Promise<PassList> {
-    return this.list('GET /v4.0/passes', `${this.customerApiUrl}/v4.0/passes`, token, { status: opts.status }, opts);
+    const url = `${this.customerApiUrl}/v4.0/passes`;
+    return this.list('passes_history', 'GET /v4.0/passes', url, token, { status: opts.status }, opts);
   }
 
-  /** `POST /passes/{uuid}/uses`: activates a pass. Resolves when Bytemark answers `{ errors: [] }`. */
+  /**
+   * `POST /passes/{uuid}/uses`: activates a pass. Resolves when Bytemark answers `{ errors: [] }`. Not
+   * observed: the worker never activates passes, so its metrics have no endpoint for it.
+   */
   async usePass(token: string, passUuid: string): Promise<void> {
     const route = 'POST /passes/:uuid/uses';
     await this.request(route, 'POST', `${this.customerApiUrl}/passes/${encodeURIComponent(passUuid)}/uses`, {
@@ -161,6 +177,7 @@ export class BytemarkClient {
   }
 
   private async list(
+    endpoint: BytemarkEndpoint,
     route: string,
     url: string,
     token: string,
@@ -171,10 +188,13 @@ export class BytemarkClient {
     const list = await collectPassPages(
       route,
       (page) =>
-        this.request(route, 'GET', url, {
-          token,
-          params: { ...params, per_page: String(perPage), page: String(page) },
-        }),
+        this.request(
+          route,
+          'GET',
+          url,
+          { token, params: { ...params, per_page: String(perPage), page: String(page) } },
+          endpoint,
+        ),
       { maxPages: this.maxPages, perPage, ...(opts.onPage ? { onPage: opts.onPage } : {}) },
     ).catch((error: unknown) => {
       throw error instanceof BytemarkError ? this.fail(error) : error;
@@ -205,9 +225,16 @@ export class BytemarkClient {
     method: Method,
     url: string,
     opts: { token?: string; params?: Record<string, string>; body?: unknown },
+    endpoint?: BytemarkEndpoint,
   ): Promise<Envelope> {
     await this.limiter?.acquire();
     const started = Date.now();
+    const observe = (status: number | null, error?: BytemarkError, timedOut = false) => {
+      if (!endpoint) return;
+      const durationMs = Date.now() - started;
+      const failure = error ? { failure: failureKind(error, timedOut) } : {};
+      this.tell(() => this.observer.request?.({ endpoint, status, durationMs, ...failure }));
+    };
     let res;
     try {
       res = await this.http.request<string>({
@@ -219,13 +246,16 @@ export class BytemarkClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw this.fail(
-        transportError(route, error, { timeoutMs: this.timeoutMs, maxResponseBytes: this.maxResponseBytes }),
-      );
+      const typed = transportError(route, error, {
+        timeoutMs: this.timeoutMs,
+        maxResponseBytes: this.maxResponseBytes,
+      });
+      observe(null, typed, isTimeout(error));
+      throw this.fail(typed);
     }
     this.logger.debug?.({ route, status: res.status, durationMs: Date.now() - started }, 'Bytemark call');
     try {
-      return handleResponse(
+      const envelope = handleResponse(
         route,
         {
           status: res.status,
@@ -234,8 +264,21 @@ export class BytemarkClient {
         },
         { maxRetryAfterMs: this.maxRetryAfterMs },
       );
+      observe(res.status);
+      return envelope;
     } catch (error) {
-      throw error instanceof BytemarkError ? this.fail(error) : error;
+      if (!(error instanceof BytemarkError)) throw error;
+      observe(res.status, error);
+      throw this.fail(error);
+    }
+  }
+
+  /** Calls the observer; its failure is not the call's. */
+  private tell(report: () => void): void {
+    try {
+      report();
+    } catch {
+      // An observer (metrics) must never fail a Bytemark call.
     }
   }
 

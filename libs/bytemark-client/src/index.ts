@@ -1,5 +1,11 @@
 export { BytemarkClient, DEFAULT_MAX_PAGES, DEFAULT_PER_PAGE, DEFAULT_TIMEOUT_MS } from './bytemark-client';
 export type { BytemarkCallLimiter, BytemarkClientConfig, BytemarkLogger, ListOptions } from './bytemark-client';
+export type {
+  BytemarkClientObserver,
+  BytemarkEndpoint,
+  BytemarkFailureKind,
+  BytemarkRequestObservation,
+} from './client-observer';
 export {
   BytemarkAuthError,
   BytemarkError,

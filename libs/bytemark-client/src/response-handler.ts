@@ -216,14 +216,24 @@ function formatBytes(bytes: number): string {
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED', 'UND_ERR_HEADERS_TIMEOUT']);
 
+function transportCode(error: unknown): unknown {
+  return isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
+}
+
+/** Whether a transport failure is the request's timeout (no answer in time), not a refused or broken connection. */
+export function isTimeout(error: unknown): boolean {
+  const code = transportCode(error);
+  const name = (error as { name?: unknown } | null)?.name;
+  return (typeof code === 'string' && TIMEOUT_CODES.has(code)) || name === 'CanceledError' || name === 'AbortError';
+}
+
 /**
  * Maps a transport failure (no usable response) to a typed error. Only the error code is read:
  * the axios error itself holds the request headers and is never attached or logged.
  */
 export function transportError(route: string, error: unknown, limits: TransportLimits): BytemarkError {
   const { timeoutMs, maxResponseBytes } = limits;
-  const code = isAxiosError(error) ? error.code : (error as { code?: unknown } | null)?.code;
-  const name = (error as { name?: unknown } | null)?.name;
+  const code = transportCode(error);
   const message = (error as { message?: unknown } | null)?.message;
   if (typeof message === 'string' && /^maxContentLength size of \d+ exceeded$/.test(message)) {
     return new BytemarkResponseTooLargeError(
@@ -231,7 +241,7 @@ export function transportError(route: string, error: unknown, limits: TransportL
       { route, limitBytes: maxResponseBytes },
     );
   }
-  if ((typeof code === 'string' && TIMEOUT_CODES.has(code)) || name === 'CanceledError' || name === 'AbortError') {
+  if (isTimeout(error)) {
     return new BytemarkUnavailableError(`Bytemark did not answer ${route} within ${timeoutMs} ms`, { route });
   }
   if (code === 'ERR_BAD_RESPONSE') {

@@ -48,6 +48,8 @@ export interface ConfigSections {
     metricsPort: number;
     /** Where the Temporal SDK's own exporter listens (loopback); `/metrics` on `metricsPort` includes its series. */
     sdkMetricsAddress: string;
+    /** How often the metrics' MySQL gauges (freshness, queue, sweeps) are read again at most, in seconds. */
+    metricsDbReadSeconds: number;
     /** On SIGTERM: how long running activities may finish, then how long the SDK waits before it forces the stop. */
     shutdown: { graceSeconds: number; forceSeconds: number };
   };
@@ -180,6 +182,7 @@ const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
       WORKER_HEALTH_PORT: port.default(9465),
       WORKER_METRICS_PORT: port.default(9464),
       WORKER_SDK_METRICS_ADDRESS: text.default('127.0.0.1:9466'),
+      WORKER_METRICS_DB_SECONDS: positiveInt.default(15),
       WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
       WORKER_SHUTDOWN_FORCE_SECONDS: z.coerce.number().int().min(1).default(15),
     })
@@ -188,6 +191,7 @@ const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
       healthPort: e.WORKER_HEALTH_PORT,
       metricsPort: e.WORKER_METRICS_PORT,
       sdkMetricsAddress: e.WORKER_SDK_METRICS_ADDRESS,
+      metricsDbReadSeconds: e.WORKER_METRICS_DB_SECONDS,
       shutdown: { graceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS, forceSeconds: e.WORKER_SHUTDOWN_FORCE_SECONDS },
     })),
   sweep: z

@@ -87,10 +87,26 @@ describe('CallPacer (MariaDB)', () => {
     await Promise.all(Array.from({ length: 20 }, () => pacer.acquire()));
     // 20 calls at the configured 5 a second would take 4 s; at 40 a second, half a second.
     expect(Date.now() - t0).toBeLessThan(1500);
-    expect(Math.round(pacer.callsPerSecond)).toBe(40);
+    expect(pacer.callsPerSecond).toBe(40);
     await writePaceControls(conns.sequelize, { rateLimitRps: null });
     expect((await readPaceControls(conns.sequelize)).rateLimitRps).toBeNull();
-    expect(Math.round(new CallPacer(conns.sequelize, 5).callsPerSecond)).toBe(5);
+    expect(new CallPacer(conns.sequelize, 5).callsPerSecond).toBe(5);
+  });
+
+  it('tells its observer each call once, with its lane and how long it waited for its slot', async () => {
+    const seen: Array<{ lane: string; waitMs: number }> = [];
+    const pacer = new CallPacer(conns.sequelize, 10, (p) => seen.push(p));
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => pacer.acquire('sweep')),
+      pacer.acquire('rider'),
+      pacer.acquire('queue'),
+    ]);
+    expect(seen).toHaveLength(7);
+    expect(seen.filter((s) => s.lane === 'sweep')).toHaveLength(5);
+    expect(seen.map((s) => s.lane)).toEqual(expect.arrayContaining(['rider', 'queue']));
+    // Seven calls at 10 a second: the last waited about 0.6 s for its slot.
+    expect(Math.max(...seen.map((s) => s.waitMs))).toBeGreaterThanOrEqual(500);
+    expect(Math.max(...seen.map((s) => s.waitMs))).toBeLessThan(1500);
   });
 
   it('refuses a limit that is not positive', () => {

@@ -54,6 +54,7 @@ export class CallPacer {
   private readonly waiting: Record<CallLane, Waiter[]> = { rider: [], queue: [], sweep: [] };
   private scheduled = false;
   private intervalUs: number;
+  private limitRps: number;
   private controlReadAt = 0;
   /** The shared schedule's end after our last reservation, as ms on this clock. */
   private bookedUntilMs = 0;
@@ -64,12 +65,13 @@ export class CallPacer {
     private readonly observe: PaceObserver = () => undefined,
   ) {
     if (!(configuredRps > 0)) throw new RangeError(`callsPerSecond must be positive, got ${configuredRps}`);
+    this.limitRps = configuredRps;
     this.intervalUs = intervalFor(configuredRps);
   }
 
   /** The limit in force, in calls per second (the operator's, or the configured one). */
   get callsPerSecond(): number {
-    return 1_000_000 / (this.intervalUs * PACE_SHARE);
+    return this.limitRps;
   }
 
   acquire(lane: CallLane = 'queue'): Promise<void> {
@@ -164,7 +166,8 @@ export class CallPacer {
       })
       .catch(() => [] as Array<{ rate_limit_rps: null }>);
     const override = Number(row?.rate_limit_rps);
-    this.intervalUs = intervalFor(override > 0 ? override : this.configuredRps);
+    this.limitRps = override > 0 ? override : this.configuredRps;
+    this.intervalUs = intervalFor(this.limitRps);
   }
 }
 

@@ -66,6 +66,7 @@ export {
   type DueRefreshRow,
   type FailedRow,
   type PendingNotificationRow,
+  type RefreshQueueHealth,
 } from './refresh-log.repository';
 export {
   TICKET_CACHE_COLLECTION,

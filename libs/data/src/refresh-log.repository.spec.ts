@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { RefreshLogRepository } from './refresh-log.repository';
+import { RefreshLogRepository, toUtcDatetime } from './refresh-log.repository';
 import { assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
 
 describe('RefreshLogRepository (MariaDB)', () => {
@@ -188,5 +188,25 @@ describe('RefreshLogRepository (MariaDB)', () => {
       }),
     ).toEqual([pending]);
     expect(await repo.requeueFailed([])).toBe(0);
+  });
+
+  it('queue health counts pending and failed rows and ages the oldest due pending row, not one scheduled ahead', async () => {
+    expect(await repo.queueHealth()).toEqual({ pending: 0, failed: 0, oldestPendingAgeSeconds: null });
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    // A scheduled refresh due 10 minutes ago, one due tomorrow, a refresh-now row written 2 minutes ago.
+    await repo.insert({ userId: 1, activityType: 3, scheduledOn: ago(600) });
+    await repo.insert({ userId: 2, activityType: 3, scheduledOn: ago(-86_400) });
+    const now = await repo.insert({ userId: 3, activityType: 1 });
+    await sequelize.query('UPDATE bytemark_ticket_refresh_log SET created_on = ? WHERE id = ?', {
+      replacements: [toUtcDatetime(ago(120)), now],
+    });
+    const failed = await repo.insert({ userId: 4, activityType: 2, note: 'free:abc:u4' });
+    await repo.recordFailure({ ids: [failed], reason: 'push endpoint answered HTTP 400', permanent: true });
+    await repo.markProcessed([await repo.insert({ userId: 5, activityType: 1 })]);
+
+    const health = await repo.queueHealth();
+    expect(health).toMatchObject({ pending: 3, failed: 1 });
+    expect(health.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(600);
+    expect(health.oldestPendingAgeSeconds).toBeLessThan(620);
   });
 });

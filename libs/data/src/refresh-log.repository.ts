@@ -25,6 +25,14 @@ export interface PendingNotificationRow {
   note: string | null;
 }
 
+/** Rows of the queue by status, and the wait of the oldest due one (`queueHealth`). */
+export interface RefreshQueueHealth {
+  pending: number;
+  failed: number;
+  /** Seconds the oldest due pending row has waited; null when no pending row is due. */
+  oldestPendingAgeSeconds: number | null;
+}
+
 const NOTE_MAX = 256;
 
 /** A row's work failing transiently waits this long, doubling, at most `max` (seconds). */
@@ -249,6 +257,38 @@ export class RefreshLogRepository {
       }
       return failed;
     });
+  }
+
+  /**
+   * The queue's health (the worker's metrics): pending and failed rows, and how long the oldest pending
+   * row has been due: since it was written, or since its `scheduled_on` for a scheduled refresh (one
+   * scheduled ahead is not counted until then); rows waiting out a back-off count too. Null: none is due.
+   */
+  async queueHealth(): Promise<RefreshQueueHealth> {
+    const [row] = await this.sequelize.query<{ pending: number; failed: number; oldest_due_seconds: number | null }>(
+      `SELECT COALESCE(SUM(status = ?), 0) AS pending, COALESCE(SUM(status = ?), 0) AS failed,
+              TIMESTAMPDIFF(SECOND, MIN(CASE WHEN status = ? THEN
+                CASE WHEN activity_type = ? THEN IF(scheduled_on <= UTC_TIMESTAMP(), scheduled_on, NULL) ELSE created_on END
+              END), UTC_TIMESTAMP()) AS oldest_due_seconds
+         FROM ${REFRESH_LOG_TABLE} WHERE status IN (?, ?)`,
+      {
+        replacements: [
+          REFRESH_STATUS.pending,
+          REFRESH_STATUS.failed,
+          REFRESH_STATUS.pending,
+          REFRESH_ACTIVITY.scheduledRefresh,
+          REFRESH_STATUS.pending,
+          REFRESH_STATUS.failed,
+        ],
+        type: QueryTypes.SELECT,
+      },
+    );
+    const oldest = row?.oldest_due_seconds;
+    return {
+      pending: Number(row?.pending ?? 0),
+      failed: Number(row?.failed ?? 0),
+      oldestPendingAgeSeconds: oldest === null || oldest === undefined ? null : Math.max(0, Number(oldest)),
+    };
   }
 
   /** The rows the queue gave up on, newest first. */

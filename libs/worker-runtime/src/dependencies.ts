@@ -23,6 +23,7 @@ import type { Connection } from 'mongoose';
 import type { Sequelize } from 'sequelize';
 import { bytemarkLogger } from './loggers';
 import { laneOfCurrentActivity } from './call-lanes';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker-metrics';
 
 /** What `buildDependencies` needs: `loadConfig(env, DEPENDENCY_CONFIG_SECTIONS)`, or a `WorkerConfig`. */
 export const DEPENDENCY_CONFIG_SECTIONS = ['mysql', 'mongo', 'bytemark', 'tokens', 'cache', 'notifications'] as const;
@@ -35,12 +36,16 @@ export interface WorkerDependencies {
   /** The open connections (for health checks and tests). */
   sequelize: Sequelize;
   mongo: Connection;
+  /** The worker's own metrics, fed by the Bytemark client, the pacer and the refreshes, and read from MySQL. */
+  metrics: WorkerMetrics;
   close(): Promise<void>;
 }
 
 export interface BuildDependenciesOptions {
   /** The app's logger (`createLogger`); the Bytemark client reports its calls, waits and logins to it. */
   logger?: Logger;
+  /** The metrics the client, the pacer and the refreshes report to (`createWorkerMetrics`); default a new set. */
+  metrics?: WorkerMetrics;
 }
 
 /** Builds the connections, repositories and Bytemark client; the only place that does. */
@@ -57,7 +62,8 @@ export async function buildDependencies(
     throw error;
   }
   const slack = new SlackNotifier(config.slack);
-  const pacer = new CallPacer(sequelize, config.bytemark.rateLimitRps);
+  const metrics = options.metrics ?? createWorkerMetrics(options.logger ? { logger: options.logger } : {});
+  const pacer = new CallPacer(sequelize, config.bytemark.rateLimitRps, metrics.pace);
   const deps: ActivityDeps = {
     tokens: new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys)),
     staging: new StagingRepository(mongo),
@@ -79,6 +85,7 @@ export async function buildDependencies(
       // Riders first: the calling activity's Temporal priority picks the pacer's lane.
       limiter: { acquire: () => pacer.acquire(laneOfCurrentActivity()) },
       ...(options.logger ? { logger: bytemarkLogger(options.logger) } : {}),
+      observer: metrics.bytemark,
     }),
     push: new PushNotifier(config.notificationUrl),
     slack,
@@ -89,11 +96,20 @@ export async function buildDependencies(
     paceControls: () => readPaceControls(sequelize),
     rateLimitRps: config.bytemark.rateLimitRps,
     config: config.cache,
+    onRefresh: metrics.onRefresh,
   };
+  metrics.readFrom({
+    states: deps.states,
+    refreshLog: deps.refreshLog,
+    sweepRuns: deps.sweepRuns,
+    ttlSeconds: config.cache.ttlSeconds,
+    rateLimitRps: () => pacer.callsPerSecond,
+  });
   return {
     deps,
     sequelize,
     mongo,
+    metrics,
     async close() {
       await Promise.allSettled([sequelize.close(), mongo.close()]);
     },

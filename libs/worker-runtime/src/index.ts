@@ -16,6 +16,13 @@ export {
   type CreateWorkersOptions,
 } from './workers';
 export { bytemarkLogger, temporalLogger } from './loggers';
+export {
+  DEFAULT_DB_READ_INTERVAL_MS,
+  createWorkerMetrics,
+  type RefreshObservation,
+  type WorkerMetrics,
+  type WorkerMetricsOptions,
+} from './metrics/worker-metrics';
 export { installRuntime, type RuntimeOptions } from './runtime';
 export { connectWorker } from './connect-worker';
 export { startWorker, type StartWorkerOptions, type StartedWorker } from './start-worker';

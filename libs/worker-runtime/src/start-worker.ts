@@ -5,7 +5,8 @@ import type { Logger } from '@btc/config';
 import { connectWorker } from './connect-worker';
 import { activitiesFrom, buildDependencies, type WorkerDependencies } from './dependencies';
 import { startHealthServer } from './health-server';
-import { startMetricsServer } from './metrics-server';
+import { startMetricsServer } from './metrics/metrics-server';
+import { createWorkerMetrics } from './metrics/worker-metrics';
 import type { WorkerConfig } from './worker-config';
 import { createWorkers, runWorkers } from './workers';
 
@@ -59,7 +60,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
   try {
     let dependencies: WorkerDependencies | null = options.dependencies ?? null;
     if (!options.activities && !dependencies) {
-      const built = await buildDependencies(config, { logger: options.logger });
+      const metrics = createWorkerMetrics({
+        logger: options.logger,
+        dbReadIntervalMs: config.metricsDbReadSeconds * 1000,
+      });
+      const built = await buildDependencies(config, { logger: options.logger, metrics });
       owned.push(() => built.close());
       dependencies = built;
     }
@@ -90,7 +95,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
       if (config.metricsPort > 0) {
         servers.push(
           await startMetricsServer({
-            registry: new Registry(),
+            // The bench's own activities report nothing: an empty registry, the SDK's series only.
+            registry: dependencies?.metrics.registry ?? new Registry(),
             port: config.metricsPort,
             ...(options.sdkMetricsAddress ? { sdkMetricsUrl: `http://${options.sdkMetricsAddress}/metrics` } : {}),
           }),

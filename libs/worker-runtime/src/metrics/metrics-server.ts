@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { listen } from './health-server';
+import { listen } from '../health-server';
 
 /**
  * `GET /metrics` on the worker's metrics port: the service's own metrics (`registry`) followed by the
