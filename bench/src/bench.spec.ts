@@ -26,6 +26,16 @@ describe('npm run bench -- --quick', () => {
     expect(result.phases.baseline.bytemarkCallsPerUser).toBe(2);
   });
 
+  it('the on-demand phase answers every rider idle and during a sweep that spends the limit', () => {
+    const d = result.onDemand!;
+    expect(d.idle.requests).toBe(result.options.onDemandRequests);
+    expect(d.duringSweep.requests).toBe(result.options.onDemandRequests);
+    expect(d.sweepEndedEarly).toBe(false);
+    expect(d.callsPerRiderRefresh).toBe(2);
+    expect(d.sweepCallsPerSecond).toBeGreaterThan(0);
+    expect(d.peakCallsPerSecond).toBeLessThanOrEqual(d.rateLimit);
+  });
+
   it('two worker processes share one rate limit: no second sees more calls than it', () => {
     expect(result.options.workers).toBe(2);
     expect(result.phases.ours.bytemarkPeakCallsPerSecond).toBeLessThanOrEqual(result.options.rate);

@@ -56,6 +56,17 @@ const program = new Command('bench')
     "the bench workers' V8 heap limit (--max-old-space-size; default: the worker's shipped setting)",
     int,
   )
+  .option('--on-demand-rate <rps>', 'Bytemark limit of the on-demand phase (default 20, the service default)', int)
+  .option('--on-demand-latency-ms <ms>', 'Bytemark latency per call in the on-demand phase (default 100)', num)
+  .option(
+    '--on-demand-requests <n>',
+    'riders measured idle and during the sweep (default 40; 0 skips the phase)',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer ≥ 0');
+      return n;
+    },
+  )
   .option('--sizes <list>', 'user counts of --series (default 500,2000,10000)', (v) => v.split(',').map(int))
   .option('--quick', 'a tiny run (20 users) for CI smoke')
   .option('--series', 'the scale series: 500, 2,000 and 10,000 users')

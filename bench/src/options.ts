@@ -27,6 +27,10 @@ export interface BenchOptions {
   ceilingShape: 'batch' | ChildShape;
   /** `--max-old-space-size` of the bench workers; null leaves the worker's shipped setting. */
   workerHeapMb: number | null;
+  /** The on-demand phase: its Bytemark limit (the service's default, 20), latency per call and riders measured idle and during the sweep. */
+  onDemandRate: number;
+  onDemandLatencyMs: number;
+  onDemandRequests: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -43,6 +47,9 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   workers: 1,
   ceilingShape: 'batch',
   workerHeapMb: null,
+  onDemandRate: 20,
+  onDemandLatencyMs: 100,
+  onDemandRequests: 40,
 };
 
 /** `--quick`: a small run for the CI smoke test (two batches, two worker processes). */
@@ -53,6 +60,9 @@ export const QUICK_OPTIONS: Partial<BenchOptions> = {
   baselineMaxUsers: 20,
   batchSize: 10,
   workers: 2,
+  onDemandRate: 4,
+  onDemandLatencyMs: 10,
+  onDemandRequests: 3,
 };
 
 export const SERIES_USERS = [500, 2000, 10_000] as const;

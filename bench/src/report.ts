@@ -31,6 +31,24 @@ export function phaseTable(result: BenchmarkResult): string {
   return lines.join('\n');
 }
 
+/** The on-demand phase: a rider's wait idle and during a sweep that spends the whole rate limit. */
+export function onDemandTable(result: BenchmarkResult): string {
+  const d = result.onDemand;
+  if (!d) return 'on-demand phase skipped (--on-demand-requests 0)';
+  return [
+    `On-demand refreshes (requestTicketRefresh, wait; ${d.latencyMs} ms per Bytemark call, limit ${d.rateLimit} calls/s)`,
+    '',
+    '| rider refresh | requests | p50 ms | p95 ms | max ms |',
+    '|---|---|---|---|---|',
+    `| idle | ${d.idle.requests} | ${d.idle.p50Ms} | ${d.idle.p95Ms} | ${d.idle.maxMs} |`,
+    `| during the sweep | ${d.duringSweep.requests} | ${d.duringSweep.p50Ms} | ${d.duringSweep.p95Ms} | ${d.duringSweep.maxMs} |`,
+    '',
+    `p95 during − p95 idle: ${d.duringSweep.p95Ms - d.idle.p95Ms} ms; the sweep's calls/s in that window: ` +
+      `${d.sweepCallsPerSecond} (${round(d.sweepShareOfLimit * 100, 1)} % of the limit; all calls ${d.callsPerSecond}/s)` +
+      (d.sweepEndedEarly ? '; the sweep ended before every rider was measured' : ''),
+  ].join('\n');
+}
+
 export function ratiosTable(result: BenchmarkResult): string {
   const r = result.ratios;
   return [
@@ -76,6 +94,8 @@ export function printReport(result: BenchmarkResult): void {
   console.log(phaseTable(result));
   console.log('');
   console.log(ratiosTable(result));
+  console.log('');
+  console.log(onDemandTable(result));
   const { ours, ceiling } = result.phases;
   console.log(
     `\nCPU ms per user: ours ${JSON.stringify(ours.detail['cpuMsPerUser'])}, ceiling ${JSON.stringify(ceiling.detail['cpuMsPerUser'])}`,

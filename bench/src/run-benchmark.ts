@@ -10,6 +10,7 @@ import { round } from './metrics';
 import { DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchOptions } from './options';
 import { runBaselinePhase } from './phases/baseline';
 import { runCeilingPhase } from './phases/ceiling';
+import { runOnDemandPhase, type OnDemandResult } from './phases/on-demand';
 import { runOursPhase } from './phases/ours';
 import { startPhase } from './phases/phase-setup';
 import type { PhaseName, PhaseResult } from './phases/phase-result';
@@ -32,6 +33,8 @@ export interface BenchmarkResult {
   startedAt: string;
   machine: { cpus: number; node: string; platform: string };
   phases: Record<PhaseName, PhaseResult>;
+  /** On-demand refreshes idle and during a sweep that saturates the rate limit (null: `--on-demand-requests 0`). */
+  onDemand: OnDemandResult | null;
   /** Ours over the baseline, users/s (also `ratios.speedupOverBaseline`). */
   speedup: number;
   ratios: Ratios;
@@ -89,6 +92,27 @@ export async function runBenchmark(
     const ceilingResult = await runCeilingPhase(env, options, ceiling, ceilingQueue);
     await ceiling.stop();
 
+    let onDemand: OnDemandResult | null = null;
+    if (options.onDemandRequests > 0) {
+      const saturatedQueue = `bench-saturated-${runId}`;
+      const phaseOptions = { ...options, rate: options.onDemandRate, latencyMs: options.onDemandLatencyMs };
+      const saturated = await startWorkerProcess(
+        {
+          ...env.workerEnv('ours', saturatedQueue, bundles.ours),
+          BYTEMARK_RATE_LIMIT_RPS: String(options.onDemandRate),
+        },
+        log,
+      );
+      workers.push(saturated);
+      log(
+        `on-demand: ${options.onDemandRequests} riders idle, then during a sweep at ${options.onDemandRate} calls/s ` +
+          `(${options.onDemandLatencyMs} ms per call)`,
+      );
+      await startPhase(env, phaseOptions, env.userIds, 2);
+      onDemand = await runOnDemandPhase(env, phaseOptions, saturatedQueue);
+      await saturated.stop();
+    }
+
     const rateCeiling = options.rate / Math.max(1e-9, oursResult.bytemarkCallsPerUser ?? 2);
     const speedup = round(oursResult.usersPerSecond / baselineResult.usersPerSecond, 1);
     const ratios: Ratios = {
@@ -105,6 +129,7 @@ export async function runBenchmark(
       startedAt,
       machine: { cpus: os.cpus().length, node: process.version, platform: `${os.type()} ${os.release()}` },
       phases: { baseline: baselineResult, ours: oursResult, ceiling: ceilingResult },
+      onDemand,
       speedup,
       ratios,
     };

@@ -20,7 +20,7 @@ export type CallLane = 'rider' | 'queue' | 'sweep';
  * take the next one; queue and sweep calls wait (here, not in MySQL) while the schedule is booked
  * further ahead than this, so a rider's call never lands behind more than this of other calls.
  */
-export const LANE_HORIZON_MS: Record<CallLane, number> = { rider: Number.POSITIVE_INFINITY, queue: 400, sweep: 150 };
+export const LANE_HORIZON_MS: Record<CallLane, number> = { rider: Number.POSITIVE_INFINITY, queue: 100, sweep: 50 };
 const LANES: CallLane[] = ['rider', 'queue', 'sweep'];
 
 /** How often the operator's settings (`rate_limit_rps`, set live by the CLI) are read again. */
