@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SimulatorContext } from './context';
@@ -41,6 +42,9 @@ export function buildSimulator(opts: SimulatorOptions = {}): {
   shutdown: AbortController;
 } {
   const shutdown = new AbortController();
+  // Every answer delayed by the simulated latency listens on this signal until it is sent (the listener
+  // goes with it): hundreds at once under load are expected, not a leak, so Node's warning at 11 is off.
+  setMaxListeners(0, shutdown.signal);
   const store = new SimulatorStore();
   store.reset({
     seed: opts.seed ?? 1,
