@@ -56,4 +56,5 @@ FROM runtime AS worker
 EXPOSE 9464 9465
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.WORKER_HEALTH_PORT || 9465) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "apps/worker/dist/main.js"]
+# The heap limit is WORKER_HEAP_MB (libs/config/src/heap-limit.ts): V8 would otherwise size it from the host.
+CMD ["node", "--max-old-space-size=256", "apps/worker/dist/main.js"]

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { scaleChartSvg } from './chart';
 import { ensureStack, stopStack } from './environment';
+import { killWorkerProcesses } from './worker-handle';
 import { SERIES_USERS } from './options';
 import { printReport, RESULTS_DIR, seriesTable, writeResults } from './report';
 import { runBenchmark, type BenchmarkResult, type RunOptions } from './run-benchmark';
@@ -27,6 +28,9 @@ const fraction = (v: string) => {
   if (n > 1) throw new InvalidArgumentError('must be between 0 and 1');
   return n;
 };
+
+/** Set on SIGINT/SIGTERM: what fails after it is the stop, not an error to report. */
+let interrupted = false;
 
 const program = new Command('bench')
   .description('Benchmark: the original sequential hourly job vs the Temporal sweep vs a no-op ceiling')
@@ -53,7 +57,7 @@ const program = new Command('bench')
   .option('--max-concurrent-activities <n>', 'WORKER_MAX_CONCURRENT_ACTIVITIES of the bench workers (default 50)', int)
   .option(
     '--worker-heap-mb <mb>',
-    "the bench workers' V8 heap limit (--max-old-space-size; default: the worker's shipped setting)",
+    "the bench workers' V8 heap limit (--max-old-space-size; default: the worker's shipped WORKER_HEAP_MB, 256)",
     int,
   )
   .option('--on-demand-rate <rps>', 'Bytemark limit of the on-demand phase (default 20, the service default)', int)
@@ -76,6 +80,18 @@ const program = new Command('bench')
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
     const log = (line: string) => console.log(`[bench] ${line}`);
     const started = await ensureStack(log);
+    // Ctrl-C or a SIGTERM: the worker processes and the stack this run started stop with it (a second signal forces).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        interrupted = true;
+        process.once(signal, () => process.exit(130));
+        log(`${signal}: stopping the worker processes and what this run started`);
+        void killWorkerProcesses()
+          .then((n) => log(`stopped ${n} worker process${n === 1 ? '' : 'es'}`))
+          .then(() => stopStack(log, started))
+          .finally(() => process.exit(130));
+      });
+    }
     const runs: BenchmarkResult[] = [];
     let file = '';
     try {
@@ -97,6 +113,7 @@ const program = new Command('bench')
   });
 
 program.parseAsync().catch((error: unknown) => {
+  if (interrupted) return; // the run failed because it is being stopped: the signal handler exits
   for (const line of formatError(error, { secrets: knownSecrets(process.env) })) console.error(line);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import type { SweepInput } from '@btc/workflows';
+import { WORKER_HEAP_MB } from '@btc/config';
 import type { ChildShape } from './ceiling.workflows';
 
 /** What one benchmark run is given; `main.ts` reads these from the command line. */
@@ -25,7 +26,7 @@ export interface BenchOptions {
   workers: number;
   /** The ceiling's shape: the service's workflows (`batch`) or one of the child-per-user levers. */
   ceilingShape: 'batch' | ChildShape;
-  /** `--max-old-space-size` of the bench workers; null leaves the worker's shipped setting. */
+  /** `--max-old-space-size` of the bench workers (default the worker's shipped limit, WORKER_HEAP_MB); null: V8's own. */
   workerHeapMb: number | null;
   /** The on-demand phase: its Bytemark limit (the service's default, 20), latency per call and riders measured idle and during the sweep. */
   onDemandRate: number;
@@ -46,7 +47,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   maxConcurrentActivities: 50,
   workers: 1,
   ceilingShape: 'batch',
-  workerHeapMb: null,
+  workerHeapMb: WORKER_HEAP_MB,
   onDemandRate: 20,
   onDemandLatencyMs: 100,
   onDemandRequests: 40,

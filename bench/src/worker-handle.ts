@@ -21,6 +21,20 @@ export interface WorkerHandle {
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
+/** Every worker process started and not yet exited: an interrupted bench stops them (`killWorkerProcesses`). */
+const live = new Set<ChildProcess>();
+
+/** Sends SIGTERM to every bench worker still running and waits (at most `graceMs`) for them to exit. */
+export async function killWorkerProcesses(graceMs = 5_000): Promise<number> {
+  const children = [...live];
+  const exits = children.map((child) => new Promise<void>((resolve) => child.once('exit', () => resolve())));
+  for (const child of children) child.kill('SIGTERM');
+  const timer = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), graceMs);
+  await Promise.all(exits);
+  clearTimeout(timer);
+  return children.length;
+}
+
 function readVm(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -45,6 +59,8 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, log: (line: str
     },
   );
   const pid = child.pid!;
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let peak = 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout! });

@@ -131,7 +131,11 @@ describe('the Helm chart (helm/bytemark-ticket-cache)', () => {
     expect(worker.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
     expect(worker.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(worker.startupProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
-    expect(worker.command).toEqual(['node', 'apps/worker/dist/main.js']);
+    // The image's own command and heap limit (tools/src/docker-compose.spec.ts ties that to WORKER_HEAP_MB).
+    const imageCmd = /^CMD (\[.*apps\/worker\/dist\/main\.js"\])$/m.exec(
+      readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8'),
+    )?.[1];
+    expect(worker.command).toEqual(JSON.parse(imageCmd ?? '[]'));
   });
 
   it('runs every pod as a non-root user with a read-only root filesystem, no escalation and no capabilities', () => {

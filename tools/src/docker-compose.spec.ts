@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORKER_HEAP_MB } from '@btc/config';
 import { parse } from 'yaml';
 import { repoRoot } from './paths';
 
@@ -109,9 +110,10 @@ describe('the production images (Dockerfile)', () => {
 
   it('each target runs compiled JavaScript with node, from a file its project build writes', () => {
     for (const target of ['worker', 'scheduler', 'migrate', 'bytemark-simulator']) {
-      const cmd = JSON.parse(inherited(target, 'CMD') ?? '[]') as string[];
-      expect(cmd[0]).toBe('node');
-      const [, project = '', entry = ''] = /^(.+)\/dist\/([\w-]+)\.js$/.exec(cmd[1] ?? '') ?? [];
+      const [node, ...args] = JSON.parse(inherited(target, 'CMD') ?? '[]') as string[];
+      expect(node).toBe('node');
+      const script = args.find((a) => !a.startsWith('--')) ?? '';
+      const [, project = '', entry = ''] = /^(.+)\/dist\/([\w-]+)\.js$/.exec(script) ?? [];
       const build = (
         JSON.parse(readFileSync(join(repoRoot, project, 'package.json'), 'utf8')) as {
           scripts: Record<string, string>;
@@ -121,6 +123,15 @@ describe('the production images (Dockerfile)', () => {
       expect(dockerfile).toContain(`COPY --from=build /app/${project}/dist/ ${project}/dist/`);
     }
     expect(dockerfile).not.toMatch(/\btsx\b/);
+  });
+
+  it("the worker runs with the shipped heap limit (WORKER_HEAP_MB), not one V8 sizes from the host's memory", () => {
+    const cmd = JSON.parse(inherited('worker', 'CMD') ?? '[]') as string[];
+    expect(cmd).toEqual(['node', `--max-old-space-size=${WORKER_HEAP_MB}`, 'apps/worker/dist/main.js']);
+    const scripts = (
+      JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts['worker']).toContain(`--max-old-space-size=${WORKER_HEAP_MB} `);
   });
 
   it('the worker image has a HEALTHCHECK on the worker health port', () => {

@@ -1,4 +1,5 @@
 export { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
+export { WORKER_HEAP_MB } from './heap-limit';
 export { ConfigError, type ConfigProblem } from './errors';
 export { parseKeyring, type Keyring } from './keyring';
 export { loadConfig, type Config, type ConfigSection, type ConfigSections, type Env } from './load-config';
