@@ -1,28 +1,18 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ParentClosePolicy,
   condition,
   continueAsNew,
   defineSignal,
-  getExternalWorkflowHandle,
   log,
   proxyActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RefreshQueueActivities } from './activity-contracts';
 import { addFailure, describeDigest, emptyDigest, type FailureDigest } from './failure-digest';
 import { failureMessage } from './failure-message';
-import { REFRESH_FAILED_SIGNAL, onDemandAlertsWorkflowId } from './ids';
+import { REFRESH_FAILED_SIGNAL } from './ids';
 import { DATABASE_ACTIVITY } from './retry-policies';
-
-/** A refresh outside the hourly sweep failed after its retries. */
-export interface RefreshFailure {
-  userId: number;
-  type: string;
-  alert: boolean;
-}
+import type { RefreshFailure } from './types';
 
 export const refreshFailedSignal = defineSignal<[RefreshFailure]>(REFRESH_FAILED_SIGNAL);
 
@@ -52,7 +42,8 @@ export const SIGNALS_PER_RUN = 1000;
 /**
  * One Slack message per window (5 minutes) for the failures of refreshes outside the hourly sweep
  * (on demand, refresh-log queue), grouped by failure type with counts and a few user ids, instead of
- * one message per failure. Started by the first failure; one per task queue (`onDemandAlertsWorkflowId`).
+ * one message per failure. One per task queue (`onDemandAlertsWorkflowId`), started by the first
+ * failure's signal-with-start (`reportRefreshFailure`), so no refresh is its parent.
  * It continues as new every `SIGNALS_PER_RUN` failures (and every 20 messages), carrying the failures
  * not posted yet and their window, so an outage's failures are all counted in the window they
  * arrived in. Slack being down loses that message, never a workflow.
@@ -89,45 +80,4 @@ export async function onDemandAlertsWorkflow(input: OnDemandAlertsInput = {}): P
     ...(windowEndsAtMs !== undefined ? { windowEndsAtMs } : {}),
     ...(input.signalsPerRun !== undefined ? { signalsPerRun: input.signalsPerRun } : {}),
   });
-}
-
-/**
- * Hands a failure to the alerts workflow from another workflow, starting it if it is not running
- * (as an abandoned child: it outlives the workflow that started it). Never throws: a failure that
- * cannot be reported is logged, and the caller fails with its own failure, not this one.
- */
-export async function reportRefreshFailure(failure: RefreshFailure): Promise<void> {
-  try {
-    await deliverFailure(failure);
-  } catch (error) {
-    log.warn('The failure could not be reported to the on-demand alerts workflow', {
-      userId: failure.userId,
-      type: failure.type,
-      error: failureMessage(error),
-    });
-  }
-}
-
-async function deliverFailure(failure: RefreshFailure): Promise<void> {
-  const workflowId = onDemandAlertsWorkflowId(workflowInfo().taskQueue);
-  const signal = () => getExternalWorkflowHandle(workflowId).signal(refreshFailedSignal, failure);
-  try {
-    await signal();
-    return;
-  } catch {
-    // Not running: start it with this failure as its first.
-  }
-  const pending = emptyDigest();
-  addFailure(pending, failure);
-  try {
-    await startChild(onDemandAlertsWorkflow, {
-      workflowId,
-      args: [{ pending }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      staticSummary: 'Failures of on-demand and refresh-log-queue refreshes, posted to Slack every 5 minutes',
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    await signal(); // started meanwhile by another failure
-  }
 }

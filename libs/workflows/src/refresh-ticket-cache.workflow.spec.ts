@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PRIORITY } from './ids';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AlertActivities } from './activity-contracts';
+import { PRIORITY, onDemandAlertsWorkflowId } from './ids';
 import { HeldCalls } from './testing/held-calls';
 import { askRefresh, summary } from './testing/refresh-stubs';
 import { openWorkflowTestEnv, type WorkflowTestEnv } from './testing/stub-workers';
@@ -193,6 +195,52 @@ describe('the per-user refresh run', () => {
       const [one, two] = s.fetches.calls;
       expect([one!.input.mode, one!.info.priority?.priorityKey]).toEqual(['if-stale', PRIORITY.queue]);
       expect([two!.input.mode, two!.info.priority?.priorityKey]).toEqual(['build', PRIORITY.rider]);
+    });
+  });
+
+  it("a failed refresh fails the run with its own failure, and reports it to the alerts workflow of the run's queue", async () => {
+    const reported: Array<Parameters<AlertActivities['reportRefreshFailure']>[0]> = [];
+    const activities = {
+      refreshUserTickets: async () => {
+        throw ApplicationFailure.create({
+          message: '403',
+          type: 'BytemarkForbiddenError',
+          nonRetryable: true,
+          details: [{ alert: true }],
+        });
+      },
+      reportRefreshFailure: async (input: (typeof reported)[number]) => {
+        reported.push(input);
+      },
+    };
+    await env.withWorkers(activities, async (taskQueue) => {
+      const handle = await perUserRun(taskQueue).ask({ requestId: 'a' });
+      await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { type: 'BytemarkForbiddenError' } } });
+      expect(reported).toEqual([
+        {
+          failure: { userId: USER_ID, type: 'BytemarkForbiddenError', alert: true },
+          alertsWorkflowId: onDemandAlertsWorkflowId(taskQueue),
+          taskQueue,
+        },
+      ]);
+    });
+  });
+
+  it('a failure report that cannot be delivered (the alerts workflow refusing signals) never fails the run for its sake', async () => {
+    let reports = 0;
+    const activities = {
+      refreshUserTickets: async () => {
+        throw ApplicationFailure.nonRetryable('Bytemark is down', 'BytemarkUnavailableError');
+      },
+      reportRefreshFailure: async () => {
+        reports += 1;
+        throw ApplicationFailure.nonRetryable('signal count exceeds the limit', 'ResourceExhausted');
+      },
+    };
+    await env.withWorkers(activities, async (taskQueue) => {
+      const handle = await perUserRun(taskQueue).ask({ requestId: 'a' });
+      await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { type: 'BytemarkUnavailableError' } } });
+      expect(reports).toBe(1);
     });
   });
 });

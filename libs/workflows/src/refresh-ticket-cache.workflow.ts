@@ -9,9 +9,9 @@ import {
 import type { RefreshQueueActivities, UserRefreshActivities } from './activity-contracts';
 import { failureType, wantsAlert } from './failure-message';
 import { PRIORITY, REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
-import { reportRefreshFailure } from './on-demand-alerts.workflow';
 import { nextStep, receive, runRequests, startFetch, type RefreshRequest } from './refresh-loop';
 import { describeRefresh } from './refresh-summary';
+import { reportRefreshFailure } from './report-refresh-failure';
 import { DATABASE_ACTIVITY, userRefreshActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
 import type { RefreshInput, RefreshSummary } from './types';
