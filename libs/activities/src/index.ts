@@ -1,10 +1,12 @@
 import type {
+  AlertActivities,
   RefreshQueueActivities,
   ResearchActivities,
   StagingActivities,
   SweepActivities,
   UserRefreshActivities,
 } from '@btc/workflows';
+import { createAlertActivities } from './alerts.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
@@ -26,7 +28,7 @@ export interface Activities {
   /** For the rate-limited Bytemark queue: a user's refresh. */
   bytemark: UserRefreshActivities;
   /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup. */
-  ticketCache: SweepActivities & RefreshQueueActivities & ResearchActivities & StagingActivities;
+  ticketCache: SweepActivities & RefreshQueueActivities & AlertActivities & ResearchActivities & StagingActivities;
 }
 
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
@@ -36,6 +38,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ticketCache: {
       ...createSweepActivities(deps),
       ...createRefreshQueueActivities(deps),
+      ...createAlertActivities(),
       ...createResearchActivities(deps),
       ...createStagingActivities(deps),
     },

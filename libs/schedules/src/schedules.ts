@@ -1,17 +1,18 @@
 import {
+  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import {
-  HOURLY_SCHEDULE_ID,
-  REFRESH_QUEUE_SCHEDULE_ID,
-  sweepWorkflowId,
-  type SweepInput,
-} from '@btc/workflows';
+import type { Workflow } from '@temporalio/common';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId } from '@btc/workflows';
 import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+
+/** A schedule that starts the workflow `W`, named by its function: its args are `W`'s parameters. */
+export type WorkflowSchedule<W extends Workflow> = ScheduleOptions<ScheduleOptionsStartWorkflowAction<W>>;
 
 export interface ScheduleSettings {
   taskQueue: string;
@@ -26,18 +27,18 @@ export interface ScheduleSettings {
  * not replay a day of missed sweeps. The SDK's schedule action takes no priority: the sweep runs at
  * Temporal's default (3), and starts its batches, where the users' refreshes run, at the lowest (5).
  */
-export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
-  const args: SweepInput = { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight };
+export function hourlyScheduleOptions(
+  settings: ScheduleSettings,
+): WorkflowSchedule<typeof refreshAllTicketCachesWorkflow> {
   return {
     scheduleId: HOURLY_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
     spec: { calendars: [{ comment: 'every hour, on the hour', minute: 0, hour: { start: 0, end: 23 } }] },
     action: {
       type: 'startWorkflow',
-      // A schedule action names its workflow type as a string: take it from the function, never retype it.
-      workflowType: refreshAllTicketCachesWorkflow.name,
+      workflowType: refreshAllTicketCachesWorkflow,
       workflowId: sweepWorkflowId(`hourly${settings.scheduleIdSuffix ?? ''}`),
       taskQueue: settings.taskQueue,
-      args: [args],
+      args: [{ mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight }],
       staticSummary: 'Hourly sweep: refresh stale Bytemark ticket caches',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },
@@ -46,13 +47,15 @@ export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptio
 }
 
 /** The `bytemark_ticket_refresh_log` queue, every 5 minutes (the original's five-minute job). */
-export function refreshQueueScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
+export function refreshQueueScheduleOptions(
+  settings: ScheduleSettings,
+): WorkflowSchedule<typeof processRefreshLogQueueWorkflow> {
   return {
     scheduleId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
     spec: { intervals: [{ every: '5 minutes' }] },
     action: {
       type: 'startWorkflow',
-      workflowType: processRefreshLogQueueWorkflow.name,
+      workflowType: processRefreshLogQueueWorkflow,
       workflowId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
       taskQueue: settings.taskQueue,
       args: [{ maxInFlight: settings.maxInFlight }],
@@ -73,12 +76,15 @@ export async function triggerNow(client: Client, scheduleId: string): Promise<vo
   await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }
 
-export function allSchedules(settings: ScheduleSettings): ScheduleOptions[] {
+export function allSchedules(settings: ScheduleSettings): Array<WorkflowSchedule<Workflow>> {
   return [hourlyScheduleOptions(settings), refreshQueueScheduleOptions(settings)];
 }
 
 /** Create-or-update: safe to run any number of times; a changed setting is applied to the existing schedule. */
-export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<'created' | 'updated'> {
+export async function ensureSchedule<W extends Workflow>(
+  client: Client,
+  options: WorkflowSchedule<W>,
+): Promise<'created' | 'updated'> {
   const handle = client.schedule.getHandle(options.scheduleId);
   try {
     await handle.describe();
@@ -89,10 +95,10 @@ export async function ensureSchedule(client: Client, options: ScheduleOptions): 
       return 'created';
     } catch (createError) {
       // Another scheduler instance created it between describe and create: fall through to update.
-      if (!(createError instanceof Error && createError.name === 'ScheduleAlreadyRunning')) throw createError;
+      if (!(createError instanceof ScheduleAlreadyRunning)) throw createError;
     }
   }
-  await handle.update((previous): ScheduleUpdateOptions => ({
+  await handle.update<W>((previous): ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>> => ({
     ...previous,
     spec: options.spec,
     action: options.action,

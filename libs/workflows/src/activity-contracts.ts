@@ -1,4 +1,5 @@
 import type {
+  RefreshFailure,
   RefreshTrigger,
   RefreshSummary,
   SweepCursor,
@@ -85,6 +86,15 @@ export interface RefreshQueueActivities {
     maxTransientFailures: number;
     permanent: boolean;
   }): Promise<{ failedIds: number[] }>;
+}
+
+/** The failures of refreshes outside the hourly sweep, handed to the on-demand alerts workflow. */
+export interface AlertActivities {
+  /**
+   * Signals the failure to the alerts workflow `alertsWorkflowId`, starting it on `taskQueue` when it
+   * is not running (signal-with-start from a client: the alerts workflow has no parent).
+   */
+  reportRefreshFailure(input: { failure: RefreshFailure; alertsWorkflowId: string; taskQueue: string }): Promise<void>;
 }
 
 /** One pass interaction for `hntb_bytemark_pass`, as other services submit it (validated by the activity). */

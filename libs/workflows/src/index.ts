@@ -1,6 +1,7 @@
 export {
   FAILURE_TYPES,
   MAX_INLINE_INTERACTIONS,
+  type AlertActivities,
   type IngestResult,
   type PassInteractionInput,
   type RefreshQueueActivities,
@@ -44,6 +45,7 @@ export type {
   BatchInput,
   BatchResult,
   OutcomeCounts,
+  RefreshFailure,
   RefreshInput,
   RefreshMode,
   RefreshOutcome,

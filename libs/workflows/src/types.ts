@@ -36,6 +36,15 @@ export interface RefreshSummary {
   timings?: Partial<Record<'state' | 'token' | 'fetch' | 'reconcile' | 'logs', number>>;
 }
 
+/** A refresh outside the hourly sweep failed after its retries: what the on-demand alerts digest counts. */
+export interface RefreshFailure {
+  userId: number;
+  /** The failure type (`ApplicationFailure.type`, from the failure map). */
+  type: string;
+  /** The failure map asked for an alert on this type. */
+  alert: boolean;
+}
+
 /** The one unit of work per user, shared by the per-user workflow and the hourly batches. */
 export interface UserRefreshInput {
   userId: number;
