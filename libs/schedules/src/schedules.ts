@@ -5,12 +5,7 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import {
-  HOURLY_SCHEDULE_ID,
-  REFRESH_QUEUE_SCHEDULE_ID,
-  sweepWorkflowId,
-  type SweepInput,
-} from '@btc/workflows';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId, type SweepInput } from '@btc/workflows';
 import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 
 export interface ScheduleSettings {
