@@ -1,6 +1,6 @@
 import { TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import { SearchAttributesMissingError } from '@btc/schedules';
-import { connectClient, createLogger, loadConfig } from '@btc/config';
+import { TemporalConnectionError, connectClient, createLogger, loadConfig } from '@btc/config';
 import { SETUP_CONFIG_SECTIONS } from './config';
 import { SetupInterruptedError, runSchedulerSetup } from './setup';
 
@@ -48,4 +48,6 @@ main().catch((error: unknown) => {
   // The commands that add the attributes, as lines an operator can copy (the log line holds them escaped).
   if (error instanceof SearchAttributesMissingError) process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
+  // grpc-js goes on retrying a failed connection until its deadline, even once closed: exit now, not then.
+  if (error instanceof TemporalConnectionError) process.exit();
 });

@@ -10,6 +10,11 @@ export async function connectWorker(settings: TemporalSettings): Promise<NativeC
   return connectOrExplain(
     settings,
     () => NativeConnection.connect(settings.connection),
-    (c) => c.close(),
+    // The core's attempt cannot be stopped: close what it opens.
+    (opening) =>
+      void opening.then(
+        (c) => c.close(),
+        () => undefined,
+      ),
   );
 }

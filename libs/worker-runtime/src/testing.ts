@@ -12,6 +12,7 @@ export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } fro
 export {
   TlsProxyError,
   startTlsProxy,
+  type ProxiedCall,
   type TlsProxy,
   type TlsProxyFiles,
   type TlsProxyOptions,

@@ -75,12 +75,13 @@ function diagnosed(d: EndpointDiagnosis, settings: TemporalSettings): TemporalCo
  * Opens a connection with `open` and, when it fails or is slow, says why: a raw TLS handshake against the
  * address (`probeTemporalEndpoint`) tells a plaintext/TLS mismatch, an untrusted server certificate and a
  * missing or refused client certificate apart within milliseconds; otherwise the SDK's error is explained
- * (`explainConnectionFailure`). A connection that opens after a failed probe is closed with `close`.
+ * (`explainConnectionFailure`). When the probe finds the problem first, `abandon` gets the pending attempt,
+ * to stop it (so that it holds the process no longer) or to close what it opens.
  */
 export async function connectOrExplain<T>(
   settings: TemporalSettings,
   open: () => Promise<T>,
-  close: (connection: T) => Promise<unknown>,
+  abandon: (opening: Promise<T>) => void,
 ): Promise<T> {
   const explain = async (error: unknown) => {
     const diagnosis = await probeTemporalEndpoint(settings).catch(() => null);
@@ -100,7 +101,7 @@ export async function connectOrExplain<T>(
   if (first !== 'slow') return first;
   const diagnosis = await probeTemporalEndpoint(settings).catch(() => null);
   if (diagnosis) {
-    void opening.then(close, () => undefined);
+    abandon(opening);
     throw diagnosed(diagnosis, settings);
   }
   try {
@@ -115,10 +116,15 @@ export async function connectClient(
   settings: TemporalSettings,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<Client> {
-  const connection = await connectOrExplain(
+  const connection = Connection.lazy({
+    ...settings.connection,
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+  });
+  await connectOrExplain(
     settings,
-    () => Connection.connect({ ...settings.connection, connectTimeout: options.connectTimeoutMs ?? 10_000 }),
-    (c) => c.close(),
+    () => connection.ensureConnected(),
+    // Closing the channel ends its wait for the deadline.
+    () => void connection.close(),
   );
   return new Client({ connection, namespace: settings.namespace });
 }

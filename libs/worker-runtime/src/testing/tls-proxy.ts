@@ -45,8 +45,22 @@ export interface TlsProxy {
   env(): Record<string, string>;
   /** nginx's error log so far (handshake failures, refused client certificates). */
   errorLog(): string;
+  /** The calls that went through, finished ones only (a long poll shows when it returns). */
+  calls(): ProxiedCall[];
   /** Stops nginx and removes its directory (certificates, keys, config). Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** One gRPC call nginx answered or passed on. */
+export interface ProxiedCall {
+  /** HTTP status: 400 when nginx refused the client certificate. */
+  status: number;
+  /** `grpc-status` when nginx answered itself (the operator service), else null. */
+  grpcStatus: number | null;
+  /** `/temporal.api.workflowservice.v1.WorkflowService/PollWorkflowTaskQueue` */
+  path: string;
+  /** The client certificate's subject (`CN=bytemark-worker`), or null without one. */
+  clientSubject: string | null;
 }
 
 /** Thrown when nginx is missing or does not start; `log` holds its error log. */
@@ -133,7 +147,9 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log info;
 events { worker_connections 256; }
 http {
-  access_log off;
+  # One line per gRPC call: what reached Temporal through the proxy, and with which client certificate.
+  log_format calls '$status\t$sent_http_grpc_status\t$uri\t$ssl_client_s_dn';
+  access_log ${dir}/access.log calls;
   client_body_temp_path ${dir}/tmp/body;
   proxy_temp_path ${dir}/tmp/proxy;
   fastcgi_temp_path ${dir}/tmp/fastcgi;
@@ -209,13 +225,27 @@ export async function startTlsProxy(options: TlsProxyOptions): Promise<TlsProxy>
     otherClientCert: join(dir, 'other-client.pem'),
     otherClientKey: join(dir, 'other-client.key'),
   };
-  const errorLog = () => {
+  const read = (name: string) => {
     try {
-      return readFileSync(join(dir, 'error.log'), 'utf8');
+      return readFileSync(join(dir, name), 'utf8');
     } catch {
       return '';
     }
   };
+  const errorLog = () => read('error.log');
+  const calls = (): ProxiedCall[] =>
+    read('access.log')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const [status, grpcStatus, path, subject] = line.split('\t');
+        return {
+          status: Number(status),
+          grpcStatus: grpcStatus && grpcStatus !== '-' ? Number(grpcStatus) : null,
+          path: path ?? '',
+          clientSubject: subject && subject !== '-' ? subject : null,
+        };
+      });
 
   let lastError: unknown;
   // A port found free can be taken before nginx binds it: try a few.
@@ -283,6 +313,7 @@ export async function startTlsProxy(options: TlsProxyOptions): Promise<TlsProxy>
         TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
       }),
       errorLog,
+      calls,
       async stop() {
         await stopNginx();
         rmSync(dir, { recursive: true, force: true });
