@@ -55,7 +55,7 @@ export class SearchAttributesMissingError extends Error {
         'or with Terraform (provider temporalio/temporalcloud):',
         ...terraform,
         'On a self-hosted cluster, with an operator identity:',
-        `    ${selfHosted}`,
+        ...selfHosted,
       ].join('\n'),
     );
     this.name = 'SearchAttributesMissingError';
