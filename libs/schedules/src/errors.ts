@@ -1,4 +1,4 @@
-import { SEARCH_ATTRIBUTES } from '@btc/workflows';
+import type { SEARCH_ATTRIBUTES } from '@btc/workflows';
 
 type SearchAttribute = (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES];
 
