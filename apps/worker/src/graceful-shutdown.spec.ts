@@ -20,8 +20,8 @@ beforeAll(async () => {
   h = await openHarness({ users: USERS, passesPerUser: PASSES, firstUserId: FIRST });
   await h.reset();
   await h.seedTokens();
-  // Each Bytemark call takes 600 ms: a refresh lasts nearly two seconds, so some are in flight at any moment.
-  await h.admin.setSettings({ latency: { fixedMs: 600 } });
+  // Each Bytemark call takes a second: a refresh lasts over a second, so some are in flight at any moment.
+  await h.admin.setSettings({ latency: { fixedMs: 1000 } });
 });
 afterAll(async () => {
   await h?.admin.setSettings({ latency: { fixedMs: 0 } }).catch(() => undefined);
@@ -111,7 +111,12 @@ describe('a worker stopped by SIGTERM in the middle of a sweep', () => {
             .describe()
             .catch(() => null);
           const pending = described?.raw.pendingActivities ?? [];
-          if (pending.some((a) => a.state === STARTED && a.lastWorkerIdentity?.startsWith(victimId))) return true;
+          // Started on the victim in the last 300 ms: it still runs when the signal lands, even on a slow machine.
+          const fresh = (a: (typeof pending)[number]) =>
+            Date.now() - Number(a.lastStartedTime?.seconds ?? 0) * 1000 < 300;
+          if (pending.some((a) => a.state === STARTED && a.lastWorkerIdentity?.startsWith(victimId) && fresh(a))) {
+            return true;
+          }
         }
         return false;
       };
