@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { formatError, knownSecrets, loadConfig } from '@btc/config';
+import { TemporalConnectionError, formatError, knownSecrets, loadConfig } from '@btc/config';
 import { CLI_CONFIG_SECTIONS, TOKEN_CONFIG_SECTIONS, type SchedulerConfig, type TokenConfig } from './config';
 import { registerAnalyticsCommand } from './cli/analytics.command';
 import { registerCacheCommands } from './cli/cache.command';
@@ -43,5 +43,7 @@ if (require.main === module) {
         error instanceof CliError ? [error.message] : formatError(error, { secrets: knownSecrets(process.env) });
       console.error(`error: ${lines.join('\n')}`);
       process.exitCode = 1;
+      // grpc-js goes on retrying a failed connection until its deadline, even once closed: exit now, not then.
+      if (error instanceof CliError && error.cause instanceof TemporalConnectionError) process.exit();
     });
 }

@@ -9,3 +9,11 @@ export {
 } from './testing/harness';
 export { startHttpRecorder, type RecordedRequest } from './testing/http-recorder';
 export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from './testing/worker-process-handle';
+export {
+  TlsProxyError,
+  startTlsProxy,
+  type ProxiedCall,
+  type TlsProxy,
+  type TlsProxyFiles,
+  type TlsProxyOptions,
+} from './testing/tls-proxy';

@@ -12,7 +12,7 @@ export async function withTemporal<T>(config: Config<'temporal'>, run: (client: 
     client = await connectClient(config.temporal, { connectTimeoutMs: 5000 });
   } catch (error) {
     // Says which setting to check (address, TLS, certificate, credentials), never with a key.
-    if (error instanceof TemporalConnectionError) throw new CliError(error.message);
+    if (error instanceof TemporalConnectionError) throw new CliError(error.message, { cause: error });
     throw error;
   }
   try {

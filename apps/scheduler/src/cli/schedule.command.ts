@@ -6,6 +6,7 @@ import {
   deleteScheduleIfPresent,
   ensureSchedule,
   ensureSearchAttributes,
+  SearchAttributesMissingError,
   triggerNow,
 } from '@btc/schedules';
 import type { SchedulerConfig } from '../config';
@@ -40,7 +41,11 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
     .description('create or update both schedules and register missing search attributes (safe to repeat)')
     .action(() =>
       withTemporal(config(), async (client) => {
-        const added = await ensureSearchAttributes(client, config().temporal.namespace);
+        const added = await ensureSearchAttributes(client, config().temporal.namespace).catch((error: unknown) => {
+          // Temporal Cloud: the message is the tcld command and the Terraform resources that add them.
+          if (error instanceof SearchAttributesMissingError) throw new CliError(error.message);
+          throw error;
+        });
         if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
         for (const options of allSchedules({
           taskQueue: TICKET_CACHE_TASK_QUEUE,
