@@ -32,7 +32,10 @@ export interface BytemarkClientConfig {
   clientSecret?: string;
   /** Per request (connect + full body), default 15000. */
   timeoutMs?: number;
-  /** Page size for list calls, default 9999 (the original's single big page); `pagination.next` is still followed. */
+  /**
+   * Page size for list calls, default 9999 (the original's single big page); `pagination.next` is
+   * still followed, up to an empty page, `total_count` passes, or a page with no new uuid.
+   */
   perPage?: number;
   /** Hard cap on pages per list call, default 1000; exceeding it throws BytemarkResponseError. */
   maxPages?: number;
@@ -203,6 +206,12 @@ export class BytemarkClient {
       this.logger.warn(
         { route, pages: list.pages, pagesBeyondNext: list.pagesBeyondNext, passes: list.passes.length },
         'Bytemark ended a full page without pagination.next while its total_count announced more passes; the following pages were read',
+      );
+    }
+    if (list.stoppedEarly) {
+      this.logger.warn(
+        { route, pages: list.pages, passes: list.passes.length, stoppedEarly: list.stoppedEarly },
+        `Bytemark announced a next page on ${route} that the list ended before (${list.stoppedEarly.reason} at page ${list.stoppedEarly.page}); pagination.next was not followed`,
       );
     }
     if (list.shortOfTotal) {

@@ -8,7 +8,7 @@ import {
   BytemarkUnavailableError,
   type BytemarkError,
 } from './errors';
-import { bytemarkErrorEntrySchema, envelopeSchema, passPageDataSchema } from './pass.schema';
+import { bytemarkErrorEntrySchema, countHint, envelopeSchema, passPageDataSchema } from './pass.schema';
 
 /** Bytemark's "Unfortunately, your session has expired. Please log back in." */
 export const SESSION_EXPIRED_CODE = 50020;
@@ -163,7 +163,7 @@ export function handleResponse(route: string, res: RawResponse, opts: HandlerOpt
 export interface PassPage {
   items: unknown[];
   next: boolean;
-  /** `data.total_count`: passes in the whole list (all pages), when present. */
+  /** `data.total_count`: passes in the whole list (all pages), when it reads as a count (a hint). */
   total?: number;
   /** `data.pagination.per_page`: the page size the API applied, when it says. */
   perPage?: number;
@@ -192,13 +192,15 @@ export function readPassPage(route: string, data: Record<string, unknown>): Pass
       { route, field: 'data.passes' },
     );
   }
-  const total = parsed.data.total_count;
-  const perPage = Number(parsed.data.pagination?.per_page);
+  const total = countHint(parsed.data.total_count);
+  const pagination = parsed.data.pagination;
+  const paging = pagination && typeof pagination === 'object' ? (pagination as Record<string, unknown>) : {};
+  const perPage = countHint(paging['per_page']);
   return {
     items,
-    next: Boolean(parsed.data.pagination?.next),
+    next: Boolean(paging['next']),
     ...(total === undefined ? {} : { total }),
-    ...(Number.isSafeInteger(perPage) && perPage > 0 ? { perPage } : {}),
+    ...(perPage !== undefined && perPage > 0 ? { perPage } : {}),
   };
 }
 
