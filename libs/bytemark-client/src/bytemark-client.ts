@@ -271,7 +271,7 @@ export class BytemarkClient {
           headers: res.headers as Record<string, unknown>,
           body: typeof res.data === 'string' ? res.data : '',
         },
-        { maxRetryAfterMs: this.maxRetryAfterMs },
+        { maxRetryAfterMs: this.maxRetryAfterMs, secrets: this.secretsOf(opts) },
       );
       observe(res.status);
       return envelope;
@@ -280,6 +280,13 @@ export class BytemarkClient {
       observe(res.status, error);
       throw this.fail(error);
     }
+  }
+
+  /** What a request carried that Bytemark's message may echo: redacted from the logged text. */
+  private secretsOf(opts: { token?: string; body?: unknown }): string[] {
+    const body = opts.body && typeof opts.body === 'object' ? (opts.body as Record<string, unknown>) : {};
+    const values = [opts.token, this.#credentials.clientSecret, body['email'], body['password']];
+    return values.filter((v): v is string => typeof v === 'string' && v !== '');
   }
 
   /** Calls the observer; its failure is not the call's. */
@@ -300,7 +307,14 @@ export class BytemarkClient {
           ? { retryAfterMs: error.retryAfterMs, serverRetryAfterMs: error.serverRetryAfterMs }
           : {};
       this.logger.warn(
-        { route: error.route, type: error.type, status: error.status, code: error.code, ...wait },
+        {
+          route: error.route,
+          type: error.type,
+          status: error.status,
+          code: error.code,
+          ...(error.bytemarkMessage !== undefined ? { bytemarkMessage: error.bytemarkMessage } : {}),
+          ...wait,
+        },
         error instanceof BytemarkRateLimitError
           ? `Bytemark rate limit: the next attempt waits ${Math.round(error.retryAfterMs / 1000)} s`
           : `Bytemark call failed: ${error.message}`,
