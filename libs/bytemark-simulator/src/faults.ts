@@ -42,10 +42,16 @@ export interface FaultSpec {
   /** A list API whose paging misbehaves (see PaginationQuirk). */
   pagination?: PaginationQuirk;
   /**
-   * One pass listed twice in the page: the pass at `passIndex` (default 0) and a copy whose `field`
-   * (default `note`) is set to `value` (default 'duplicate copy'); `copyFirst` lists the copy first.
+   * One pass listed twice in the page: the pass `uuid` names (else the one at `passIndex`, default 0)
+   * and a copy whose `field` (default `note`) is set to `value` (default 'duplicate copy');
+   * `copyFirst` lists the copy first.
    */
-  duplicatePass?: boolean | { passIndex?: number; field?: string; value?: unknown; copyFirst?: boolean };
+  duplicatePass?: boolean | { uuid?: string; passIndex?: number; field?: string; value?: unknown; copyFirst?: boolean };
+  /**
+   * One more key on the pass at `passIndex` (default 0), as an own key whatever its name (`__proto__`
+   * included, as JSON.parse makes it): an odd payload, the stored pass is not touched.
+   */
+  extraKey?: { passIndex?: number; key: string; value: unknown };
   /** The message of the error envelope this fault answers (httpStatus, errorRate, rate429, sessionExpired). */
   errorMessage?: string;
   times?: number;
@@ -150,10 +156,19 @@ export function padPayload(payload: Record<string, unknown>, bytes: number): Rec
 /** The passes with one listed twice (see FaultSpec.duplicatePass); the stored pass is not touched. */
 export function duplicatePass<T extends Record<string, unknown>>(passes: T[], spec: FaultSpec['duplicatePass']): T[] {
   const opts = typeof spec === 'object' ? spec : {};
-  const index = opts.passIndex ?? 0;
+  const index = opts.uuid !== undefined ? passes.findIndex((p) => p['uuid'] === opts.uuid) : (opts.passIndex ?? 0);
   const target = passes[index];
   if (!target) return passes;
   const copy = { ...target, [opts.field ?? 'note']: opts.value ?? 'duplicate copy' } as T;
   const pair = opts.copyFirst ? [copy, target] : [target, copy];
   return [...passes.slice(0, index), ...pair, ...passes.slice(index + 1)];
+}
+
+/** The passes with one more own key on one of them (see FaultSpec.extraKey). */
+export function addExtraKey<T extends Record<string, unknown>>(
+  passes: T[],
+  spec: NonNullable<FaultSpec['extraKey']>,
+): T[] {
+  const index = spec.passIndex ?? 0;
+  return passes.map((p, i) => (i === index ? ({ ...p, [spec.key]: spec.value } as T) : p));
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SimulatorContext } from './context';
 import {
+  addExtraKey,
   dropPassArray,
   duplicatePass,
   latencyMs,
@@ -66,11 +67,12 @@ function transformPasses(answer: ApiAnswer, fault: FaultSpec | undefined): ApiAn
     return { ...answer, payload: dropPassArray(answer.payload, fault.missingPassArray) };
   }
   const data = answer.payload['data'] as { passes?: unknown } | null | undefined;
-  const touchesPasses = fault && (fault.schemaViolation || fault.reorderKeys || fault.duplicatePass);
+  const touchesPasses = fault && (fault.schemaViolation || fault.reorderKeys || fault.duplicatePass || fault.extraKey);
   if (!fault || !data || !Array.isArray(data.passes) || !touchesPasses) return answer;
   let passes = data.passes as Array<Record<string, unknown>>;
   if (fault.schemaViolation) passes = violateSchema(passes, fault.schemaViolation);
   if (fault.duplicatePass) passes = duplicatePass(passes, fault.duplicatePass);
+  if (fault.extraKey) passes = addExtraKey(passes, fault.extraKey);
   if (fault.reorderKeys) passes = passes.map(reorderKeys);
   return { ...answer, payload: { ...answer.payload, data: { ...data, passes } } };
 }
@@ -79,7 +81,7 @@ function transformPasses(answer: ApiAnswer, fault: FaultSpec | undefined): ApiAn
  * Runs one API call through the simulator's pipeline: global rate limit, global latency, caller
  * authentication, the route's fault (latency, hang, error statuses, session expiry), the handler
  * (told the fault: paging quirks), then payload faults (missing pass array, schema violation, a pass
- * listed twice, reordered keys, oversize padding) and
+ * listed twice, an extra key, reordered keys, oversize padding) and
  * transport faults (malformed JSON, truncated body). Every request is counted per route and answered status.
  */
 export async function runApiCall(
