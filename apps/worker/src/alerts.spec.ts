@@ -1,4 +1,4 @@
-import { TokenCipher } from '@btc/data';
+import { TokenCipher, tokenBinding } from '@btc/data';
 import { REFRESH_FAILED_SIGNAL, onDemandAlertsWorkflowId } from '@btc/workflows';
 import { onDemandAlertsWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
@@ -35,7 +35,7 @@ describe('alerts', () => {
     // Every stored token was encrypted under another key: nothing can decrypt it, and retrying cannot help.
     const other = TokenCipher.fromKeyring(`x1:${Buffer.alloc(32, 9).toString('base64')}`);
     await h.dependencies.sequelize.query('UPDATE bytemark_tokens SET token = ?', {
-      replacements: [other.encrypt('t')],
+      replacements: [other.encrypt('t', tokenBinding(0, 'token'))],
     });
     const before = slack.requests.length;
     const started = Date.now();

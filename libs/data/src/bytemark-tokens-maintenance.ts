@@ -1,8 +1,8 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
-import { BytemarkTokensRepository } from './bytemark-tokens.repository';
+import { BytemarkTokensRepository, tokenBinding } from './bytemark-tokens.repository';
 import { TokenColumnTooNarrowError, TokenDecryptionError } from './errors';
-import { ENCRYPTED_PREFIX, type TokenCipher } from './token-cipher';
+import { ENCRYPTED_LIKE, type TokenBinding, type TokenCipher } from './token-cipher';
 import {
   ENCRYPTED_COPIES_TABLE,
   SETTINGS_TABLE,
@@ -66,6 +66,13 @@ interface StoredRow {
 const STORED_COLUMNS = ['password', 'token', 'copy_password', 'copy_token'] as const;
 type StoredColumn = (typeof STORED_COLUMNS)[number];
 type StoredValues = Record<StoredColumn, string | null>;
+
+/** Where each stored value lives: what its ciphertext is bound to. */
+function bindingOf(row: StoredRow, column: StoredColumn): TokenBinding {
+  if (column === 'copy_password') return tokenBinding(row.user_id, 'password', ENCRYPTED_COPIES_TABLE);
+  if (column === 'copy_token') return tokenBinding(row.user_id, 'token', ENCRYPTED_COPIES_TABLE);
+  return tokenBinding(row.user_id, column);
+}
 
 /** The scan's select: `bytemark_tokens` joined with its copies. */
 const SCAN_SELECT = `SELECT t.id, t.user_id, t.password, t.token, c.password AS copy_password, c.token AS copy_token
@@ -154,7 +161,8 @@ export class BytemarkTokensMaintenance {
 
   /**
    * Key rotation: re-encrypts under the current key every stored value (password, token and their
-   * encrypted copies) written under an older key id, so that the older key can be retired.
+   * encrypted copies) written under an older key id, or unbound (`enc:v1:`), so that the older key
+   * can be retired and every value is bound to its row and column (`enc:v2:`).
    * Changes nothing without `execute: true`. Resumable and idempotent: a row already under the
    * current key is skipped, so a run stopped anywhere is finished by running it again. Plaintext
    * values are left alone (that is `encryptLegacyRows` / `finishEncryption`).
@@ -190,7 +198,9 @@ export class BytemarkTokensMaintenance {
         }
         const next: StoredValues = { ...row };
         try {
-          for (const c of stale) next[c] = this.cipher.encrypt(this.cipher.decrypt(row[c] as string));
+          for (const c of stale) {
+            next[c] = this.cipher.encrypt(this.cipher.decrypt(row[c] as string, bindingOf(row, c)), bindingOf(row, c));
+          }
         } catch (error) {
           if (!(error instanceof TokenDecryptionError)) throw error;
           report.failed++;
@@ -223,15 +233,18 @@ export class BytemarkTokensMaintenance {
       { replacements: [BYTEMARK_TOKENS_TABLE], type: QueryTypes.SELECT },
     );
     const [longest] = await this.sequelize.query<{ password: number | null; token: number | null }>(
-      `SELECT MAX(CASE WHEN password NOT LIKE '${ENCRYPTED_PREFIX}%' THEN LENGTH(password) END) AS password,
-              MAX(CASE WHEN token NOT LIKE '${ENCRYPTED_PREFIX}%' THEN LENGTH(token) END) AS token
+      `SELECT MAX(CASE WHEN password NOT LIKE '${ENCRYPTED_LIKE}' THEN LENGTH(password) END) AS password,
+              MAX(CASE WHEN token NOT LIKE '${ENCRYPTED_LIKE}' THEN LENGTH(token) END) AS token
          FROM ${BYTEMARK_TOKENS_TABLE}`,
       { type: QueryTypes.SELECT },
     );
     const tooNarrow = widths.flatMap(({ column_name: column, width }) => {
       const bytes = Number(longest?.[column as 'password' | 'token'] ?? 0);
       if (width === null || bytes === 0) return [];
-      const needed = this.cipher.encrypt('x'.repeat(bytes)).length;
+      const needed = this.cipher.encrypt(
+        'x'.repeat(bytes),
+        tokenBinding(0, column === 'password' ? 'password' : 'token'),
+      ).length;
       return needed > Number(width) ? [{ column, width: Number(width), needed }] : [];
     });
     if (tooNarrow.length > 0) throw new TokenColumnTooNarrowError(tooNarrow);
@@ -267,8 +280,8 @@ export class BytemarkTokensMaintenance {
       for (const row of rows) {
         report.scanned++;
         const next: StoredValues = {
-          password: this.seal(row.password),
-          token: this.seal(row.token),
+          password: this.seal(row.password, bindingOf(row, 'password')),
+          token: this.seal(row.token, bindingOf(row, 'token')),
           copy_password: null,
           copy_token: null,
         };
@@ -292,9 +305,9 @@ export class BytemarkTokensMaintenance {
     return report;
   }
 
-  /** A plaintext value encrypted; ciphertext and null as they are. */
-  private seal(value: string | null): string | null {
-    return value === null || this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value);
+  /** A plaintext value encrypted for its place; ciphertext and null as they are. */
+  private seal(value: string | null, binding: TokenBinding): string | null {
+    return value === null || this.cipher.isEncrypted(value) ? value : this.cipher.encrypt(value, binding);
   }
 
   /**
@@ -309,7 +322,11 @@ export class BytemarkTokensMaintenance {
       const rewrites: Array<{ row: StoredRow; next: StoredValues }> = [];
       for (const row of rows) {
         report.scanned++;
-        const next: StoredValues = { ...row, password: this.seal(row.password), token: this.seal(row.token) };
+        const next: StoredValues = {
+          ...row,
+          password: this.seal(row.password, bindingOf(row, 'password')),
+          token: this.seal(row.token, bindingOf(row, 'token')),
+        };
         if (next.password === row.password && next.token === row.token) continue;
         report.toEncrypt++;
         report.userIds.push(row.user_id);

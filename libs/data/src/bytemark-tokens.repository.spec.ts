@@ -1,8 +1,8 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { BytemarkTokensMaintenance } from './bytemark-tokens-maintenance';
-import { BytemarkTokensRepository } from './bytemark-tokens.repository';
+import { BytemarkTokensRepository, tokenBinding } from './bytemark-tokens.repository';
 import { TokenColumnTooNarrowError, TokenDecryptionError } from './errors';
-import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
+import { TEST_TOKEN_KEYRING, assertTestSchema, encryptV1, openTestConnections, truncateMysqlTables } from './testing';
 import { TokenCipher } from './token-cipher';
 
 describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () => {
@@ -42,8 +42,8 @@ describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () 
       token: 'tok-7',
     });
     const raw = await rawRow(7);
-    expect(raw?.password).toMatch(/^enc:v1:t2:/);
-    expect(raw?.token).toMatch(/^enc:v1:t2:/);
+    expect(raw?.password).toMatch(/^enc:v2:t2:/);
+    expect(raw?.token).toMatch(/^enc:v2:t2:/);
     expect(raw?.password).not.toContain('pw12ab34cd56');
     expect(await repo.findByUserId(7)).toEqual({
       userId: 7,
@@ -114,8 +114,8 @@ describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () 
     const run = await maintenance.encryptLegacyRows({ execute: true, batchSize: 2 });
     expect(run).toEqual({ scanned: 3, toEncrypt: 2, encrypted: 2, userIds: [21, 22] });
     const raw21 = await rawRow(21);
-    expect(raw21?.password).toMatch(/^enc:v1:/);
-    expect(raw21?.token).toMatch(/^enc:v1:/);
+    expect(raw21?.password).toMatch(/^enc:v2:/);
+    expect(raw21?.token).toMatch(/^enc:v2:/);
     expect(raw21?.password).not.toContain('plainPw21');
     expect(raw21?.token).not.toContain('plain-token-21');
     expect((await rawRow(22))?.token).toBeNull();
@@ -160,6 +160,61 @@ describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () 
     await expect(newOnly.assertKeyringDecrypts('The worker refuses to start with it')).rejects.toThrow(
       /cannot decrypt the stored Bytemark tokens: decryption of a stored value \(user 31111\) failed .*key id 't1'/,
     );
+  });
+
+  it("a token or password copied from user A's row into B's fails to decrypt for B, naming B's row, and A's still works", async () => {
+    await repo.upsertAccount({ userId: 31_141, email: 'a@x', password: 'pw-of-a-1234', token: 'tok-of-a' });
+    await repo.upsertAccount({ userId: 31_142, email: 'b@x', password: 'pw-of-b-1234', token: 'tok-of-b' });
+    const a = await rawRow(31_141);
+    await sequelize.query('UPDATE bytemark_tokens SET password = ?, token = ? WHERE user_id = ?', {
+      replacements: [a?.password, a?.token, 31_142],
+    });
+    await expect(repo.findToken(31_142)).rejects.toThrow(TokenDecryptionError);
+    await expect(repo.findToken(31_142)).rejects.toThrow(
+      /value of bytemark_tokens\.token of user 31142 could not be decrypted .*another row or column/,
+    );
+    await expect(repo.findCredentials(31_142)).rejects.toThrow(/bytemark_tokens\.password of user 31142/);
+    // The token column's value moved into the password column fails too.
+    await sequelize.query('UPDATE bytemark_tokens SET password = token WHERE user_id = ?', { replacements: [31_141] });
+    await expect(repo.findCredentials(31_141)).rejects.toThrow(/bytemark_tokens\.password of user 31141/);
+    expect(await repo.findToken(31_141)).toBe('tok-of-a');
+  });
+
+  it('rotate upgrades v1 values (unbound, under the current key too) to v2 bound to their row, and v1 reads until then', async () => {
+    const t2 = Buffer.alloc(32, 2).toString('base64');
+    const t1 = Buffer.alloc(32, 1).toString('base64');
+    for (const [userId, keyId, keyB64] of [
+      [31_151, 't2', t2],
+      [31_152, 't1', t1],
+    ] as const) {
+      await sequelize.query('INSERT INTO bytemark_tokens (user_id, email, password, token) VALUES (?, ?, ?, ?)', {
+        replacements: [
+          userId,
+          'e',
+          encryptV1(`pw-${userId}`, keyId, keyB64),
+          encryptV1(`tok-${userId}`, keyId, keyB64),
+        ],
+      });
+    }
+    expect(await repo.findToken(31_151)).toBe('tok-31151');
+    expect(await maintenance.rotateKeys({ execute: false })).toMatchObject({ toReencrypt: 2, underCurrentKey: 0 });
+    expect(await maintenance.rotateKeys({ execute: true })).toMatchObject({ toReencrypt: 2, reencrypted: 2 });
+    for (const userId of [31_151, 31_152]) {
+      const raw = await rawRow(userId);
+      expect(raw?.password).toMatch(/^enc:v2:t2:/);
+      expect(raw?.token).toMatch(/^enc:v2:t2:/);
+      expect(await repo.findCredentials(userId)).toEqual({ email: 'e', password: `pw-${userId}` });
+      expect(await repo.findToken(userId)).toBe(`tok-${userId}`);
+    }
+    expect(await maintenance.rotateKeys({ execute: false })).toMatchObject({ underCurrentKey: 2, toReencrypt: 0 });
+    // Bound now: the upgraded value no longer passes for another user.
+    await sequelize.query(
+      'UPDATE bytemark_tokens SET token = (SELECT token FROM (SELECT token FROM bytemark_tokens WHERE user_id = ?) x) WHERE user_id = ?',
+      {
+        replacements: [31_151, 31_152],
+      },
+    );
+    await expect(repo.findToken(31_152)).rejects.toThrow(TokenDecryptionError);
   });
 
   it('rotate never overwrites a row a concurrent writer changed between its read and its write', async () => {
@@ -223,8 +278,8 @@ describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () 
       await relogin;
       expect(report.plaintextLeft).toBe(0);
       const row = await rawRow(31_131);
-      expect(row?.token).toMatch(/^enc:v1:/);
-      expect(cipher.decrypt(row!.token!)).toBe('tok-31131-relogin');
+      expect(row?.token).toMatch(/^enc:v2:/);
+      expect(cipher.decrypt(row!.token!, tokenBinding(31_131, 'token'))).toBe('tok-31131-relogin');
       expect(
         await sequelize.query('SELECT user_id FROM bytemark_tokens_encrypted', { type: QueryTypes.SELECT }),
       ).toEqual([]);

@@ -6,13 +6,22 @@ import {
   type BytemarkTokenRow,
 } from './bytemark-tokens.model';
 import { TokenDecryptionError, TokenStorageNotMigratedError } from './errors';
-import { ENCRYPTED_PREFIX, type TokenCipher } from './token-cipher';
+import { ENCRYPTED_LIKE, ENCRYPTED_PREFIX, type TokenBinding, type TokenCipher } from './token-cipher';
 import {
   ENCRYPTED_COPIES_TABLE,
   SETTINGS_TABLE,
   TOKEN_STORAGE_MODE_SETTING,
   type TokenStorageMode,
 } from './token-storage.table';
+
+/** Where a user's password or token is stored in `bytemark_tokens` (`table` overrides it: the encrypted copies). */
+export function tokenBinding(
+  userId: number,
+  column: TokenBinding['column'],
+  table: string = BYTEMARK_TOKENS_TABLE,
+): TokenBinding {
+  return { table, column, userId: Number(userId) };
+}
 
 export interface BytemarkAccount {
   userId: number;
@@ -84,8 +93,8 @@ export class BytemarkTokensRepository {
     return {
       userId: row.user_id,
       email: row.email,
-      password: this.cipher.decrypt(row.password),
-      token: row.token === null ? null : this.cipher.decrypt(row.token),
+      password: this.cipher.decrypt(row.password, tokenBinding(userId, 'password')),
+      token: row.token === null ? null : this.cipher.decrypt(row.token, tokenBinding(userId, 'token')),
       status: row.status,
     };
   }
@@ -96,7 +105,7 @@ export class BytemarkTokensRepository {
       BytemarkTokenRow,
       'token'
     > | null;
-    return row?.token ? this.cipher.decrypt(row.token) : null;
+    return row?.token ? this.cipher.decrypt(row.token, tokenBinding(userId, 'token')) : null;
   }
 
   /**
@@ -109,7 +118,9 @@ export class BytemarkTokensRepository {
       where: { user_id: userId },
       raw: true,
     })) as Pick<BytemarkTokenRow, 'email' | 'password'> | null;
-    return row?.password ? { email: row.email, password: this.cipher.decrypt(row.password) } : null;
+    return row?.password
+      ? { email: row.email, password: this.cipher.decrypt(row.password, tokenBinding(userId, 'password')) }
+      : null;
   }
 
   /** The storage mode recorded by migration 0009 (`encrypted-only` when the row is missing). */
@@ -123,15 +134,25 @@ export class BytemarkTokensRepository {
     return row?.value === 'expand' ? 'expand' : 'encrypted-only';
   }
 
-  /** How a value is written in the current mode: the shared column's content and its encrypted copy. */
-  private storedForms(mode: TokenStorageMode, plain: string): { shared: string; copy: string | null } {
-    const encrypted = this.cipher.encrypt(plain);
-    return mode === 'expand' ? { shared: plain, copy: encrypted } : { shared: encrypted, copy: null };
+  /**
+   * How a user's value is written in the current mode: the shared column's content and its encrypted
+   * copy, each ciphertext bound to the table, column and user it is written to.
+   */
+  private storedForms(
+    mode: TokenStorageMode,
+    plain: string,
+    userId: number,
+    column: TokenBinding['column'],
+  ): { shared: string; copy: string | null } {
+    if (mode === 'expand') {
+      return { shared: plain, copy: this.cipher.encrypt(plain, tokenBinding(userId, column, ENCRYPTED_COPIES_TABLE)) };
+    }
+    return { shared: this.cipher.encrypt(plain, tokenBinding(userId, column)), copy: null };
   }
 
   async updateToken(userId: number, token: string): Promise<void> {
     await this.sequelize.transaction(async (transaction) => {
-      const { shared, copy } = this.storedForms(await this.storageMode(transaction), token);
+      const { shared, copy } = this.storedForms(await this.storageMode(transaction), token, userId, 'token');
       await this.sequelize.query(`UPDATE ${BYTEMARK_TOKENS_TABLE} SET token = ? WHERE user_id = ?`, {
         replacements: [shared, userId],
         transaction,
@@ -154,8 +175,9 @@ export class BytemarkTokensRepository {
   }): Promise<void> {
     await this.sequelize.transaction(async (transaction) => {
       const mode = await this.storageMode(transaction);
-      const password = this.storedForms(mode, a.password);
-      const token = a.token === null ? { shared: null, copy: null } : this.storedForms(mode, a.token);
+      const password = this.storedForms(mode, a.password, a.userId, 'password');
+      const token =
+        a.token === null ? { shared: null, copy: null } : this.storedForms(mode, a.token, a.userId, 'token');
       await this.sequelize.query(
         `INSERT INTO ${BYTEMARK_TOKENS_TABLE} (user_id, email, password, token, status) VALUES (?, ?, ?, ?, ?)
          ON DUPLICATE KEY UPDATE email = VALUES(email), password = VALUES(password), token = VALUES(token), status = VALUES(status)`,
@@ -198,27 +220,32 @@ export class BytemarkTokensRepository {
   }
 
   /** Stored encrypted values per key id, and one of them (the smallest) to try decrypting: one scan of each table. */
-  private async keyIdsInUse(): Promise<Array<{ keyId: string; values: number; userId: number; sample: string }>> {
+  private async keyIdsInUse(): Promise<
+    Array<{ keyId: string; values: number; userId: number; sample: string; binding: TokenBinding }>
+  > {
     const parts = [BYTEMARK_TOKENS_TABLE, ENCRYPTED_COPIES_TABLE].flatMap((table) =>
       ['password', 'token'].map(
         (c) =>
-          `SELECT user_id, ${c} AS value, SUBSTRING_INDEX(SUBSTRING(${c}, ${ENCRYPTED_PREFIX.length + 1}), ':', 1) AS key_id
-             FROM ${table} WHERE ${c} LIKE '${ENCRYPTED_PREFIX}%'`,
+          `SELECT user_id, ${c} AS value, '${table}.${c}' AS place,
+                  SUBSTRING_INDEX(SUBSTRING(${c}, ${ENCRYPTED_PREFIX.length + 1}), ':', 1) AS key_id
+             FROM ${table} WHERE ${c} LIKE '${ENCRYPTED_LIKE}'`,
       ),
     );
-    // The sample and its user come from one row: the smallest `value user_id` pair of each key id.
+    // The sample, its user and its place come from one row: the smallest `value user_id place` of each key id.
     const rows = await this.sequelize.query<{ key_id: string; n: number; sample_row: string }>(
-      `SELECT key_id, COUNT(*) AS n, MIN(CONCAT(value, ' ', user_id)) AS sample_row
+      `SELECT key_id, COUNT(*) AS n, MIN(CONCAT(value, ' ', user_id, ' ', place)) AS sample_row
          FROM (${parts.join(' UNION ALL ')}) k GROUP BY key_id ORDER BY key_id`,
       { type: QueryTypes.SELECT },
     );
     return rows.map((r) => {
-      const space = r.sample_row.lastIndexOf(' ');
+      const [sample = '', userId = '0', place = ''] = r.sample_row.split(' ');
+      const [table = BYTEMARK_TOKENS_TABLE, column] = place.split('.');
       return {
         keyId: String(r.key_id),
         values: Number(r.n),
-        userId: Number(r.sample_row.slice(space + 1)),
-        sample: r.sample_row.slice(0, space),
+        userId: Number(userId),
+        sample,
+        binding: tokenBinding(Number(userId), column === 'password' ? 'password' : 'token', table),
       };
     });
   }
@@ -231,9 +258,9 @@ export class BytemarkTokensRepository {
   async checkKeyring(): Promise<KeyringCheck> {
     await this.assertStorageTables();
     const keyIds: KeyIdCheck[] = [];
-    for (const { keyId, values, userId, sample } of await this.keyIdsInUse()) {
+    for (const { keyId, values, userId, sample, binding } of await this.keyIdsInUse()) {
       try {
-        this.cipher.decrypt(sample);
+        this.cipher.decrypt(sample, binding);
         keyIds.push({ keyId, values, userId, ok: true });
       } catch (error) {
         if (!(error instanceof TokenDecryptionError)) throw error;
@@ -268,7 +295,7 @@ export class BytemarkTokensRepository {
     const [row] = await this.sequelize.query<{ total: number; with_token: number; plaintext: number; copied: number }>(
       `SELECT COUNT(*) AS total,
               COALESCE(SUM(token IS NOT NULL), 0) AS with_token,
-              COALESCE(SUM(password NOT LIKE '${ENCRYPTED_PREFIX}%' OR (token IS NOT NULL AND token NOT LIKE '${ENCRYPTED_PREFIX}%')), 0) AS plaintext,
+              COALESCE(SUM(password NOT LIKE '${ENCRYPTED_LIKE}' OR (token IS NOT NULL AND token NOT LIKE '${ENCRYPTED_LIKE}')), 0) AS plaintext,
               (SELECT COUNT(*) FROM ${ENCRYPTED_COPIES_TABLE}) AS copied
          FROM ${BYTEMARK_TOKENS_TABLE}`,
       { type: QueryTypes.SELECT },

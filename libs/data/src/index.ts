@@ -7,7 +7,7 @@ export {
   type SequelizeOptions,
 } from './connections';
 export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
-export { TokenCipher } from './token-cipher';
+export { TokenCipher, type TokenBinding } from './token-cipher';
 export {
   CALL_PACE_TABLE,
   CallPacer,
@@ -40,6 +40,7 @@ export {
 } from './bytemark-tokens.model';
 export {
   BytemarkTokensRepository,
+  tokenBinding,
   type BytemarkAccount,
   type KeyIdCheck,
   type KeyringCheck,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { PayloadKeyError } from './errors';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
 
-const keyChars = fc.constantFrom('a', 'b', '.', '$', '\uFF0E', '\uFF04', '\uFF3C', '_');
+const keyChars = fc.constantFrom('a', 'b', '.', '$', '\uFF0E', '\uFF04', '\uFF3C', '_', '__proto__');
 const key = fc.array(keyChars, { maxLength: 6 }).map((cs) => cs.join(''));
 const value = fc.letrec((tie) => ({
   node: fc.oneof(
@@ -44,6 +44,17 @@ describe('payload key escaping', () => {
         }
       }),
     );
+  });
+
+  it('a __proto__ key (as JSON.parse makes it) is stored as an ordinary key and read back as an own key', () => {
+    const payload = JSON.parse('{"uuid":"u","__proto__":{"fare":"adult"},"nested":[{"__proto__":1}]}') as object;
+    const stored = escapePayloadKeys(payload) as Record<string, unknown>;
+    expect(Object.keys(stored)).toEqual(['uuid', '\uFF3C__proto__', 'nested']);
+    expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
+    const back = unescapePayloadKeys(stored) as Record<string, unknown>;
+    expect(JSON.stringify(back)).toBe(JSON.stringify(payload));
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(unescapePayloadKeys(escapePayloadKeys({ '\uFF3C__proto__': 2 }))).toEqual({ '\uFF3C__proto__': 2 });
   });
 
   it('leaves ordinary Bytemark keys untouched', () => {

@@ -8,6 +8,9 @@ import { PayloadKeyError } from './errors';
  * - keys that already contain those sentinels, or the escape character `＼` (U+FF3C), get that
  *   character prefixed with `＼`, so unescaping is exact for every input.
  *
+ * - `__proto__` is stored as `＼__proto__`: Mongoose drops a `__proto__` key from an update, and an
+ *   assignment would set the copy's prototype instead; read back, it is an own key again.
+ *
  * Keys with none of `. $ ． ＄ ＼` (all real Bytemark keys) are untouched. Keys containing NUL
  * cannot be stored at all: `PayloadKeyError` names their path.
  */
@@ -16,8 +19,10 @@ const DOLLAR = '\uFF04';
 const ESC = '\uFF3C';
 const NEEDS_ESCAPE = /[.$\uFF0E\uFF04\uFF3C\0]/;
 const NEEDS_UNESCAPE = /[\uFF0E\uFF04\uFF3C]/;
+const PROTO = '__proto__';
 
 export function escapeKey(key: string, path = key): string {
+  if (key === PROTO) return ESC + key;
   if (!NEEDS_ESCAPE.test(key)) return key;
   if (key.includes('\0')) throw new PayloadKeyError(path);
   let out = '';
@@ -57,7 +62,14 @@ function mapKeys(v: unknown, fn: (key: string, path: string) => string, path: st
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(v)) {
     const childPath = path ? `${path}.${key}` : key;
-    out[fn(key, childPath)] = mapKeys(value, fn, childPath);
+    // Defined, not assigned: `out['__proto__'] = x` would set the copy's prototype and drop the key
+    // (JSON.parse makes a `__proto__` in Bytemark's JSON an own key, which must be stored like any other).
+    Object.defineProperty(out, fn(key, childPath), {
+      value: mapKeys(value, fn, childPath),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

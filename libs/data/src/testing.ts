@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
@@ -11,6 +12,18 @@ import { SWEEP_RUNS_TABLE } from './sweep-runs.repository';
 import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
+/**
+ * A value as this service wrote it before ciphertext version 2: `enc:v1:`, AES-256-GCM without
+ * additional data (bound to nothing). For tests of the upgrade path.
+ */
+export function encryptV1(plain: string, keyId: string, keyBase64: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyBase64, 'base64'), iv);
+  const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  const b64 = (b: Buffer) => b.toString('base64url');
+  return `enc:v1:${keyId}:${b64(iv)}:${b64(cipher.getAuthTag())}:${b64(ct)}`;
+}
+
 export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 /** The tables tests may truncate. */

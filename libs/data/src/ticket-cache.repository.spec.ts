@@ -148,6 +148,29 @@ describe('TicketCacheRepository (FerretDB)', () => {
     expect(Object.keys(storedPayload)).toEqual(expect.arrayContaining(['fare\uFF0Ezone', '\uFF04meta']));
   });
 
+  it('a __proto__ key (and constructor, prototype) in a pass payload is stored, read back and hashes the same, on insert and on update', async () => {
+    // As Bytemark's JSON arrives: JSON.parse makes `__proto__` an own key, at the top and nested.
+    const payload = JSON.parse(
+      '{"uuid":"p-proto","status":"USABLE","time_created":"2025-01-01T00:00:00Z","product_uuid":"x",' +
+        '"__proto__":{"fare":"adult"},"meta":{"__proto__":"nested","constructor":1,"prototype":2}}',
+    ) as Record<string, unknown>;
+    const withProto: PassEntry = { ...entry(1), pass_uuid: 'p-proto', payload, payload_hash: passPayloadHash(payload) };
+    await create(cacheDoc(18, [withProto]));
+    const inserted = (await repo.findByUserId({ userId: 18 }))?.passes[0];
+    expect(Object.keys(inserted?.payload ?? {})).toContain('__proto__');
+    expect(JSON.stringify(inserted?.payload)).toBe(JSON.stringify(payload));
+    expect(passPayloadHash(inserted?.payload)).toBe(withProto.payload_hash);
+    expect(await repo.commit({ userId: 18 }, cacheDoc(18, [withProto], [withProto], 2), { expectedVersion: 1 })).toBe(
+      true,
+    );
+    const updated = await repo.findByUserId({ userId: 18 });
+    for (const p of [updated?.passes[0], updated?.passes4[0]]) {
+      expect(JSON.stringify(p?.payload)).toBe(JSON.stringify(payload));
+    }
+    // Nothing leaked into the prototype chain on the way.
+    expect(({} as Record<string, unknown>)['fare']).toBeUndefined();
+  });
+
   it('a cache document with 5,000 passes is written and read back equal', async () => {
     const passes = Array.from({ length: 5_000 }, (_, i) => entry(i));
     const doc: TicketCacheDoc = {

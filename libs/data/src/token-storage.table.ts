@@ -2,7 +2,7 @@
  * Where `bytemark_tokens` keeps its token and password, and in which form (migration 0009 creates
  * both; see `libs/data/README.md` and `docs/TAKEOVER.md`):
  *
- * - `encrypted-only` (a fresh install): `password` and `token` hold ciphertext (`enc:v1:...`).
+ * - `encrypted-only` (a fresh install): `password` and `token` hold ciphertext (`enc:v2:...`, bound to its row and column).
  * - `expand` (the migrations adopted the original platform's `bytemark_tokens`): `password` and
  *   `token` stay plaintext, because the platform's other services read (and write) them; what this
  *   service writes there is also stored encrypted, in `bytemark_tokens_encrypted` (ours: the

@@ -13,7 +13,7 @@ async function initialMode(sequelize: Sequelize): Promise<TokenStorageMode> {
   if (!adopted) return 'encrypted-only';
   const [row] = await sequelize.query<{ total: number; plaintext: number }>(
     `SELECT COUNT(*) AS total,
-            COALESCE(SUM(password NOT LIKE 'enc:v1:%' OR (token IS NOT NULL AND token NOT LIKE 'enc:v1:%')), 0) AS plaintext
+            COALESCE(SUM(password NOT LIKE 'enc:v_:%' OR (token IS NOT NULL AND token NOT LIKE 'enc:v_:%')), 0) AS plaintext
        FROM bytemark_tokens`,
     { type: QueryTypes.SELECT },
   );
