@@ -1,10 +1,12 @@
 import type {
+  PurgeActivities,
   RefreshQueueActivities,
   ResearchActivities,
   StagingActivities,
   SweepActivities,
   UserRefreshActivities,
 } from '@btc/workflows';
+import { createPurgeActivities, type PurgeActivityDeps } from './purge.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
@@ -20,13 +22,17 @@ export { finishPendingEffects, toAuditEntries } from './pending-effects';
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
 export { createUserRefreshActivities, isStale, type UserRefreshDeps } from './refresh-user.activity';
 
-export type ActivityDeps = UserRefreshDeps & SweepActivityDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
+export type ActivityDeps = UserRefreshDeps &
+  SweepActivityDeps &
+  RefreshQueueActivityDeps &
+  ResearchActivityDeps &
+  PurgeActivityDeps;
 
 export interface Activities {
   /** For the rate-limited Bytemark queue: a user's refresh. */
   bytemark: UserRefreshActivities;
-  /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup. */
-  ticketCache: SweepActivities & RefreshQueueActivities & ResearchActivities & StagingActivities;
+  /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup, purges. */
+  ticketCache: SweepActivities & RefreshQueueActivities & ResearchActivities & StagingActivities & PurgeActivities;
 }
 
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
@@ -38,6 +44,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       ...createRefreshQueueActivities(deps),
       ...createResearchActivities(deps),
       ...createStagingActivities(deps),
+      ...createPurgeActivities(deps),
     },
   };
 }
