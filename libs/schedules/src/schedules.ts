@@ -5,13 +5,12 @@ import {
   type ScheduleOptions,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import {
-  HOURLY_SCHEDULE_ID,
-  REFRESH_QUEUE_SCHEDULE_ID,
-  sweepWorkflowId,
-  type SweepInput,
-} from '@btc/workflows';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId, type SweepInput } from '@btc/workflows';
 import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+
+/** The note of an active schedule; a paused one keeps the operator's. */
+const MANAGED_NOTE =
+  'Managed by apps/scheduler (schedule ensure); settings edited here are overwritten, a pause and its note are kept.';
 
 export interface ScheduleSettings {
   taskQueue: string;
@@ -41,7 +40,7 @@ export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptio
       staticSummary: 'Hourly sweep: refresh stale Bytemark ticket caches',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },
-    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+    state: { note: MANAGED_NOTE },
   };
 }
 
@@ -59,7 +58,7 @@ export function refreshQueueScheduleOptions(settings: ScheduleSettings): Schedul
       staticSummary: 'Refresh-log queue: due refreshes and free-ticket notifications',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 minutes', pauseOnFailure: false },
-    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+    state: { note: MANAGED_NOTE },
   };
 }
 
@@ -77,7 +76,11 @@ export function allSchedules(settings: ScheduleSettings): ScheduleOptions[] {
   return [hourlyScheduleOptions(settings), refreshQueueScheduleOptions(settings)];
 }
 
-/** Create-or-update: safe to run any number of times; a changed setting is applied to the existing schedule. */
+/**
+ * Create-or-update: safe to run any number of times; a changed setting is applied to the existing
+ * schedule. An operator's pause stands: a paused schedule stays paused and keeps the note that says
+ * why (a deploy during a Bytemark outage must not erase it); an active one gets the managed note.
+ */
 export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<'created' | 'updated'> {
   const handle = client.schedule.getHandle(options.scheduleId);
   try {
@@ -97,7 +100,7 @@ export async function ensureSchedule(client: Client, options: ScheduleOptions): 
     spec: options.spec,
     action: options.action,
     policies: { ...previous.policies, ...options.policies },
-    state: { ...previous.state, note: options.state?.note },
+    state: { ...previous.state, note: previous.state.paused ? previous.state.note : options.state?.note },
   }));
   return 'updated';
 }
