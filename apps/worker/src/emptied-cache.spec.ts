@@ -1,6 +1,6 @@
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { bootstrapWorkflowId } from '@btc/workflows';
-import { bootstrapTicketCachesWorkflow, processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
+import { type bootstrapTicketCachesWorkflow, processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
 import { openHarness, type Harness } from '@btc/worker-runtime/testing';
 
 const FIRST = 16_001;
