@@ -24,6 +24,7 @@ export {
   TokenKeyringError,
   TokenColumnTooNarrowError,
   TokenStorageNotMigratedError,
+  TokenStorageModeError,
   CacheDocumentTooLargeError,
   LegacyCacheDocumentError,
   PayloadKeyError,
