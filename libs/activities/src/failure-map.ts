@@ -15,6 +15,7 @@ import {
   StagingMissingError,
   TokenDecryptionError,
   TokenKeyringError,
+  TokenStorageModeError,
   TransientDatabaseError,
 } from '@btc/data';
 import { CacheWriteConflictError } from './commit-refresh';
@@ -62,6 +63,8 @@ export const FAILURE_MAP: ReadonlyArray<readonly [ErrorClass, FailureRule]> = [
   rule(BytemarkResponseError, { retryable: (_e, attempt) => attempt < MALFORMED_RESPONSE_ATTEMPTS, alert: true }),
   rule(TokenDecryptionError, { retryable: false, alert: true }),
   rule(TokenKeyringError, { retryable: false, alert: true }),
+  // No known token storage mode: no token is written (nor a re-login made) until an operator sets it.
+  rule(TokenStorageModeError, { retryable: false, alert: true }),
   rule(CacheDocumentTooLargeError, { retryable: false, alert: true }),
   rule(LegacyCacheDocumentError, { retryable: false, alert: true }),
   rule(PayloadKeyError, { retryable: false, alert: true }),

@@ -1,5 +1,6 @@
 import type {
   AlertActivities,
+  PurgeActivities,
   RefreshQueueActivities,
   ResearchActivities,
   StagingActivities,
@@ -7,6 +8,7 @@ import type {
   UserRefreshActivities,
 } from '@btc/workflows';
 import { createAlertActivities } from './alerts.activities';
+import { createPurgeActivities, type PurgeActivityDeps } from './purge.activities';
 import { createRefreshQueueActivities, type RefreshQueueActivityDeps } from './refresh-queue.activities';
 import { createUserRefreshActivities, type UserRefreshDeps } from './refresh-user.activity';
 import { createResearchActivities, type ResearchActivityDeps } from './research.activities';
@@ -22,13 +24,22 @@ export { finishPendingEffects, toAuditEntries } from './pending-effects';
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
 export { createUserRefreshActivities, isStale, type UserRefreshDeps } from './refresh-user.activity';
 
-export type ActivityDeps = UserRefreshDeps & SweepActivityDeps & RefreshQueueActivityDeps & ResearchActivityDeps;
+export type ActivityDeps = UserRefreshDeps &
+  SweepActivityDeps &
+  RefreshQueueActivityDeps &
+  ResearchActivityDeps &
+  PurgeActivityDeps;
 
 export interface Activities {
   /** For the rate-limited Bytemark queue: a user's refresh. */
   bytemark: UserRefreshActivities;
-  /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup. */
-  ticketCache: SweepActivities & RefreshQueueActivities & AlertActivities & ResearchActivities & StagingActivities;
+  /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup, purges. */
+  ticketCache: SweepActivities &
+    RefreshQueueActivities &
+    AlertActivities &
+    ResearchActivities &
+    StagingActivities &
+    PurgeActivities;
 }
 
 /** Every activity, from its dependencies; the worker's main is the only place that builds them. */
@@ -41,6 +52,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       ...createAlertActivities(),
       ...createResearchActivities(deps),
       ...createStagingActivities(deps),
+      ...createPurgeActivities(deps),
     },
   };
 }

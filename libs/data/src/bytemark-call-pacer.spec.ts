@@ -64,6 +64,33 @@ describe('CallPacer (MariaDB)', () => {
     }
   });
 
+  it("a worker's clock stepped back a minute while calls wait (an NTP correction) stalls no lane and keeps the spacing", async () => {
+    const realNow = Date.now.bind(Date);
+    let stepMs = 0;
+    const step = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + stepMs);
+    try {
+      const pacer = new CallPacer(conns.sequelize, 20);
+      const sent: number[] = [];
+      const started = realNow();
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          pacer.acquire('sweep').then(() => {
+            sent.push(realNow());
+            if (i === 0) stepMs = -60_000;
+          }),
+        ),
+      );
+      const tookMs = realNow() - started;
+      console.log(`40 sweep calls at 20/s, the clock stepped back 60 s after the first: ${tookMs} ms`);
+      // 40 calls at 20 a second take about two seconds; a lane waiting for the stepped clock takes a minute more.
+      expect(tookMs).toBeLessThan(10_000);
+      sent.sort((a, b) => a - b);
+      for (let i = 20; i < sent.length; i++) expect(sent[i]! - sent[i - 20]!).toBeGreaterThanOrEqual(950);
+    } finally {
+      step.mockRestore();
+    }
+  }, 90_000);
+
   it('a rider call asked after forty sweep calls goes within a few slots, not behind them', async () => {
     const pacer = new CallPacer(conns.sequelize, 20);
     const order: string[] = [];

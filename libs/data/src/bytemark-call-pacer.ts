@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { QueryTypes, type Sequelize } from 'sequelize';
 
 export const CALL_PACE_TABLE = 'bytemark_call_pace';
@@ -43,8 +44,10 @@ export type PaceObserver = (p: { lane: CallLane; waitMs: number }) => void;
  * one statement reserves their slots in `bytemark_call_pace` (the row holds when the next call may go;
  * each reservation moves it on by 1/limit s per call), then each call waits for its slot. Calls leave
  * evenly spaced, so neither a per-second count nor a token bucket on Bytemark's side sees more than
- * the limit. The statement reports where the reservation ends relative to MySQL's own clock, so slots
- * are placed on this process's clock without comparing two clocks.
+ * the limit. The schedule lives on one clock, MySQL's: the statement reads it and reports where the
+ * reservation ends relative to it, so this process places its slots as offsets from when the answer
+ * arrived, on this process's monotonic clock (`performance.now`), and never compares its own time with
+ * MySQL's. A wall clock that is off, or stepped by NTP while calls wait, changes nothing.
  *
  * Lanes keep riders first (`LANE_HORIZON_MS`). The limit is the configured one unless an operator set
  * another (`rate_limit_rps` in the same row, `npm run cli -- bytemark rate-limit`), read every few
@@ -55,9 +58,12 @@ export class CallPacer {
   private scheduled = false;
   private intervalUs: number;
   private limitRps: number;
-  private controlReadAt = 0;
+  private controlReadAt = Number.NEGATIVE_INFINITY;
   /** The shared schedule's end after our last reservation, as ms on this clock. */
-  private bookedUntilMs = 0;
+  private bookedUntilMs = Number.NEGATIVE_INFINITY;
+
+  /** Milliseconds on a clock that only moves forward at the rate of real time (the wall clock may be stepped). */
+  private readonly now = () => performance.now();
 
   constructor(
     private readonly sequelize: Sequelize,
@@ -76,7 +82,7 @@ export class CallPacer {
 
   acquire(lane: CallLane = 'queue'): Promise<void> {
     return new Promise<void>((resolve, reject) =>
-      this.enqueue({ lane, askedAt: Date.now(), resolve, reject, retried: false }),
+      this.enqueue({ lane, askedAt: this.now(), resolve, reject, retried: false }),
     );
   }
 
@@ -103,7 +109,7 @@ export class CallPacer {
   private async reserve(): Promise<void> {
     await this.refreshControl();
     const calls: Waiter[] = [];
-    let aheadMs = Math.max(0, this.bookedUntilMs - Date.now());
+    let aheadMs = Math.max(0, this.bookedUntilMs - this.now());
     const intervalMs = this.intervalUs / 1000;
     for (const lane of LANES) {
       const queue = this.waiting[lane];
@@ -116,7 +122,7 @@ export class CallPacer {
     if (calls.length === 0) {
       // Only lower lanes wait, and the schedule is booked beyond their horizon: look again when it is not.
       const horizon = Math.max(...waitingLanes.map((lane) => LANE_HORIZON_MS[lane]));
-      if (waitingLanes.length > 0) this.schedule(Math.max(1, this.bookedUntilMs - Date.now() - horizon));
+      if (waitingLanes.length > 0) this.schedule(Math.max(1, this.bookedUntilMs - this.now() - horizon));
       return;
     }
     const spanUs = calls.length * this.intervalUs;
@@ -130,7 +136,7 @@ export class CallPacer {
          ) + FLOOR(UNIX_TIMESTAMP(NOW(6)) * 1000000)`,
         { replacements: [spanUs, spanUs], type: QueryTypes.INSERT },
       );
-      const receivedAt = Date.now();
+      const receivedAt = this.now();
       const endMs = receivedAt + (Number(endInUs) > 0 ? Number(endInUs) / 1000 : spanUs / 1000);
       this.bookedUntilMs = endMs;
       const firstSlotMs = endMs - spanUs / 1000;
@@ -139,14 +145,14 @@ export class CallPacer {
         // Released more than one interval after its slot (a blocked event loop, a slow reservation),
         // a call would land in the same second as the calls of the slots after it: it takes a new slot.
         const release = () => {
-          if (!call.retried && Date.now() - slotMs > intervalMs) {
+          if (!call.retried && this.now() - slotMs > intervalMs) {
             this.enqueue({ ...call, retried: true });
             return;
           }
-          this.observe({ lane: call.lane, waitMs: Date.now() - call.askedAt });
+          this.observe({ lane: call.lane, waitMs: this.now() - call.askedAt });
           call.resolve();
         };
-        const waitMs = slotMs - Date.now();
+        const waitMs = slotMs - this.now();
         if (waitMs > 0) setTimeout(release, waitMs);
         else release();
       });
@@ -158,8 +164,8 @@ export class CallPacer {
 
   /** Reads the operator's limit when the last read is older than a few seconds; keeps the old one if MySQL fails. */
   private async refreshControl(): Promise<void> {
-    if (Date.now() - this.controlReadAt < CONTROL_REFRESH_MS) return;
-    this.controlReadAt = Date.now();
+    if (this.now() - this.controlReadAt < CONTROL_REFRESH_MS) return;
+    this.controlReadAt = this.now();
     const [row] = await this.sequelize
       .query<{ rate_limit_rps: string | number | null }>(`SELECT rate_limit_rps FROM ${CALL_PACE_TABLE} WHERE id = 1`, {
         type: QueryTypes.SELECT,

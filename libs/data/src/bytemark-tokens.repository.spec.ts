@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { BytemarkTokensMaintenance } from './bytemark-tokens-maintenance';
 import { BytemarkTokensRepository, tokenBinding } from './bytemark-tokens.repository';
-import { TokenColumnTooNarrowError, TokenDecryptionError } from './errors';
+import { TokenColumnTooNarrowError, TokenDecryptionError, TokenStorageModeError } from './errors';
 import { TEST_TOKEN_KEYRING, assertTestSchema, encryptV1, openTestConnections, truncateMysqlTables } from './testing';
 import { TokenCipher } from './token-cipher';
 
@@ -288,6 +288,37 @@ describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () 
       await sequelize.query(`UPDATE btc_settings SET value = ? WHERE name = 'token_storage_mode'`, {
         replacements: [before?.value ?? 'encrypted-only'],
       });
+    }
+  });
+
+  it('without a token_storage_mode row (an adopted database) it refuses to write or check tokens, naming the setting, and writes nothing', async () => {
+    const [before] = await sequelize.query<{ value: string }>(
+      `SELECT value FROM btc_settings WHERE name = 'token_storage_mode'`,
+      { type: QueryTypes.SELECT },
+    );
+    // The original platform's row: plaintext, which its other services read.
+    await insertPlaintext(31_201, 'pw31201Ab12', 'tok-31201');
+    await sequelize.query(`DELETE FROM btc_settings WHERE name = 'token_storage_mode'`);
+    try {
+      const refused = /btc_settings has no token_storage_mode row.*writes no token.*'expand'.*'encrypted-only'/s;
+      await expect(repo.updateToken(31_201, 'tok-31201-relogin')).rejects.toThrow(refused);
+      await expect(
+        repo.upsertAccount({ userId: 31_202, email: 'new@x', password: 'pw', token: 'tok-31202' }),
+      ).rejects.toThrow(refused);
+      await expect(repo.checkKeyring()).rejects.toThrow(TokenStorageModeError);
+      await expect(repo.storageReport()).rejects.toThrow(TokenStorageModeError);
+      expect(await rawRow(31_201)).toEqual({ password: 'pw31201Ab12', token: 'tok-31201' });
+      expect(await rawRow(31_202)).toBeUndefined();
+
+      await sequelize.query(`INSERT INTO btc_settings (name, value) VALUES ('token_storage_mode', 'contract')`);
+      await expect(repo.updateToken(31_201, 'tok-31201-relogin')).rejects.toThrow(
+        /token_storage_mode 'contract', which is neither 'expand' nor 'encrypted-only'/,
+      );
+    } finally {
+      await sequelize.query(
+        `INSERT INTO btc_settings (name, value) VALUES ('token_storage_mode', ?) ON DUPLICATE KEY UPDATE value = VALUES(value)`,
+        { replacements: [before?.value ?? 'encrypted-only'] },
+      );
     }
   });
 

@@ -5,7 +5,7 @@ import {
   type BytemarkTokenModel,
   type BytemarkTokenRow,
 } from './bytemark-tokens.model';
-import { TokenDecryptionError, TokenStorageNotMigratedError } from './errors';
+import { TokenDecryptionError, TokenStorageModeError, TokenStorageNotMigratedError } from './errors';
 import { ENCRYPTED_LIKE, ENCRYPTED_PREFIX, type TokenBinding, type TokenCipher } from './token-cipher';
 import {
   ENCRYPTED_COPIES_TABLE,
@@ -123,7 +123,10 @@ export class BytemarkTokensRepository {
       : null;
   }
 
-  /** The storage mode recorded by migration 0009 (`encrypted-only` when the row is missing). */
+  /**
+   * The storage mode recorded by migration 0009. Fails closed: a missing row or an unknown value
+   * throws `TokenStorageModeError` (nothing is written on a guess; see the error).
+   */
   async storageMode(transaction?: Transaction): Promise<TokenStorageMode> {
     // Inside a write's transaction, a shared lock: `finishEncryption` switches the mode (an exclusive
     // write of this row) only once the writes that read `expand` have committed, and its scan sees them.
@@ -131,7 +134,8 @@ export class BytemarkTokensRepository {
       `SELECT value FROM ${SETTINGS_TABLE} WHERE name = ?${transaction ? ' LOCK IN SHARE MODE' : ''}`,
       { replacements: [TOKEN_STORAGE_MODE_SETTING], type: QueryTypes.SELECT, transaction },
     );
-    return row?.value === 'expand' ? 'expand' : 'encrypted-only';
+    if (row?.value === 'expand' || row?.value === 'encrypted-only') return row.value;
+    throw new TokenStorageModeError(row?.value ?? null);
   }
 
   /**
@@ -252,11 +256,14 @@ export class BytemarkTokensRepository {
 
   /**
    * Decrypts one stored value per key id in use: does this keyring read what is stored? The worker
-   * refuses to start, and `encrypt-legacy` / `finish-encryption` refuse to write, when it does not.
+   * refuses to start, and `encrypt-legacy` / `finish-encryption` refuse to write, when it does not, or
+   * when the storage mode is not known (`TokenStorageModeError`).
    * Nothing is decrypted when no value is encrypted yet (a fresh or a plaintext-only table).
    */
   async checkKeyring(): Promise<KeyringCheck> {
     await this.assertStorageTables();
+    // The worker and the token commands refuse to start without a known mode (their writes would need it).
+    await this.storageMode();
     const keyIds: KeyIdCheck[] = [];
     for (const { keyId, values, userId, sample, binding } of await this.keyIdsInUse()) {
       try {

@@ -121,3 +121,24 @@ export class TokenColumnTooNarrowError extends Error {
     this.name = 'TokenColumnTooNarrowError';
   }
 }
+
+/**
+ * Thrown by every reader of the token storage mode (`BytemarkTokensRepository.storageMode`: token
+ * writes, the keyring check the worker makes before it starts, `tokens status`) when
+ * `btc_settings.token_storage_mode` is missing or holds an unknown value. Guessing `encrypted-only`
+ * would write ciphertext over the plaintext an adopted database's other services read, so nothing
+ * is written until an operator sets it. `found` is the value read (null: no row).
+ */
+export class TokenStorageModeError extends Error {
+  readonly type = 'TokenStorageModeError';
+  constructor(readonly found: string | null) {
+    super(
+      `${found === null ? 'btc_settings has no token_storage_mode row' : `btc_settings holds token_storage_mode '${found.slice(0, 64)}', which is neither 'expand' nor 'encrypted-only'`}: ` +
+        "this service cannot tell whether the platform's other services still read bytemark_tokens in plaintext, so it writes no token " +
+        "and the worker does not start. Set it: 'expand' while they still read the plaintext columns (an adopted database), " +
+        "'encrypted-only' once none does: INSERT INTO btc_settings (name, value) VALUES ('token_storage_mode', 'expand') " +
+        'ON DUPLICATE KEY UPDATE value = VALUES(value)',
+    );
+    this.name = 'TokenStorageModeError';
+  }
+}

@@ -24,6 +24,7 @@ export {
   TokenKeyringError,
   TokenColumnTooNarrowError,
   TokenStorageNotMigratedError,
+  TokenStorageModeError,
   CacheDocumentTooLargeError,
   LegacyCacheDocumentError,
   PayloadKeyError,
@@ -167,4 +168,7 @@ export {
 export { LOGIN_LEASES_TABLE, LoginLeasesRepository } from './login-leases.repository';
 export { SWEEP_RUNS_TABLE, SweepRunsRepository, type SweepRun } from './sweep-runs.repository';
 export { QUARANTINE_COLLECTION, QuarantineRepository, type QuarantinedEffects } from './quarantine.repository';
+export { USER_TOMBSTONES_TABLE, UserTombstonesRepository, type UserTombstone } from './user-tombstones.repository';
+export { UserPurge, type PurgedData } from './user-purge';
+export { DEFAULT_ORPHAN_GRACE_SECONDS, OrphanCaches, type OrphanCacheReport } from './orphan-caches';
 export { DUPLICATE_KEY, isDuplicateKeyError } from './mongo-errors';

@@ -67,6 +67,10 @@ export class QuarantineRepository {
     return this.model.find({}).sort({ quarantined_at: -1 }).limit(p.limit).lean<QuarantinedEffects[]>().exec();
   }
 
+  async countByUserId(f: { userId: number }): Promise<number> {
+    return this.model.countDocuments({ user_id: f.userId }).exec();
+  }
+
   async deleteByUserId(f: { userId: number }): Promise<number> {
     return (await this.model.deleteMany({ user_id: f.userId }).exec()).deletedCount;
   }

@@ -9,6 +9,7 @@ import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
 import { CALL_PACE_TABLE } from './bytemark-call-pacer';
 import { LOGIN_LEASES_TABLE } from './login-leases.repository';
 import { SWEEP_RUNS_TABLE } from './sweep-runs.repository';
+import { USER_TOMBSTONES_TABLE } from './user-tombstones.repository';
 import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
@@ -36,6 +37,7 @@ export const TEST_MYSQL_TABLES = [
   CALL_PACE_TABLE,
   SWEEP_RUNS_TABLE,
   LOGIN_LEASES_TABLE,
+  USER_TOMBSTONES_TABLE,
   'hntb_bytemark_pass',
   'hntb_trip',
 ] as const;

@@ -3,12 +3,14 @@ import { BytemarkTokensRepository } from './bytemark-tokens.repository';
 import { TicketCacheStateRepository, type TicketCacheState } from './ticket-cache-state.repository';
 import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
 import { TokenCipher } from './token-cipher';
+import { UserTombstonesRepository } from './user-tombstones.repository';
 
 describe('TicketCacheStateRepository (MariaDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;
   let sequelize: Sequelize;
   let states: TicketCacheStateRepository;
   let tokens: BytemarkTokensRepository;
+  let tombstones: UserTombstonesRepository;
 
   const state = (userId: number, overrides: Partial<TicketCacheState> = {}): TicketCacheState => ({
     userId,
@@ -30,6 +32,7 @@ describe('TicketCacheStateRepository (MariaDB)', () => {
     sequelize = conns.sequelize;
     await assertTestSchema(sequelize);
     states = new TicketCacheStateRepository(sequelize);
+    tombstones = new UserTombstonesRepository(sequelize);
     tokens = new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(TEST_TOKEN_KEYRING));
   });
   beforeEach(() => truncateMysqlTables(sequelize));
@@ -42,7 +45,6 @@ describe('TicketCacheStateRepository (MariaDB)', () => {
       nextDueAt: 1000 + 3300,
       authFailures: 0,
       failureType: null,
-      purgedAt: null,
     });
     expect(await states.find(2)).toBeNull();
   });
@@ -96,8 +98,10 @@ describe('TicketCacheStateRepository (MariaDB)', () => {
     await states.record(state(3, { refreshedAt: 9000 })); // due at 12300: fresh at 10000
     await states.record(state(4, { refreshedAt: 100 })); // due at 3400: the oldest
     await states.record(state(5, { refreshedAt: 600 }));
-    await states.setPurged(5, 700); // tombstoned
-    expect(await states.enrol()).toBe(2); // users 1 and 6 had no row
+    await tombstones.write({ userId: 5, purgeRef: 'test' }); // tombstoned, its state row still there
+    await addTokenUser(8);
+    await tombstones.write({ userId: 8, purgeRef: 'test' }); // tombstoned, its state row removed by the purge
+    expect(await states.enrol()).toBe(2); // users 1 and 6 had no row; 8 is never enrolled
     expect(await states.enrol()).toBe(0);
     const first = await states.listDuePage({ dueBefore: 10_000, after: null, limit: 3 });
     expect(first.userIds).toEqual([1, 6, 4]);
@@ -117,7 +121,7 @@ describe('TicketCacheStateRepository (MariaDB)', () => {
   it('a page over everyone lists every token user by id, whatever its state, except the tombstoned', async () => {
     for (const id of [1, 2, 3]) await addTokenUser(id);
     await states.record(state(2));
-    await states.setPurged(3, 10);
+    await tombstones.write({ userId: 3, purgeRef: 'test' });
     expect(await states.listAllPage({ afterUserId: 0, limit: 10 })).toEqual({ userIds: [1, 2], nextCursor: null });
   });
 
@@ -127,6 +131,10 @@ describe('TicketCacheStateRepository (MariaDB)', () => {
     expect(context.state).toMatchObject({ userId: 1, outcome: 'unchanged' });
     expect(Math.abs(context.dbNowUs / 1000 - Date.now())).toBeLessThan(5000);
     expect(context.paused).toBeNull();
+    expect(context.purgedAt).toBeNull();
     expect((await states.readRefreshContext(99)).state).toBeNull();
+    const { purgedAt } = await tombstones.write({ userId: 99, purgeRef: 'test' });
+    expect(await states.readRefreshContext(99)).toMatchObject({ state: null, purgedAt });
+    expect(Math.abs(purgedAt - Date.now() / 1000)).toBeLessThan(5);
   });
 });

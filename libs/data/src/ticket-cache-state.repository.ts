@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
 import { CALL_PACE_TABLE } from './bytemark-call-pacer';
+import { USER_TOMBSTONES_TABLE } from './user-tombstones.repository';
 
 export const TICKET_CACHE_STATE_TABLE = 'bytemark_ticket_cache_state';
 
@@ -30,17 +31,18 @@ export interface TicketCacheState {
   runRef: string;
 }
 
-/** What the repository keeps besides: when the user is due, its failed logins in a row, the last failure, a tombstone. */
+/** What the repository keeps besides: when the user is due, its failed logins in a row, the last failure. */
 export interface StoredState extends TicketCacheState {
   nextDueAt: number;
   authFailures: number;
   failureType: string | null;
-  purgedAt: number | null;
 }
 
-/** What a refresh reads before it starts, in one query: its state, MySQL's clock, the operator's pause. */
+/** What a refresh reads before it starts, in one query: its state, its tombstone, MySQL's clock, the operator's pause. */
 export interface RefreshContext {
   state: StoredState | null;
+  /** When the user was purged (`bytemark_user_tombstones`, unix seconds); null: not a deleted rider. */
+  purgedAt: number | null;
   /** MySQL's clock (µs) when the refresh started: every fetch after it is newer than every fetch before it. */
   dbNowUs: number;
   paused: { at: number; reason: string } | null;
@@ -88,11 +90,13 @@ interface StateRow {
   next_due_at: number;
   auth_failures: number;
   failure_type: string | null;
-  purged_at: number | null;
 }
 
-/** A token user that is not tombstoned, joined to its state row `s`. */
+/** A token user, joined to its state row `s`. */
 const TOKEN_USER = `JOIN ${BYTEMARK_TOKENS_TABLE} t ON t.user_id = s.user_id AND t.token IS NOT NULL`;
+/** The user of `alias` (a row with a `user_id`) was not purged: no tombstone (a primary-key probe). */
+const notTombstoned = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM ${USER_TOMBSTONES_TABLE} z WHERE z.user_id = ${alias}.user_id)`;
 const ENROL_BATCH = 5000;
 
 /**
@@ -116,19 +120,27 @@ export class TicketCacheStateRepository {
     return row ? toState(row) : null;
   }
 
-  /** The state, MySQL's clock and the operator's pause, in one round trip: what every refresh reads first. */
+  /** The state, the tombstone, MySQL's clock and the operator's pause, in one round trip: what every refresh reads first. */
   async readRefreshContext(userId: number): Promise<RefreshContext> {
     const [row] = await this.sequelize.query<
-      Partial<StateRow> & { db_now_us: string | number; paused_at: number | null; paused_reason: string | null }
+      Partial<StateRow> & {
+        db_now_us: string | number;
+        tombstoned_at: number | null;
+        paused_at: number | null;
+        paused_reason: string | null;
+      }
     >(
-      `SELECT s.*, CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS UNSIGNED) AS db_now_us, p.paused_at, p.paused_reason
+      `SELECT s.*, CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS UNSIGNED) AS db_now_us, z.purged_at AS tombstoned_at,
+              p.paused_at, p.paused_reason
          FROM (SELECT 1 AS one) o
          LEFT JOIN ${TICKET_CACHE_STATE_TABLE} s ON s.user_id = ?
+         LEFT JOIN ${USER_TOMBSTONES_TABLE} z ON z.user_id = ?
          LEFT JOIN ${CALL_PACE_TABLE} p ON p.id = 1`,
-      { replacements: [userId], type: QueryTypes.SELECT },
+      { replacements: [userId, userId], type: QueryTypes.SELECT },
     );
     return {
       state: row?.user_id != null ? toState(row as StateRow) : null,
+      purgedAt: row?.tombstoned_at != null ? Number(row.tombstoned_at) : null,
       dbNowUs: Number(row?.db_now_us),
       paused: row?.paused_at != null ? { at: Number(row.paused_at), reason: row.paused_reason ?? '' } : null,
     };
@@ -237,20 +249,17 @@ export class TicketCacheStateRepository {
     );
   }
 
-  /** Sets (or lifts, with null) the user's tombstone: sweeps and refreshes skip a purged user. */
-  async setPurged(userId: number, purgedAt: number | null): Promise<void> {
-    await this.sequelize.query(
-      `INSERT INTO ${TICKET_CACHE_STATE_TABLE} (user_id, checked_at, pass_count, outcome, refresh_trigger, run_ref, purged_at)
-       VALUES (?, COALESCE(?, 0), 0, 'purged', 'purge', '', ?)
-       ON DUPLICATE KEY UPDATE purged_at = VALUES(purged_at), cache_version = IF(VALUES(purged_at) IS NULL, cache_version, NULL),
-         passes_hash = IF(VALUES(purged_at) IS NULL, passes_hash, NULL), passes4_hash = IF(VALUES(purged_at) IS NULL, passes4_hash, NULL),
-         refreshed_at = IF(VALUES(purged_at) IS NULL, refreshed_at, NULL), next_due_at = IF(VALUES(purged_at) IS NULL, 0, next_due_at)`,
-      { replacements: [userId, purgedAt, purgedAt] },
-    );
+  /** Removes the user's row (a purge, an orphaned cache): whether there was one. */
+  async delete(userId: number): Promise<boolean> {
+    const deleted = await this.sequelize.query(`DELETE FROM ${TICKET_CACHE_STATE_TABLE} WHERE user_id = ?`, {
+      replacements: [userId],
+      type: QueryTypes.BULKDELETE,
+    });
+    return Number(deleted) > 0;
   }
 
   /**
-   * Adds a state row (due at once) for every token user that has none: a new user is due first.
+   * Adds a state row (due at once) for every token user that has none and was not purged: a new user is due first.
    * In batches, so that millions of new rows never make one long transaction. Returns how many.
    */
   async enrol(): Promise<number> {
@@ -260,6 +269,7 @@ export class TicketCacheStateRepository {
         `INSERT IGNORE INTO ${TICKET_CACHE_STATE_TABLE} (user_id, checked_at, pass_count, outcome, refresh_trigger, run_ref, next_due_at)
          SELECT t.user_id, 0, 0, 'new', 'enrol', '', 0 FROM ${BYTEMARK_TOKENS_TABLE} t
           WHERE t.token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${TICKET_CACHE_STATE_TABLE} s WHERE s.user_id = t.user_id)
+            AND ${notTombstoned('t')}
           LIMIT ${ENROL_BATCH}`,
         { type: QueryTypes.INSERT },
       );
@@ -276,7 +286,7 @@ export class TicketCacheStateRepository {
     const after = p.after ?? { dueAt: -1, userId: 0 };
     const rows = await this.sequelize.query<{ user_id: number; next_due_at: number }>(
       `SELECT s.user_id, s.next_due_at FROM ${TICKET_CACHE_STATE_TABLE} s ${TOKEN_USER}
-        WHERE s.next_due_at <= ? AND s.purged_at IS NULL
+        WHERE s.next_due_at <= ? AND ${notTombstoned('s')}
           AND (s.next_due_at > ? OR (s.next_due_at = ? AND s.user_id > ?))
         ORDER BY s.next_due_at, s.user_id LIMIT ?`,
       {
@@ -297,8 +307,8 @@ export class TicketCacheStateRepository {
     limit: number;
   }): Promise<{ userIds: number[]; nextCursor: number | null }> {
     const rows = await this.sequelize.query<{ user_id: number }>(
-      `SELECT t.user_id FROM ${BYTEMARK_TOKENS_TABLE} t LEFT JOIN ${TICKET_CACHE_STATE_TABLE} s ON s.user_id = t.user_id
-        WHERE t.token IS NOT NULL AND t.user_id > ? AND s.purged_at IS NULL ORDER BY t.user_id LIMIT ?`,
+      `SELECT t.user_id FROM ${BYTEMARK_TOKENS_TABLE} t
+        WHERE t.token IS NOT NULL AND t.user_id > ? AND ${notTombstoned('t')} ORDER BY t.user_id LIMIT ?`,
       { replacements: [p.afterUserId, p.limit], type: QueryTypes.SELECT },
     );
     const userIds = rows.map((r) => Number(r.user_id));
@@ -308,7 +318,7 @@ export class TicketCacheStateRepository {
   /** Token users due at `dueBefore` (what a sweep starting then has to do). */
   async countDue(dueBefore: number): Promise<number> {
     const [row] = await this.sequelize.query<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM ${TICKET_CACHE_STATE_TABLE} s ${TOKEN_USER} WHERE s.next_due_at <= ? AND s.purged_at IS NULL`,
+      `SELECT COUNT(*) AS n FROM ${TICKET_CACHE_STATE_TABLE} s ${TOKEN_USER} WHERE s.next_due_at <= ? AND ${notTombstoned('s')}`,
       { replacements: [dueBefore], type: QueryTypes.SELECT },
     );
     return Number(row?.n ?? 0);
@@ -324,7 +334,7 @@ export class TicketCacheStateRepository {
               MIN(s.refreshed_at) AS oldest,
               COALESCE(SUM(s.auth_failures > 0 AND s.next_due_at > ?), 0) AS backoff
          FROM ${BYTEMARK_TOKENS_TABLE} t LEFT JOIN ${TICKET_CACHE_STATE_TABLE} s ON s.user_id = t.user_id
-        WHERE t.token IS NOT NULL AND s.purged_at IS NULL`,
+        WHERE t.token IS NOT NULL AND ${notTombstoned('t')}`,
       { replacements: [p.now, p.now - p.ttlSeconds, p.now], type: QueryTypes.SELECT },
     );
     const oldest = row?.['oldest'];
@@ -353,6 +363,5 @@ function toState(r: StateRow): StoredState {
     nextDueAt: Number(r.next_due_at ?? 0),
     authFailures: Number(r.auth_failures ?? 0),
     failureType: r.failure_type ?? null,
-    purgedAt: r.purged_at === null || r.purged_at === undefined ? null : Number(r.purged_at),
   };
 }

@@ -19,6 +19,12 @@ export function bsonSize(value: Record<string, unknown>): number {
   return mongoose.mongo.BSON.calculateObjectSize(value);
 }
 
+/** A cache document's user and when it was last written (unix seconds). */
+export interface CacheTimestamp {
+  userId: number;
+  timestamp: number;
+}
+
 /** The cache document's `_id`: a string, so FerretDB v1 looks it up by primary key. */
 export function cacheId(userId: number): string {
   return String(userId);
@@ -103,8 +109,38 @@ export class TicketCacheRepository {
     return this.model.countDocuments({}).exec();
   }
 
-  async deleteByUserId(f: { userId: number }): Promise<void> {
-    await this.model.deleteOne({ _id: cacheId(f.userId) }).exec();
+  /** Removes the user's document (a purge); whether there was one. */
+  async deleteByUserId(f: { userId: number }): Promise<boolean> {
+    return (await this.model.deleteOne({ _id: cacheId(f.userId) }).exec()).deletedCount > 0;
+  }
+
+  /**
+   * Every document's user and `timestamp`, a page at a time, in the collection's order: an operator's
+   * scan (orphaned caches), which FerretDB v1 answers by reading the whole collection. A document of
+   * the original platform (ObjectId `_id`, not yet re-keyed by `cache adopt-legacy`) is counted, not listed.
+   */
+  async *scanTimestamps(batchSize = 1000): AsyncGenerator<{ caches: CacheTimestamp[]; legacy: number }> {
+    const cursor = this.model
+      .find({}, { user_id: 1, timestamp: 1 })
+      .lean<Array<{ _id: unknown; user_id?: unknown; timestamp?: unknown }>>()
+      .cursor({ batchSize });
+    let page: CacheTimestamp[] = [];
+    let legacy = 0;
+    for await (const doc of cursor) {
+      if (typeof doc._id !== 'string' || doc._id !== cacheId(Number(doc.user_id))) legacy++;
+      else page.push({ userId: Number(doc.user_id), timestamp: Number(doc.timestamp ?? 0) });
+      if (page.length + legacy >= batchSize) {
+        yield { caches: page, legacy };
+        page = [];
+        legacy = 0;
+      }
+    }
+    if (page.length + legacy > 0) yield { caches: page, legacy };
+  }
+
+  /** Removes the user's document only if its `timestamp` is still `timestamp` (no refresh wrote it since it was read). */
+  async deleteIfUntouched(f: { userId: number }, p: { timestamp: number }): Promise<boolean> {
+    return (await this.model.deleteOne({ _id: cacheId(f.userId), timestamp: p.timestamp }).exec()).deletedCount > 0;
   }
 
   /** A document without `version` was written by the original platform: it counts as version 0. */

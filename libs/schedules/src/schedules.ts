@@ -14,6 +14,10 @@ import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '
 /** A schedule that starts the workflow `W`, named by its function: its args are `W`'s parameters. */
 export type WorkflowSchedule<W extends Workflow> = ScheduleOptions<ScheduleOptionsStartWorkflowAction<W>>;
 
+/** The note of an active schedule; a paused one keeps the operator's. */
+const MANAGED_NOTE =
+  'Managed by apps/scheduler (schedule ensure); settings edited here are overwritten, a pause and its note are kept.';
+
 export interface ScheduleSettings {
   taskQueue: string;
   maxInFlight: number;
@@ -42,7 +46,7 @@ export function hourlyScheduleOptions(
       staticSummary: 'Hourly sweep: refresh stale Bytemark ticket caches',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },
-    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+    state: { note: MANAGED_NOTE },
   };
 }
 
@@ -62,7 +66,7 @@ export function refreshQueueScheduleOptions(
       staticSummary: 'Refresh-log queue: due refreshes and free-ticket notifications',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 minutes', pauseOnFailure: false },
-    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+    state: { note: MANAGED_NOTE },
   };
 }
 
@@ -80,7 +84,11 @@ export function allSchedules(settings: ScheduleSettings): Array<WorkflowSchedule
   return [hourlyScheduleOptions(settings), refreshQueueScheduleOptions(settings)];
 }
 
-/** Create-or-update: safe to run any number of times; a changed setting is applied to the existing schedule. */
+/**
+ * Create-or-update: safe to run any number of times; a changed setting is applied to the existing
+ * schedule. An operator's pause stands: a paused schedule stays paused and keeps the note that says
+ * why (a deploy during a Bytemark outage must not erase it); an active one gets the managed note.
+ */
 export async function ensureSchedule<W extends Workflow>(
   client: Client,
   options: WorkflowSchedule<W>,
@@ -103,7 +111,7 @@ export async function ensureSchedule<W extends Workflow>(
     spec: options.spec,
     action: options.action,
     policies: { ...previous.policies, ...options.policies },
-    state: { ...previous.state, note: options.state?.note },
+    state: { ...previous.state, note: previous.state.paused ? previous.state.note : options.state?.note },
   }));
   return 'updated';
 }

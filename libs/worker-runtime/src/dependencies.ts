@@ -14,6 +14,8 @@ import {
   TicketCacheStateRepository,
   TicketLogRepository,
   TokenCipher,
+  UserPurge,
+  UserTombstonesRepository,
   connectMongo,
   createSequelize,
   readPaceControls,
@@ -64,14 +66,19 @@ export async function buildDependencies(
   const slack = new SlackNotifier(config.slack);
   const metrics = options.metrics ?? createWorkerMetrics(options.logger ? { logger: options.logger } : {});
   const pacer = new CallPacer(sequelize, config.bytemark.rateLimitRps, metrics.pace);
+  const cache = new TicketCacheRepository(mongo);
+  const states = new TicketCacheStateRepository(sequelize, {
+    dueAfterSeconds: config.cache.ttlSeconds - config.cache.graceSeconds,
+  });
+  const logs = new TicketLogRepository(mongo);
+  const quarantine = new QuarantineRepository(mongo);
+  const tombstones = new UserTombstonesRepository(sequelize);
   const deps: ActivityDeps = {
     tokens: new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys)),
     staging: new StagingRepository(mongo),
-    cache: new TicketCacheRepository(mongo),
-    states: new TicketCacheStateRepository(sequelize, {
-      dueAfterSeconds: config.cache.ttlSeconds - config.cache.graceSeconds,
-    }),
-    logs: new TicketLogRepository(mongo),
+    cache,
+    states,
+    logs,
     refreshLog: new RefreshLogRepository(sequelize),
     ledger: new NotificationLedgerRepository(mongo),
     interactions: new PassInteractionRepository(sequelize),
@@ -90,7 +97,9 @@ export async function buildDependencies(
     push: new PushNotifier(config.notificationUrl),
     slack,
     alertOperators: (text) => slack.post(text),
-    quarantine: new QuarantineRepository(mongo),
+    quarantine,
+    tombstones,
+    userPurge: new UserPurge({ tombstones, cache, logs, quarantine, states }),
     sweepRuns: new SweepRunsRepository(sequelize),
     loginLeases: new LoginLeasesRepository(sequelize),
     paceControls: () => readPaceControls(sequelize),

@@ -1,5 +1,6 @@
 import type {
   RefreshFailure,
+  PurgePass,
   RefreshTrigger,
   RefreshSummary,
   SweepCursor,
@@ -51,6 +52,15 @@ export interface SweepActivities {
     progress: Omit<SweepProgress, 'failedUserIds' | 'failures'>;
   }): Promise<{ leftOver: number; neededRateLimitRps: number | null }>;
   countTicketCaches(): Promise<{ count: number }>;
+}
+
+/** A deleted rider's data (`purgeUserCacheWorkflow`), on the workflows' queue. */
+export interface PurgeActivities {
+  /**
+   * Writes the user's tombstone (kept from a first purge), then removes its cache document, audit
+   * entries, quarantined effects and refresh state; safe to repeat. `purgeRef` names the purge's run.
+   */
+  purgeUserCache(input: { userId: number; purgeRef: string }): Promise<PurgePass>;
 }
 
 /** The claim-check store's cleanup, for whoever staged a value (research ingestion). */

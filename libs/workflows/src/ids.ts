@@ -70,6 +70,11 @@ export function onDemandAlertsWorkflowId(workflowTaskQueue: string = TICKET_CACH
   return `bytemark-ticket-cache-alerts-on-demand${suffix}`;
 }
 
+/** One purge per user at a time: a second `cache purge` while one runs attaches to it. */
+export function purgeWorkflowId(userId: number): string {
+  return `bytemark-ticket-cache-purge-${userId}`;
+}
+
 export function bootstrapWorkflowId(): string {
   return 'bytemark-ticket-cache-bootstrap';
 }
@@ -80,6 +85,9 @@ export function ingestWorkflowId(batchId: string): string {
 
 /** The sweep's query for its progress. */
 export const SWEEP_PROGRESS_QUERY = 'progress';
+
+/** The purge's query for its progress (the first pass's counts as soon as it is done). */
+export const PURGE_PROGRESS_QUERY = 'purgeProgress';
 
 /** Sent to a user's running refresh: fetch again once the current fetch is done (a fetch that started after the request). */
 export const REFRESH_REQUESTED_SIGNAL = 'refreshRequested';

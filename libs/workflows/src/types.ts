@@ -168,3 +168,39 @@ export interface BatchResult {
   /** The failures after their retries, by type (e.g. `BytemarkUnavailableError`), with a few user ids each. */
   failures: FailureDigest;
 }
+
+/** What one pass of a purge found and removed. */
+export interface PurgePass {
+  /** When the tombstone was written (unix seconds, MySQL's clock): the first purge's, on a repeat. */
+  purgedAt: number;
+  removed: {
+    cacheDocument: boolean;
+    auditEntries: number;
+    quarantined: number;
+    schedulingState: boolean;
+  };
+}
+
+export interface PurgeInput {
+  userId: number;
+  /**
+   * Seconds between the two passes (default 900: longer than a refresh attempt may run, 10 minutes):
+   * the second removes whatever a refresh that started before the tombstone still wrote.
+   */
+  settleSeconds?: number;
+}
+
+export interface PurgeResult {
+  userId: number;
+  first: PurgePass;
+  second: PurgePass;
+}
+
+/** The purge's progress (its query): the first pass once it is done, the second once that is. */
+export interface PurgeProgress {
+  userId: number;
+  first: PurgePass | null;
+  second: PurgePass | null;
+  /** Workflow time (ms, epoch) of the second pass. */
+  secondPassAtMs: number | null;
+}

@@ -10,6 +10,7 @@ import {
   type LegacyCacheAdoptionReport,
 } from '@btc/data';
 import type { SchedulerConfig } from '../config';
+import { registerCachePurgeCommands } from './cache-purge.command';
 import { CliError } from './context';
 
 /** The report as the operator reads it; a dry run says what `--execute` would do. */
@@ -36,12 +37,14 @@ export function formatAdoptionReport(r: LegacyCacheAdoptionReport): string[] {
 /**
  * `cache adopt-legacy`: makes the original platform's cache documents this service's (see
  * `LegacyCacheAdoption`); `cache drop-legacy-backup`: drops the copies it kept, once the operator is
- * done with them. Both are dry runs unless `--execute`.
+ * done with them. Both are dry runs unless `--execute`. `cache purge` and `cache purge-orphans`: see
+ * `cache-purge.command.ts`.
  */
 export function registerCacheCommands(program: Command, config: () => SchedulerConfig): void {
   const cache = program
     .command('cache')
-    .description("ticket cache maintenance: adopt the original platform's documents");
+    .description("ticket cache maintenance: adopt the original platform's documents, purge deleted riders and orphans");
+  registerCachePurgeCommands(cache, config);
 
   cache
     .command('adopt-legacy')

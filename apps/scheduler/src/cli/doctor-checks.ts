@@ -5,6 +5,7 @@ import {
   BytemarkTokensRepository,
   MONGO_INDEXES,
   TokenCipher,
+  TokenStorageModeError,
   TokenStorageNotMigratedError,
   connectMongo,
   createSequelize,
@@ -268,11 +269,16 @@ async function checkTokenKey(
     };
   } catch (error) {
     const notMigrated = error instanceof TokenStorageNotMigratedError;
+    const noMode = error instanceof TokenStorageModeError;
     return {
       name,
       ok: false,
       detail: messageOf(error),
-      fix: notMigrated ? '`npm run migrate -- up`' : '`npm run migrate -- status` (is bytemark_tokens there?)',
+      fix: notMigrated
+        ? '`npm run migrate -- up`'
+        : noMode
+          ? "set btc_settings.token_storage_mode to 'expand' or 'encrypted-only' (the detail says which when)"
+          : '`npm run migrate -- status` (is bytemark_tokens there?)',
     };
   }
 }
