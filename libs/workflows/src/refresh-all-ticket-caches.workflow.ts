@@ -162,6 +162,9 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     }
   }
   await Promise.all(running);
+  // Every page was handed out, but a batch found the window closed before some of its users: the
+  // sweep ran out of time as surely as one that stopped paging (those users are left over).
+  if (progress.stoppedBy === 'done' && progress.notReached > 0) progress.stoppedBy = 'deadline';
   const { failedUserIds: _ids, failures: _failures, ...counts } = progress;
   const finished = await db.finishSweep({
     sweepId: `${workflowId}/${firstExecutionRunId}`,
