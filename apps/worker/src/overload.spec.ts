@@ -65,8 +65,7 @@ describe('a population three times what one sweep can refresh', () => {
             }),
           );
           const touched = new Set<number>();
-          for (const [userId, at] of before)
-            if ((await states.find(userId))?.refreshedAt !== at) touched.add(userId);
+          for (const [userId, at] of before) if ((await states.find(userId))?.refreshedAt !== at) touched.add(userId);
           refreshedBy.push(touched);
           // Let the users refreshed by this sweep come due (one second).
           await new Promise((r) => setTimeout(r, 1100));
