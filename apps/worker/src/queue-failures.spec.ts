@@ -2,6 +2,7 @@ import { MongoNetworkError } from 'mongodb';
 import { QueryTypes } from 'sequelize';
 import { PushNotifier } from '@btc/activities';
 import type { NotificationLedgerRepository } from '@btc/data';
+import type { RefreshQueueResult } from '@btc/workflows';
 import { processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
 import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
 
@@ -125,8 +126,8 @@ describe('the refresh-log queue never blocks', () => {
     const notifier = deps.push;
     // The notifier gives up after 500 ms (10 s in production); the endpoint answers after 1 s.
     deps.push = new PushNotifier(`${push.url}/push`, 500);
-    const runs = [];
-    const statuses = [];
+    const runs: RefreshQueueResult[] = [];
+    const statuses: number[] = [];
     try {
       await h.withWorkers(async (taskQueue) => {
         for (let run = 1; run <= 4; run++) {

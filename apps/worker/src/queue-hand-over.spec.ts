@@ -97,8 +97,8 @@ describe('the refresh-log queue beside a user whose refresh never stops', () => 
     // Hand-offs: runs that reached their last fetch with requests still arriving asked the queue for one more refresh.
     let handOffs = 0;
     for (const wf of await busyRuns()) {
-      const { events = [] } = await h.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-      handOffs += events.filter(
+      const { events } = await h.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      handOffs += (events ?? []).filter(
         (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'queueUserRefresh',
       ).length;
     }
