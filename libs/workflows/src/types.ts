@@ -116,6 +116,8 @@ export interface SweepProgress {
   notReached: number;
   /** Users failed-auth in this sweep by back-off step (failed logins in a row): each is reported once per step. */
   authBackoff: Record<string, number>;
+  /** A few of those users' ids, for the alert (absent in a progress carried over from the previous version). */
+  authFailedUserIds?: number[];
   /** Workflow time (ms) the sweep's first run started: its deadlines count from it. */
   startedAtMs: number;
   /** Why the sweep ended: its last page, its window, or an operator's pause. */
@@ -165,6 +167,8 @@ export interface BatchResult {
   notReached: number;
   /** failed-auth outcomes by back-off step. */
   authBackoff: Record<string, number>;
+  /** A few of those users' ids (absent in a result of the previous version). */
+  authFailedUserIds?: number[];
   /** The failures after their retries, by type (e.g. `BytemarkUnavailableError`), with a few user ids each. */
   failures: FailureDigest;
 }

@@ -83,6 +83,21 @@ describe('cli status', () => {
     expect(out['cache']).toMatchObject({ passes: 0, stale: false, pendingEffects: false });
   });
 
+  it('shows a dead account backing off: its failed logins in a row and when it is tried again', async () => {
+    const userId = 654;
+    const states = new TicketCacheStateRepository(conns.sequelize, { dueAfterSeconds: 3300 });
+    const checkedAt = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 3; i++) await states.recordAuthFailure({ userId, checkedAt, trigger: 'hourly', runRef: 'r' });
+
+    const out = await status(userId);
+    // 55 minutes, doubled twice: tried again 3 h 40 min later.
+    expect(out['lastRefresh']).toMatchObject({
+      outcome: 'failed-auth',
+      failedLoginsInARow: 3,
+      nextAttemptAt: new Date((checkedAt + 4 * 3300) * 1000).toISOString(),
+    });
+  });
+
   it('prints nulls for a user that was never refreshed', async () => {
     expect(await status(999)).toEqual({ userId: 999, cache: null, lastRefresh: null });
   });

@@ -44,6 +44,13 @@ export function registerStatusCommand(program: Command, config: () => SchedulerC
                 trigger: state.trigger,
                 checkedAt: new Date(state.checkedAt * 1000).toISOString(),
                 lastSuccessAt: state.refreshedAt === null ? null : new Date(state.refreshedAt * 1000).toISOString(),
+                // A dead account: how many logins Bytemark refused in a row, and when the sweep tries it again.
+                ...(state.authFailures > 0
+                  ? {
+                      failedLoginsInARow: state.authFailures,
+                      nextAttemptAt: new Date(state.nextDueAt * 1000).toISOString(),
+                    }
+                  : {}),
                 run: run ?? state.runRef,
                 url: run ? workflowUrl(config(), run.workflowId, run.runId) : null,
               }
