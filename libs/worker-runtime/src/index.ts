@@ -7,14 +7,7 @@ export {
   type DependencyConfig,
   type WorkerDependencies,
 } from './dependencies';
-export {
-  MAX_CACHED_WORKFLOWS,
-  SERVER_RATE_SHARE,
-  serverRefreshRate,
-  createWorkers,
-  runWorkers,
-  type CreateWorkersOptions,
-} from './workers';
+export { MAX_CACHED_WORKFLOWS, createWorkers, runWorkers, type CreateWorkersOptions } from './workers';
 export { bytemarkLogger, temporalLogger } from './loggers';
 export {
   DEFAULT_DB_READ_INTERVAL_MS,

@@ -18,7 +18,9 @@ export {
   REFRESH_QUEUE_SCHEDULE_ID,
   REFRESH_REQUESTED_SIGNAL,
   SEARCH_ATTRIBUTES,
+  SERVER_RATE_SHARE,
   SWEEP_PROGRESS_QUERY,
+  SWEEP_START_USERS_MINUTES,
   TICKET_CACHE_TASK_QUEUE,
   batchWorkflowId,
   bootstrapWorkflowId,
@@ -29,6 +31,7 @@ export {
   refreshId,
   refreshWorkflowId,
   type RefreshRef,
+  serverRefreshRate,
   sweepWorkflowId,
   userActivityId,
 } from './ids';
