@@ -2,8 +2,11 @@ export {
   createSequelize,
   connectMongo,
   ensureMysqlDatabase,
+  explainMysqlConnectionFailure,
+  mysqlServerConnectionOptions,
   parseMysqlUrl,
   mongoDatabaseName,
+  type MysqlUrlParts,
   type SequelizeOptions,
 } from './connections';
 export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
@@ -30,6 +33,7 @@ export {
   StagingCorruptError,
   StagingMissingError,
   DatabaseUrlError,
+  MysqlConnectionError,
 } from './errors';
 export { escapePayloadKeys, unescapePayloadKeys, escapeKey, unescapeKey } from './payload-keys';
 export {

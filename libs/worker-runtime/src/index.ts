@@ -1,8 +1,10 @@
 export { WORKER_CONFIG_SECTIONS, type WorkerConfig } from './worker-config';
 export {
   DEPENDENCY_CONFIG_SECTIONS,
+  MYSQL_POOL_HEADROOM,
   activitiesFrom,
   buildDependencies,
+  mysqlPoolSize,
   type BuildDependenciesOptions,
   type DependencyConfig,
   type WorkerDependencies,

@@ -136,9 +136,7 @@ describe('npm run cli -- analytics, on MariaDB', () => {
   it('the global --json is --format json, and refuses another --format', async () => {
     const byFormat = await run(['engagement', '--user', 'alice', '--format', 'json']);
     printed = [];
-    await buildCli()
-      .exitOverride()
-      .parseAsync(['node', 'cli', '--json', 'analytics', 'engagement', '--user', 'alice']);
+    await buildCli().exitOverride().parseAsync(['node', 'cli', '--json', 'analytics', 'engagement', '--user', 'alice']);
     expect(printed.join('\n')).toBe(byFormat);
     await expect(
       buildCli()

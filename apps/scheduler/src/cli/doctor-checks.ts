@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { connectClient, formatError, knownSecrets, type Config } from '@btc/config';
+import { connectClient, describeMysqlTls, formatError, knownSecrets, type Config } from '@btc/config';
 import {
   BytemarkTokensRepository,
   MONGO_INDEXES,
@@ -8,6 +8,8 @@ import {
   TokenStorageNotMigratedError,
   connectMongo,
   createSequelize,
+  explainMysqlConnectionFailure,
+  parseMysqlUrl,
 } from '@btc/data';
 import { migrationStatus } from '@btc/migrations';
 import { SEARCH_ATTRIBUTES, bytemarkTaskQueue } from '@btc/workflows';
@@ -210,8 +212,8 @@ async function checkMysql(config: DoctorConfig): Promise<DoctorCheck[]> {
         {
           name: 'mysql',
           ok: false,
-          detail: `cannot open database "${database}": ${messageOf(error)}`,
-          fix: `${START_STACK} (MYSQL_URL); a missing database is created by \`npm run migrate -- up\``,
+          detail: `cannot open database "${database}": ${messageOf(explainMysqlConnectionFailure(error, config.mysqlUrl))}`,
+          fix: `${START_STACK} (MYSQL_URL, MYSQL_SSL_*); a missing database is created by \`npm run migrate -- up\``,
         },
         { name: 'migrations', ok: false, detail: `${NOT_CHECKED} ${why}` },
         { name: 'token key', ok: false, detail: `${NOT_CHECKED} ${why}` },
@@ -220,7 +222,11 @@ async function checkMysql(config: DoctorConfig): Promise<DoctorCheck[]> {
     }
     const migrations = await checkMigrations(config.mysqlUrl);
     return [
-      { name: 'mysql', ok: true, detail: `database "${database}" reachable` },
+      {
+        name: 'mysql',
+        ok: true,
+        detail: `database "${database}" reachable, ${describeMysqlTls(parseMysqlUrl(config.mysqlUrl).tls)}`,
+      },
       migrations,
       await checkTokenKey(config, sequelize),
       migrations.ok

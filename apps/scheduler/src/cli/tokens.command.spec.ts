@@ -357,7 +357,9 @@ describe('token storage modes', () => {
     // It cannot be undone: a script must say --yes; without it (and no terminal to ask on) it refuses, exit 2.
     const unconfirmed = await cli(['finish-encryption', '--execute'], env);
     expect(unconfirmed.code).toBe(2);
-    expect(unconfirmed.stderr).toMatch(/^error: refusing to end expand mode: .* without --yes: stdin is not a terminal/);
+    expect(unconfirmed.stderr).toMatch(
+      /^error: refusing to end expand mode: .* without --yes: stdin is not a terminal/,
+    );
     expect(await rawRows(adopted)).toEqual(before);
 
     const finish = await cli(['finish-encryption', '--execute', '--yes'], env);
