@@ -1,9 +1,9 @@
-import { mysqlServerConnectionOptions, parseMysqlUrl } from '@btc/data';
-import { createConnection as createMysqlConnection, type Connection } from 'mysql2/promise';
+import { connectMysqlServer, parseMysqlUrl } from '@btc/data';
+import type { Connection } from 'mysql2/promise';
 
 async function connectServer(mysqlUrl: string): Promise<{ conn: Connection; database: string }> {
   const { database } = parseMysqlUrl(mysqlUrl);
-  const conn = await createMysqlConnection(mysqlServerConnectionOptions(mysqlUrl));
+  const conn = await connectMysqlServer(mysqlUrl);
   return { conn, database };
 }
 

@@ -1,9 +1,9 @@
 export {
   createSequelize,
   connectMongo,
+  connectMysqlServer,
   ensureMysqlDatabase,
   explainMysqlConnectionFailure,
-  mysqlServerConnectionOptions,
   parseMysqlUrl,
   mongoDatabaseName,
   type MysqlUrlParts,
