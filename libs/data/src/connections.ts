@@ -119,7 +119,7 @@ export async function connectMysqlServer(mysqlUrl: string): Promise<MysqlConnect
     ...(ssl ? { ssl } : {}),
   });
   try {
-    verifyIpIdentity(parts, (conn.connection as unknown as { stream: unknown }).stream);
+    verifyIpIdentity(parts, (conn as unknown as { connection: { stream: unknown } }).connection.stream);
   } catch (error) {
     conn.destroy();
     throw error;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { loadConfig } from '@btc/config';
 import { createSequelize, ensureMysqlDatabase, explainMysqlConnectionFailure } from './connections';
-import { MysqlConnectionError } from './errors';
+import type { MysqlConnectionError } from './errors';
 
 const MARIADBD = '/usr/sbin/mariadbd';
 const INSTALL_DB = '/usr/bin/mariadb-install-db';
