@@ -1,4 +1,5 @@
 import { ConfigError } from '@btc/config';
+import { RATE_LIMIT_CLI_COMMAND } from '@btc/workflows';
 import { version } from '../package.json';
 import { buildCli } from './cli';
 import { runCliProcess } from './testing/cli-process';
@@ -33,6 +34,15 @@ describe('operator CLI', () => {
     const cli = buildCli().exitOverride();
     await expect(cli.parseAsync(['node', 'cli', 'refresh', 'abc'])).rejects.toThrow(
       /user id must be a positive integer/,
+    );
+  });
+
+  it("the command the sweep's overload alert names exists and takes the calls per second", async () => {
+    const words = RATE_LIMIT_CLI_COMMAND.split(' -- ')[1]!.split(' ');
+    expect(words).toEqual(['bytemark', 'rate-limit']);
+    const cli = buildCli().exitOverride();
+    await expect(cli.parseAsync(['node', 'cli', ...words, 'lots'])).rejects.toThrow(
+      'the rate limit must be a number of calls per second above 0, at most 10000; got "lots"',
     );
   });
 

@@ -126,5 +126,8 @@ export function serverRefreshRate(callsPerSecond: number): number {
   return (callsPerSecond / CALLS_PER_REFRESH) * SERVER_RATE_SHARE;
 }
 
+/** The operator's command that changes the Bytemark rate limit live (the sweep's overload alert names it). */
+export const RATE_LIMIT_CLI_COMMAND = 'npm run cli -- bytemark rate-limit';
+
 /** Minutes into its hour after which a sweep starts no more users (its window then lets the last ones finish). */
 export const SWEEP_START_USERS_MINUTES = 45;

@@ -12,7 +12,7 @@ import {
   parseMysqlUrl,
 } from '@btc/data';
 import { migrationStatus } from '@btc/migrations';
-import { SEARCH_ATTRIBUTES, bytemarkTaskQueue } from '@btc/workflows';
+import { RATE_LIMIT_CLI_COMMAND, SEARCH_ATTRIBUTES, bytemarkTaskQueue } from '@btc/workflows';
 import { formatAge, readCapacity, type Capacity } from './capacity';
 
 /** What `doctor` reads: everything the worker and the CLI connect to. */
@@ -323,7 +323,7 @@ async function checkCapacity(
         name,
         ok: false,
         detail: `one sweep cannot refresh every token user: ${detail}`,
-        fix: `about ${c.rateLimitForAllRps} calls/s would cover them: \`npm run cli -- bytemark rate-limit ${c.rateLimitForAllRps}\` if Bytemark allows (BYTEMARK_RATE_LIMIT_RPS to keep it)`,
+        fix: `about ${c.rateLimitForAllRps} calls/s would cover them: \`${RATE_LIMIT_CLI_COMMAND} ${c.rateLimitForAllRps}\` if Bytemark allows (BYTEMARK_RATE_LIMIT_RPS to keep it)`,
         capacity: c,
       };
     }
