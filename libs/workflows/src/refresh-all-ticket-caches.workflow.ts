@@ -14,7 +14,13 @@ import type { RefreshQueueActivities, SweepActivities } from './activity-contrac
 import { chunkByValueBytes } from './batch-chunks';
 import { addFailure, emptyDigest, mergeDigest } from './failure-digest';
 import { failureMessage, failureType } from './failure-message';
-import { INVALID_INPUT_FAILURE, PRIORITY, SWEEP_PROGRESS_QUERY, SWEEP_START_USERS_MINUTES, batchWorkflowId } from './ids';
+import {
+  INVALID_INPUT_FAILURE,
+  PRIORITY,
+  SWEEP_PROGRESS_QUERY,
+  SWEEP_START_USERS_MINUTES,
+  batchWorkflowId,
+} from './ids';
 import { refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import { TRIGGER_KEY, USER_IDS_KEY } from './search-attributes';
