@@ -2,6 +2,15 @@ export { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './d
 export { WORKER_HEAP_MB } from './heap-limit';
 export { ConfigError, TemporalConnectionError, type ConfigProblem } from './errors';
 export { parseKeyring, type Keyring } from './keyring';
+export {
+  MYSQL_SSL_MODES,
+  MYSQL_TLS_PARAMETERS,
+  describeMysqlTls,
+  parseMysqlTls,
+  type MysqlSslMode,
+  type MysqlTls,
+  type MysqlUrlProblem,
+} from './mysql/mysql-settings';
 export { loadConfig, type Config, type ConfigSection, type ConfigSections, type Env } from './load-config';
 export {
   createLogger,

@@ -92,6 +92,23 @@ export class DatabaseUrlError extends Error {
 }
 
 /**
+ * Thrown when MySQL cannot be reached or refuses the connection (`explainMysqlConnectionFailure`):
+ * the message says which setting to check (TLS CA, ssl-mode, host, credentials), never the password.
+ */
+export class MysqlConnectionError extends Error {
+  readonly type = 'MysqlConnectionError';
+  constructor(
+    message: string,
+    readonly reason:
+      'tls-untrusted' | 'tls-hostname' | 'tls-unsupported' | 'tls-required' | 'credentials' | 'unreachable' | 'unknown',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MysqlConnectionError';
+  }
+}
+
+/**
  * Thrown by the token storage checks (`BytemarkTokensRepository.checkKeyring`, `storageReport`)
  * when migration 0009 has not run: `btc_settings` or `bytemark_tokens_encrypted` is missing.
  */

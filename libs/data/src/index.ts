@@ -1,9 +1,12 @@
 export {
   createSequelize,
   connectMongo,
+  connectMysqlServer,
   ensureMysqlDatabase,
+  explainMysqlConnectionFailure,
   parseMysqlUrl,
   mongoDatabaseName,
+  type MysqlUrlParts,
   type SequelizeOptions,
 } from './connections';
 export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
@@ -31,6 +34,7 @@ export {
   StagingCorruptError,
   StagingMissingError,
   DatabaseUrlError,
+  MysqlConnectionError,
 } from './errors';
 export { escapePayloadKeys, unescapePayloadKeys, escapeKey, unescapeKey } from './payload-keys';
 export {

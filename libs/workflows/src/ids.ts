@@ -119,3 +119,23 @@ export const PRIORITY = { rider: 1, queue: 3, sweep: 5 } as const;
  * activities, so the Bytemark queue dispatches about `limit / 2` refreshes per second.
  */
 export const CALLS_PER_REFRESH = 2;
+
+/**
+ * The share of the limit's refreshes the server dispatches (`maxTaskQueueActivitiesPerSecond`, and
+ * what `cli bytemark rate-limit` sets on the queue): a little under the pacer's share (`PACE_SHARE`,
+ * 0.95), so the backlog forms in Temporal's matcher, which orders it by priority, and not in the
+ * call pacer, where a sweep activity would hold a worker slot while a rider's waits for one. The
+ * pacer stays the exact ceiling (re-logins and extra pages are calls the server does not count).
+ */
+export const SERVER_RATE_SHARE = 0.92;
+
+/** The server-side dispatch rate for a Bytemark limit of `callsPerSecond`: refreshes per second. */
+export function serverRefreshRate(callsPerSecond: number): number {
+  return (callsPerSecond / CALLS_PER_REFRESH) * SERVER_RATE_SHARE;
+}
+
+/** The operator's command that changes the Bytemark rate limit live (the sweep's overload alert names it). */
+export const RATE_LIMIT_CLI_COMMAND = 'npm run cli -- bytemark rate-limit';
+
+/** Minutes into its hour after which a sweep starts no more users (its window then lets the last ones finish). */
+export const SWEEP_START_USERS_MINUTES = 45;

@@ -14,7 +14,13 @@ import type { RefreshQueueActivities, SweepActivities } from './activity-contrac
 import { chunkByValueBytes } from './batch-chunks';
 import { addFailure, emptyDigest, mergeDigest } from './failure-digest';
 import { failureMessage, failureType } from './failure-message';
-import { INVALID_INPUT_FAILURE, PRIORITY, SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
+import {
+  INVALID_INPUT_FAILURE,
+  PRIORITY,
+  SWEEP_PROGRESS_QUERY,
+  SWEEP_START_USERS_MINUTES,
+  batchWorkflowId,
+} from './ids';
 import { AUTH_FAILED_IDS, refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import { TRIGGER_KEY, USER_IDS_KEY } from './search-attributes';
@@ -51,7 +57,7 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     batchesInFlight = 2,
     usersPerRun = 2000,
     alertOnFailures = 5,
-    startUsersForMinutes = 45,
+    startUsersForMinutes = SWEEP_START_USERS_MINUTES,
     windowMinutes = 55,
   } = input;
   if (

@@ -1,4 +1,5 @@
 import { describeDigest } from './failure-digest';
+import { RATE_LIMIT_CLI_COMMAND } from './ids';
 import type { SweepProgress } from './types';
 
 /**
@@ -36,7 +37,7 @@ export function sweepAlert(
     lines.push(
       `Over capacity: ${refreshed} refreshed, ${p.notReached} not reached, ${p.leftOver} still due when the window closed ` +
         `(the oldest go first next hour). At ${p.rateLimitRps} calls/s one sweep cannot refresh ${p.due} users; ` +
-        `about ${p.neededRateLimitRps} calls/s would (\`npm run cli -- bytemark rate-limit <calls/s>\` if Bytemark allows).`,
+        `about ${p.neededRateLimitRps} calls/s would (\`${RATE_LIMIT_CLI_COMMAND} <calls/s>\` if Bytemark allows).`,
     );
   }
   return lines.join(' ');

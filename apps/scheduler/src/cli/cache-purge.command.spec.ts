@@ -71,14 +71,14 @@ async function seedCache(userId: number, ageSeconds: number): Promise<void> {
 describe('cli cache purge', () => {
   jest.setTimeout(120_000);
 
-  it('without --yes it says what would be removed, fails, and removes nothing', async () => {
+  it('without --yes and no terminal to ask, it says what would be removed, refuses, and removes nothing', async () => {
     const userId = FIRST;
     await h.withWorkers((taskQueue) => requestTicketRefresh(h.client, userId, { taskQueue, wait: true }));
     const before = await leftOf(userId);
     expect(before).toEqual({ cacheDocument: true, auditEntries: 2, schedulingState: true });
 
     await expect(cli('cache', 'purge', String(userId))).rejects.toThrow(
-      'Nothing was purged: run again with --yes to purge this user.',
+      `refusing to purge user ${userId}'s ticket data for good without --yes: stdin is not a terminal`,
     );
     expect(printed.join('\n')).toContain(
       `cache purge of user ${userId} would remove: the cache document, 2 audit entries, 0 quarantined effects, the refresh state`,

@@ -17,7 +17,9 @@ import {
 import { TICKET_CACHE_TASK_QUEUE, USER_ID_KEY, purgeWorkflowId, type PurgeProgress } from '@btc/workflows';
 import { purgeProgressQuery, purgeUserCacheWorkflow } from '@btc/workflows/workflows';
 import type { SchedulerConfig } from '../config';
-import { CliError, parseUserId, printJson, withTemporal, workflowUrl } from './context';
+import { confirmDestructive } from './confirm';
+import { CliError, parseUserId, withTemporal, workflowUrl } from './context';
+import { outputOf } from './output';
 
 /** How long `cache purge --yes` waits for a worker to run the purge's first pass. */
 const FIRST_PASS_WAIT_MS = 60_000;
@@ -35,28 +37,28 @@ export function registerCachePurgeCommands(cache: Command, config: () => Schedul
       "remove a deleted rider's ticket data for good: tombstone, cache document, audit entries, quarantined effects, " +
         'refresh state; sweeps and refreshes skip the user from then on. Needs --yes',
     )
-    .option('--yes', 'really purge (without it: print what would be removed and exit non-zero)')
-    .option('--json', 'print the result as JSON')
+    .option('--yes', 'purge without asking (without it: what would be removed, then a confirmation on a terminal)')
     .option('--settle-minutes <n>', 'minutes before the second pass (what a refresh already running wrote)', '15')
     .option('--task-queue <name>', "the workers' task queue (WORKER_TASK_QUEUE)", TICKET_CACHE_TASK_QUEUE)
     .action(
-      async (userIdArg: string, opts: { yes?: boolean; json?: boolean; settleMinutes: string; taskQueue: string }) => {
+      async (
+        userIdArg: string,
+        opts: { yes?: boolean; settleMinutes: string; taskQueue: string },
+        command: Command,
+      ) => {
         const userId = parseUserId(userIdArg);
         const settleMinutes = Number(opts.settleMinutes);
         if (!(settleMinutes >= 0 && settleMinutes <= 24 * 60)) {
           throw new CliError(`--settle-minutes must be a number from 0 to 1440, got "${opts.settleMinutes}"`);
         }
+        const out = outputOf(command);
         if (!opts.yes) {
+          // What would go, then the one gate of destructive commands: a terminal is asked, a script refused.
           const preview = await withPurge(config, (purge) => purge.preview(userId));
-          if (opts.json)
-            printJson({ userId, purged: false, tombstone: preview.tombstone, wouldRemove: preview.present });
-          else {
-            console.log(`cache purge of user ${userId} would remove: ${describeData(preview.present)}`);
-            if (preview.tombstone) {
-              console.log(`user ${userId} was purged before, at ${isoSeconds(preview.tombstone.purgedAt)}`);
-            }
-          }
-          throw new CliError('Nothing was purged: run again with --yes to purge this user.');
+          out.note(`cache purge of user ${userId} would remove: ${describeData(preview.present)}`);
+          if (preview.tombstone)
+            out.note(`user ${userId} was purged before, at ${isoSeconds(preview.tombstone.purgedAt)}`);
+          await confirmDestructive(`purge user ${userId}'s ticket data for good`, opts);
         }
         const progress = await withTemporal(config(), (client) =>
           runPurge(client, { userId, taskQueue: opts.taskQueue, settleSeconds: Math.round(settleMinutes * 60) }),
@@ -64,16 +66,10 @@ export function registerCachePurgeCommands(cache: Command, config: () => Schedul
         const first = progress.first!;
         const url = workflowUrl(config(), purgeWorkflowId(userId));
         const secondPassAt = progress.secondPassAtMs === null ? null : new Date(progress.secondPassAtMs).toISOString();
-        if (opts.json) {
-          printJson({ userId, purged: true, purgedAt: first.purgedAt, removed: first.removed, secondPassAt, url });
-          return;
-        }
-        console.log(
+        out.result({ userId, purged: true, purgedAt: first.purgedAt, removed: first.removed, secondPassAt, url }, [
           `user ${userId} purged (tombstone of ${isoSeconds(first.purgedAt)}): removed ${describeData(first.removed)}`,
-        );
-        console.log(
           `a second pass at ${secondPassAt ?? 'once the first is recorded'} removes what a refresh already running wrote: ${url}`,
-        );
+        ]);
       },
     );
 
@@ -89,8 +85,7 @@ export function registerCachePurgeCommands(cache: Command, config: () => Schedul
       'keep an orphaned cache this many days after its last write',
       String(DEFAULT_ORPHAN_GRACE_SECONDS / 86400),
     )
-    .option('--json', 'print the report as JSON')
-    .action(async (opts: { execute?: boolean; graceDays: string; json?: boolean }) => {
+    .action(async (opts: { execute?: boolean; graceDays: string }, command: Command) => {
       const graceDays = Number(opts.graceDays);
       if (!(graceDays >= 0 && graceDays <= 3650)) {
         throw new CliError(`--grace-days must be a number from 0 to 3650, got "${opts.graceDays}"`);
@@ -109,8 +104,7 @@ export function registerCachePurgeCommands(cache: Command, config: () => Schedul
           graceSeconds: Math.round(graceDays * 86400),
           now: Math.floor(Date.now() / 1000),
         });
-        if (opts.json) printJson(report);
-        else for (const line of formatOrphanReport(report)) console.log(line);
+        outputOf(command).result(report, formatOrphanReport(report));
       } finally {
         await Promise.allSettled([sequelize.close(), mongo.close()]);
       }

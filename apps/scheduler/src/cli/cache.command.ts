@@ -11,7 +11,9 @@ import {
 } from '@btc/data';
 import type { SchedulerConfig } from '../config';
 import { registerCachePurgeCommands } from './cache-purge.command';
-import { CliError } from './context';
+import { confirmDestructive } from './confirm';
+import { CliError, UsageError } from './context';
+import { outputOf } from './output';
 
 /** The report as the operator reads it; a dry run says what `--execute` would do. */
 export function formatAdoptionReport(r: LegacyCacheAdoptionReport): string[] {
@@ -54,17 +56,18 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
     )
     .option('--execute', 'actually write (default: dry run)')
     .option('--concurrency <n>', 'users adopted at once', '8')
-    .action(async (opts: { execute?: boolean; concurrency: string }) => {
+    .action(async (opts: { execute?: boolean; concurrency: string }, command: Command) => {
       const concurrency = Number(opts.concurrency);
       if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-        throw new CliError(`--concurrency must be an integer from 1 to 64, got "${opts.concurrency}"`);
+        throw new UsageError(`--concurrency must be an integer from 1 to 64, got "${opts.concurrency}"`);
       }
+      const out = outputOf(command);
       const execute = Boolean(opts.execute);
       const { mysqlUrl, mongoUrl } = config();
       const sequelize = createSequelize(mysqlUrl, { logging: false });
       const mongo = await connectMongo(mongoUrl);
       try {
-        console.log(
+        out.note(
           `cache adopt-legacy on ${TICKET_CACHE_COLLECTION}: ${execute ? 'writing' : 'dry run, nothing is written (add --execute to write)'}`,
         );
         let step = 0;
@@ -73,16 +76,21 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
           concurrency,
           onProgress: (done, users) => {
             step ||= Math.max(1, Math.floor(users / 20));
-            if (done % step === 0 && done < users) console.log(`  ${done}/${users} users`);
+            // Log lines rather than a redrawn bar: a long run is read in a job's log too (stderr with --json).
+            if (done % step === 0 && done < users) out.note(`  ${done}/${users} users`);
           },
         });
-        for (const line of formatAdoptionReport(report)) console.log(line);
+        out.result(report, [
+          ...formatAdoptionReport(report),
+          ...(execute && report.failed.length === 0
+            ? ['done. The copies stay until `npm run cli -- cache drop-legacy-backup --execute`.']
+            : []),
+        ]);
         if (report.failed.length > 0) {
           throw new CliError(
             `${report.failed.length} users were not adopted (each still has a document); run the command again`,
           );
         }
-        if (execute) console.log('done. The copies stay until `npm run cli -- cache drop-legacy-backup --execute`.');
       } finally {
         await Promise.allSettled([sequelize.close(), mongo.close()]);
       }
@@ -94,7 +102,14 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
       `drop ${LEGACY_CACHE_BACKUP_COLLECTION}, the copies adopt-legacy kept; refused while a document still waits for adoption`,
     )
     .option('--execute', 'actually drop (default: dry run)')
-    .action(async (opts: { execute?: boolean }) => {
+    .option('--yes', 'with --execute: drop without asking')
+    .action(async (opts: { execute?: boolean; yes?: boolean }, command: Command) => {
+      if (opts.execute) {
+        await confirmDestructive(
+          `drop ${LEGACY_CACHE_BACKUP_COLLECTION} (the copies of the original's documents adopt-legacy kept; they cannot be restored after)`,
+          opts,
+        );
+      }
       const { mysqlUrl, mongoUrl } = config();
       const sequelize = createSequelize(mysqlUrl, { logging: false });
       const mongo = await connectMongo(mongoUrl);
@@ -103,14 +118,14 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
         const result = await adoption.dropBackup({ execute: Boolean(opts.execute) }).catch((error: unknown) => {
           throw error instanceof LegacyCacheBackupInUseError ? new CliError(error.message) : error;
         });
-        console.log(`${LEGACY_CACHE_BACKUP_COLLECTION}: ${result.backupDocuments} documents`);
-        console.log(
+        outputOf(command).result({ execute: Boolean(opts.execute), ...result }, [
+          `${LEGACY_CACHE_BACKUP_COLLECTION}: ${result.backupDocuments} documents`,
           result.dropped
             ? 'dropped'
             : opts.execute
               ? 'nothing to drop'
               : 'dry run: nothing changed (add --execute to drop)',
-        );
+        ]);
       } finally {
         await Promise.allSettled([sequelize.close(), mongo.close()]);
       }

@@ -361,7 +361,15 @@ describe('token storage modes', () => {
     expect(dry.stdout).toMatch(/to rewrite: +4\n/);
     expect(await rawRows(adopted)).toEqual(before);
 
-    const finish = await cli(['finish-encryption', '--execute'], env);
+    // It cannot be undone: a script must say --yes; without it (and no terminal to ask on) it refuses, exit 2.
+    const unconfirmed = await cli(['finish-encryption', '--execute'], env);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(
+      /^error: refusing to end expand mode: .* without --yes: stdin is not a terminal/,
+    );
+    expect(await rawRows(adopted)).toEqual(before);
+
+    const finish = await cli(['finish-encryption', '--execute', '--yes'], env);
     console.log(finish.stdout);
     expect(finish.code).toBe(0);
     expect(finish.stdout).toMatch(/rewritten: +4\n/);
@@ -377,6 +385,17 @@ describe('token storage modes', () => {
     const now = await cli(['status'], env);
     expect(now.stdout).toMatch(/mode: +encrypted-only\n/);
     expect(now.stdout).toMatch(/plaintext rows: +0\n/);
+    const json = await run(process.execPath, ['--import', 'tsx', CLI, '--json', 'tokens', 'status'], env);
+    expect(JSON.parse(json.stdout)).toEqual({
+      mode: 'encrypted-only',
+      rows: 4,
+      withToken: 3,
+      plaintextRows: 0,
+      copiedRows: 0,
+      currentKeyId: 'k2',
+      keyIds: [{ keyId: 'k2', values: 7, decrypts: true }],
+      keyringOk: true,
+    });
     // From now on a re-login writes ciphertext only.
     await repo.updateToken(32002, 'tok-32002-relogin');
     expect((await rawRows(adopted)).find((r) => r.user_id === 32002)?.token).toMatch(/^enc:v2:k2:/);
