@@ -6,8 +6,8 @@ import { EXIT } from './output';
 export class CliError extends Error {
   readonly type: string = 'cli';
   readonly exitCode: number = EXIT.error;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'CliError';
   }
 }
