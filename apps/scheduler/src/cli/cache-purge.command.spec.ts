@@ -150,7 +150,7 @@ describe('cli cache purge-orphans', () => {
 
     printed = [];
     await cli('cache', 'purge-orphans', '--grace-days', '1');
-    expect(printed).toContain('orphaned, past 1 days: 2 (would be deleted)');
+    expect(printed.join('\n')).toContain('orphaned, past 1 days: 2 (would be deleted)');
     expect(printed.join('\n')).toMatch(new RegExp(`user ${withinGrace}: last written .*, 2 days ago`));
   });
 
