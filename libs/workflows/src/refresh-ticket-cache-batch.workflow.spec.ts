@@ -49,6 +49,7 @@ describe('a batch of a sweep', () => {
         failed: 3,
         notReached: 0,
         authBackoff: { '2': 1 },
+        authFailedUserIds: [6],
         failures: {
           total: 3,
           byType: {
