@@ -27,7 +27,10 @@ async function ensureBareNamespace(): Promise<void> {
   );
   if (!exists) {
     // The server's default retention (one day on the dev server).
-    await direct.workflowService.registerNamespace({ namespace: BARE });
+    await direct.workflowService.registerNamespace({
+      namespace: BARE,
+      workflowExecutionRetentionTtl: { seconds: 24 * 3600 },
+    });
   }
   for (let i = 0; ; i++) {
     const answered = await direct.workflowService.countWorkflowExecutions({ namespace: BARE, query: '' }).then(

@@ -46,9 +46,9 @@ describe('Temporal behind TLS with client certificates (nginx, ssl_verify_client
     const described = await h.client.schedule.getHandle(HOURLY_SCHEDULE_ID).describe();
     expect(described.action.type === 'startWorkflow' && described.action.taskQueue).toBe(TICKET_CACHE_TASK_QUEUE);
 
-    const refresh = await runCli(['refresh', String(FIRST_USER), '--mode', 'build', '--wait'], env);
+    const refresh = await runCli(['refresh', String(FIRST_USER), '--mode', 'build', '--wait', '--json'], env);
     expect(refresh).toMatchObject({ code: 0 });
-    const summary = JSON.parse(refresh.stdout.slice(refresh.stdout.indexOf('{'))) as { outcome: string };
+    const { summary } = JSON.parse(refresh.stdout) as { summary: { outcome: string } };
     expect(summary).toMatchObject({ outcome: 'built' });
     const cache = await h.dependencies.deps.cache.findByUserId({ userId: FIRST_USER });
     expect((cache?.passes.length ?? 0) + (cache?.passes4.length ?? 0)).toBe(3);

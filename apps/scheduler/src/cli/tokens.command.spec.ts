@@ -182,7 +182,7 @@ describe('worker start-up', () => {
       [
         'Temporal unreachable',
         { ...base, TOKEN_ENCRYPTION_KEY: OLD_KEY, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-        /Connection refused|ConnectError|TransportError/,
+        /Connection refused|ConnectError|TransportError|nothing accepted the connection/,
       ],
       [
         'MySQL unreachable',
