@@ -26,10 +26,10 @@ async function ensureBareNamespace(): Promise<void> {
     () => false,
   );
   if (!exists) {
-    // The server's default retention (one day on the dev server).
+    // A day of retention: the server refuses a namespace without one.
     await direct.workflowService.registerNamespace({
       namespace: BARE,
-      workflowExecutionRetentionTtl: { seconds: 24 * 3600 },
+      workflowExecutionRetentionPeriod: { seconds: 24 * 3600 },
     });
   }
   for (let i = 0; ; i++) {
