@@ -4,6 +4,8 @@
  * messages carry the operation and the driver's error code only, never SQL text, values or the
  * connection's configuration (the driver error is not kept as `cause` for that reason).
  */
+import { DUPLICATE_KEY } from '../mongo/mongo-errors';
+
 
 /** What a driver error looks like, whether raw (mysql2) or wrapped by Sequelize (`parent`/`original`). */
 interface DriverErrorShape {
@@ -172,7 +174,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailureKind {
   if (TRANSIENT_MONGO_ERRORS.has(errorName)) return 'transient';
   const mongoCode = (error as { code?: unknown } | null)?.code;
   if (errorName === 'MongoServerError' && typeof mongoCode === 'number') {
-    return TRANSIENT_MONGO_CODES.has(mongoCode) ? 'transient' : mongoCode === 11000 ? 'duplicate-key' : 'other';
+    return TRANSIENT_MONGO_CODES.has(mongoCode) ? 'transient' : mongoCode === DUPLICATE_KEY ? 'duplicate-key' : 'other';
   }
   if (errno === ER_DUP_ENTRY || code === 'ER_DUP_ENTRY') return 'duplicate-key';
   if (errno !== null && ROW_DATA_ERRNOS.has(errno)) return 'row-data';
