@@ -28,6 +28,9 @@ export {
   PayloadKeyError,
   StagingCorruptError,
   StagingMissingError,
+  TransientDatabaseError,
+  DatabaseOperationError,
+  LegacyCacheBackupInUseError,
 } from './errors';
 export { BYTEMARK_TOKENS_TABLE } from './tokens/bytemark-tokens.model';
 export { BytemarkTokensRepository, tokenBinding, type KeyringCheck } from './tokens/bytemark-tokens.repository';
@@ -86,8 +89,6 @@ export {
 } from './research/pass-analytics.rows';
 export { PassInteractionRepository } from './research/pass-interaction.repository';
 export {
-  TransientDatabaseError,
-  DatabaseOperationError,
   classifyDatabaseError,
   databaseErrorCode,
   toDatabaseError,
@@ -95,7 +96,6 @@ export {
 export { parseIsoDateTime } from './research/iso-date-time';
 export {
   OriginalCacheAdoption,
-  LegacyCacheBackupInUseError,
   ORIGINAL_CACHE_BACKUP_COLLECTION,
   type OriginalCacheAdoptionReport,
 } from './adoption/original-cache-adoption';

@@ -7,6 +7,7 @@ import {
   type Fields,
   type NormalisedCacheDocument,
 } from './original-cache-document';
+import { CacheIndexRebuildError, LegacyCacheAdoptionConflictError, LegacyCacheBackupInUseError } from '../errors';
 import { isDuplicateKeyError } from '../mongo/mongo-errors';
 import { MONGO_INDEXES } from '../mongo/mongo-indexes';
 import { cacheId } from '../cache/ticket-cache.repository';
@@ -30,48 +31,6 @@ interface RawDoc {
   [field: string]: unknown;
 }
 type RawCollection = mongoose.mongo.Collection<RawDoc>;
-
-/**
- * Thrown for a user whose documents kept changing while they were adopted (another writer: the
- * original's API flows, or a worker started too early). The user keeps a document; run again.
- */
-export class LegacyCacheAdoptionConflictError extends Error {
-  readonly type = 'LegacyCacheAdoptionConflictError';
-  constructor(
-    readonly userId: number,
-    readonly attempts: number,
-  ) {
-    super(`the cache documents of user ${userId} changed under the adoption ${attempts} times in a row; run it again`);
-    this.name = 'LegacyCacheAdoptionConflictError';
-  }
-}
-
-/** Thrown when the unique `user_id` index cannot be rebuilt (two documents of one user, written by someone else meanwhile). */
-export class CacheIndexRebuildError extends Error {
-  readonly type = 'CacheIndexRebuildError';
-  constructor(
-    readonly indexName: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `the unique index ${indexName} on ${TICKET_CACHE_COLLECTION}.user_id could not be rebuilt ` +
-        '(a user has two documents again: was a worker or the original jobs running?); run adopt-legacy again',
-      options,
-    );
-    this.name = 'CacheIndexRebuildError';
-  }
-}
-
-/** Thrown by `dropBackup` while cache documents of the original still wait for adoption: the backup may hold their only copy. */
-export class LegacyCacheBackupInUseError extends Error {
-  readonly type = 'LegacyCacheBackupInUseError';
-  constructor(readonly originalDocumentsLeft: number) {
-    super(
-      `${originalDocumentsLeft} cache documents still wait for adoption: finish \`cache adopt-legacy --execute\` first`,
-    );
-    this.name = 'LegacyCacheBackupInUseError';
-  }
-}
 
 function describeId(id: unknown): string {
   return id instanceof mongoose.mongo.ObjectId ? `ObjectId(${id.toHexString()})` : (JSON.stringify(id) ?? String(id));
