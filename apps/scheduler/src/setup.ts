@@ -14,7 +14,6 @@ export interface SetupReport {
  * running finished, the later ones did not run. Setup is idempotent: the next run does the rest.
  */
 export class SetupInterruptedError extends Error {
-  readonly type = 'SetupInterruptedError';
   constructor(
     readonly done: readonly string[],
     readonly notRun: readonly string[],

@@ -7,24 +7,13 @@ import type {
   UserTombstonesRepository,
 } from '@btc/data';
 import type { PassLists } from './fetch-pass-lists';
+import { CacheWriteConflictError } from './errors';
 import { finishPendingEffects, type PendingEffectsDeps } from './pending-effects';
 import { reconcilePasses } from './reconcile-passes';
 import type { RefreshSteps } from './refresh-steps';
 
 /** Attempts at a compare-and-set before the activity fails (retryably) with `CacheWriteConflictError`. */
 const MAX_CAS_ATTEMPTS = 3;
-
-/** Thrown when the cache document kept changing under a refresh (another writer, several times in a row); retryable. */
-export class CacheWriteConflictError extends Error {
-  readonly type = 'CacheWriteConflictError';
-  constructor(
-    readonly userId: number,
-    readonly attempts: number,
-  ) {
-    super(`the cache of user ${userId} changed under this refresh ${attempts} times in a row`);
-    this.name = 'CacheWriteConflictError';
-  }
-}
 
 /** What a commit needs besides the effects' stores: the tombstones it checks, and the purge that undoes a raced write. */
 export interface CommitDeps extends PendingEffectsDeps {

@@ -18,8 +18,7 @@ import {
   TokenStorageModeError,
   TransientDatabaseError,
 } from '@btc/data';
-import { CacheWriteConflictError } from './commit-refresh';
-import { NotificationError, NotificationUnconfirmedError } from './notifiers';
+import { CacheWriteConflictError, NotificationError, NotificationUnconfirmedError } from './errors';
 import type { StepError } from './refresh-steps';
 
 /** A malformed response may be a glitch; after this many attempts it is treated as permanent. */

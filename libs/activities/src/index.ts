@@ -16,10 +16,10 @@ import { createStagingActivities } from './staging.activities';
 import { createSweepActivities, type SweepActivityDeps } from './sweep.activities';
 
 export { HEARTBEAT_INTERVAL_MS, activityInterceptors } from './activity-interceptors';
-export { CacheWriteConflictError, commitRefresh } from './commit-refresh';
+export { commitRefresh } from './commit-refresh';
 export { FAILURE_MAP, failureRule, toActivityFailure, type FailureRule } from './failure-map';
 export { fetchPassLists, listHashes, type PassLists } from './fetch-pass-lists';
-export { FREE_TICKET_NOTIFICATION, NotificationError, PushNotifier, SlackNotifier } from './notifiers';
+export { FREE_TICKET_NOTIFICATION, PushNotifier, SlackNotifier } from './notifiers';
 export { finishPendingEffects, toAuditEntries } from './pending-effects';
 export { reconcilePasses, TERMINAL_STATUSES, type ReconcileOutput, type ReconcileParams } from './reconcile-passes';
 export { createUserRefreshActivities, isStale, type UserRefreshDeps } from './refresh-user.activity';

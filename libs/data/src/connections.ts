@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
-import mongoose from 'mongoose';
 import {
   createConnection as createMysqlConnection,
   type Connection as MysqlConnection,
@@ -127,22 +126,6 @@ export async function connectMysqlServer(mysqlUrl: string): Promise<MysqlConnect
   return conn;
 }
 
-/** The database name of a `mongodb://host:port/database` URL; throws `DatabaseUrlError` when missing. */
-export function mongoDatabaseName(mongoUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(mongoUrl);
-  } catch {
-    throw new DatabaseUrlError('MongoDB URL is not a valid URL (expected mongodb://host:27017/database)');
-  }
-  if (url.protocol !== 'mongodb:' && url.protocol !== 'mongodb+srv:') {
-    throw new DatabaseUrlError(`MongoDB URL must start with mongodb:// (got ${url.protocol}//)`);
-  }
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!database) throw new DatabaseUrlError('MongoDB URL must name a database (mongodb://host:27017/<database>)');
-  return database;
-}
-
 /**
  * A Sequelize instance for one MySQL/MariaDB database. Sessions run with `time_zone = '+00:00'` and
  * DATETIME values are read and written as UTC, so `Date`s round-trip whatever the host's zone.
@@ -173,14 +156,6 @@ export function createSequelize(mysqlUrl: string, opts: SequelizeOptions = {}): 
     });
   }
   return sequelize;
-}
-
-/** A mongoose connection (not the global one) with `autoIndex` off: indexes are created by the migrations. */
-export async function connectMongo(mongoUrl: string): Promise<mongoose.Connection> {
-  mongoDatabaseName(mongoUrl);
-  return mongoose
-    .createConnection(mongoUrl, { autoIndex: false, autoCreate: false, serverSelectionTimeoutMS: 5_000 })
-    .asPromise();
 }
 
 /** `CREATE DATABASE IF NOT EXISTS` (utf8mb4) for the database named in the URL. */

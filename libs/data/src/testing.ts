@@ -1,16 +1,17 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
-import { connectMongo, createSequelize, ensureMysqlDatabase, mongoDatabaseName, parseMysqlUrl } from './connections';
+import { BYTEMARK_TOKENS_TABLE } from './tokens/bytemark-tokens.model';
+import { createSequelize, ensureMysqlDatabase, parseMysqlUrl } from './connections';
+import { connectMongo, mongoDatabaseName } from './mongo/mongo-connection';
 import { DatabaseUrlError } from './errors';
-import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.table';
-import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
-import { CALL_PACE_TABLE } from './bytemark-call-pacer';
-import { LOGIN_LEASES_TABLE } from './login-leases.repository';
-import { SWEEP_RUNS_TABLE } from './sweep-runs.repository';
+import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './queue/refresh-log.table';
+import { TICKET_CACHE_STATE_TABLE } from './cache/ticket-cache-state.repository';
+import { CALL_PACE_TABLE } from './pacing/bytemark-call-pacer';
+import { LOGIN_LEASES_TABLE } from './tokens/login-leases.repository';
+import { SWEEP_RUNS_TABLE } from './queue/sweep-runs.repository';
 import { USER_TOMBSTONES_TABLE } from './user-tombstones.repository';
-import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
+import { ENCRYPTED_COPIES_TABLE } from './tokens/token-storage.table';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
 /**

@@ -1,7 +1,7 @@
-import type { QuarantineRepository } from './quarantine.repository';
-import type { TicketCacheStateRepository } from './ticket-cache-state.repository';
-import type { TicketCacheRepository } from './ticket-cache.repository';
-import type { TicketLogRepository } from './ticket-log.repository';
+import type { QuarantineRepository } from './cache/quarantine.repository';
+import type { TicketCacheStateRepository } from './cache/ticket-cache-state.repository';
+import type { TicketCacheRepository } from './cache/ticket-cache.repository';
+import type { TicketLogRepository } from './cache/ticket-log.repository';
 import type { UserTombstone, UserTombstonesRepository } from './user-tombstones.repository';
 
 /** What one pass of a purge removed (or, for a preview, would remove). */

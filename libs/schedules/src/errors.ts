@@ -22,7 +22,6 @@ const TERRAFORM_TYPE: Record<SearchAttribute['type'], string> = {
  * self-hosted cluster); setup stops rather than start workflows that would fail on them.
  */
 export class SearchAttributesMissingError extends Error {
-  readonly type = 'SearchAttributesMissingError';
   constructor(
     readonly namespace: string,
     readonly missing: readonly SearchAttribute[],

@@ -107,6 +107,9 @@ export const SEARCH_ATTRIBUTES = {
 /** The failure type of a workflow started with input it cannot run (a non-positive batch size, ...). */
 export const INVALID_INPUT_FAILURE = 'InvalidWorkflowInput';
 
+/** The failure type of an ingestion started with neither or both of rows and a staging key, or too many rows inline. */
+export const INVALID_INGEST_INPUT_FAILURE = 'InvalidIngestInput';
+
 /**
  * Task-queue priority keys (1 highest, 5 lowest; Temporal's default is 3): riders first, then rows
  * of the refresh-log queue, then the sweeps. Set on the runs, inherited by their activities and

@@ -21,7 +21,7 @@ async function initialMode(sequelize: Sequelize): Promise<TokenStorageMode> {
 }
 
 /**
- * Ours: the token storage mode ("expand, then contract", see `libs/data/src/token-storage.table.ts`).
+ * Ours: the token storage mode ("expand, then contract", see `libs/data/src/tokens/token-storage.table.ts`).
  * Creates `btc_settings` (one row per setting) holding `token_storage_mode`, and
  * `bytemark_tokens_encrypted`, where the encrypted form of what this service writes is kept while
  * the mode is `expand`. `bytemark_tokens` itself is not altered (an adopted table stays as it was).

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import {
-  LEGACY_CACHE_BACKUP_COLLECTION,
-  LegacyCacheAdoption,
+  ORIGINAL_CACHE_BACKUP_COLLECTION,
+  OriginalCacheAdoption,
   LegacyCacheBackupInUseError,
   TICKET_CACHE_COLLECTION,
   TicketCacheStateRepository,
   connectMongo,
   createSequelize,
-  type LegacyCacheAdoptionReport,
+  type OriginalCacheAdoptionReport,
 } from '@btc/data';
 import type { SchedulerConfig } from '../config';
 import { registerCachePurgeCommands } from './cache-purge.command';
@@ -16,17 +16,17 @@ import { CliError, UsageError } from './context';
 import { outputOf } from './output';
 
 /** The report as the operator reads it; a dry run says what `--execute` would do. */
-export function formatAdoptionReport(r: LegacyCacheAdoptionReport): string[] {
+export function formatAdoptionReport(r: OriginalCacheAdoptionReport): string[] {
   const would = r.execute ? '' : ' (would be)';
   const lines = [
-    `documents seen:         ${r.documentsSeen} (${r.legacyDocuments} under an _id of the original), ${r.users} users`,
+    `documents seen:         ${r.documentsSeen} (${r.originalDocuments} under an _id of the original), ${r.users} users`,
     `documents re-keyed:     ${r.rekeyed}${would}`,
     `duplicates removed:     ${r.duplicatesRemoved}${would}`,
     `normalised in place:    ${r.normalisedInPlace}${would}`,
     `timestamps normalised:  ${r.timestampsNormalised.documents} documents, ${r.timestampsNormalised.passEntries} pass entries${would}`,
     `hashes rewritten:       ${r.hashesRewritten}${would}`,
     `state rows written:     ${r.stateRowsWritten}${would}`,
-    `backed up:              ${r.backedUp}${would}, into ${LEGACY_CACHE_BACKUP_COLLECTION}`,
+    `backed up:              ${r.backedUp}${would}, into ${ORIGINAL_CACHE_BACKUP_COLLECTION}`,
     `skipped:                ${r.skipped.alreadyAdopted} already adopted, ${r.skipped.ours} written by this service, ${r.skipped.invalid} without a usable user_id`,
     `unique user_id index:   ${r.indexDropped ? `absent during the run${would}, ` : ''}${r.indexPresent ? 'present' : 'absent'} now`,
   ];
@@ -38,7 +38,7 @@ export function formatAdoptionReport(r: LegacyCacheAdoptionReport): string[] {
 
 /**
  * `cache adopt-legacy`: makes the original platform's cache documents this service's (see
- * `LegacyCacheAdoption`); `cache drop-legacy-backup`: drops the copies it kept, once the operator is
+ * `OriginalCacheAdoption`); `cache drop-legacy-backup`: drops the copies it kept, once the operator is
  * done with them. Both are dry runs unless `--execute`. `cache purge` and `cache purge-orphans`: see
  * `cache-purge.command.ts`.
  */
@@ -71,7 +71,7 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
           `cache adopt-legacy on ${TICKET_CACHE_COLLECTION}: ${execute ? 'writing' : 'dry run, nothing is written (add --execute to write)'}`,
         );
         let step = 0;
-        const report = await new LegacyCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) }).run({
+        const report = await new OriginalCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) }).run({
           execute,
           concurrency,
           onProgress: (done, users) => {
@@ -99,14 +99,14 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
   cache
     .command('drop-legacy-backup')
     .description(
-      `drop ${LEGACY_CACHE_BACKUP_COLLECTION}, the copies adopt-legacy kept; refused while a document still waits for adoption`,
+      `drop ${ORIGINAL_CACHE_BACKUP_COLLECTION}, the copies adopt-legacy kept; refused while a document still waits for adoption`,
     )
     .option('--execute', 'actually drop (default: dry run)')
     .option('--yes', 'with --execute: drop without asking')
     .action(async (opts: { execute?: boolean; yes?: boolean }, command: Command) => {
       if (opts.execute) {
         await confirmDestructive(
-          `drop ${LEGACY_CACHE_BACKUP_COLLECTION} (the copies of the original's documents adopt-legacy kept; they cannot be restored after)`,
+          `drop ${ORIGINAL_CACHE_BACKUP_COLLECTION} (the copies of the original's documents adopt-legacy kept; they cannot be restored after)`,
           opts,
         );
       }
@@ -114,12 +114,12 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
       const sequelize = createSequelize(mysqlUrl, { logging: false });
       const mongo = await connectMongo(mongoUrl);
       try {
-        const adoption = new LegacyCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) });
+        const adoption = new OriginalCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) });
         const result = await adoption.dropBackup({ execute: Boolean(opts.execute) }).catch((error: unknown) => {
           throw error instanceof LegacyCacheBackupInUseError ? new CliError(error.message) : error;
         });
         outputOf(command).result({ execute: Boolean(opts.execute), ...result }, [
-          `${LEGACY_CACHE_BACKUP_COLLECTION}: ${result.backupDocuments} documents`,
+          `${ORIGINAL_CACHE_BACKUP_COLLECTION}: ${result.backupDocuments} documents`,
           result.dropped
             ? 'dropped'
             : opts.execute

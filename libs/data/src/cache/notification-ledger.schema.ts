@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { modelOn } from './mongo-model';
+import { modelOn } from '../mongo/mongo-model';
 
 export const NOTIFICATION_LEDGER_COLLECTION = 'bytemark_notification_ledger';
 

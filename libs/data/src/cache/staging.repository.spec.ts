@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { StagingRepository } from './staging.repository';
-import { clearMongoCollections, openTestConnections, samplePassPayload } from './testing';
+import { clearMongoCollections, openTestConnections, samplePassPayload } from '../testing';
 
 describe('StagingRepository (FerretDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;

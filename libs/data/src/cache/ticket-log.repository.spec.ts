@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { passPayloadHash, ticketLogChangeId } from './hashing';
 import { TicketLogRepository } from './ticket-log.repository';
 import type { TicketLogEntry } from './ticket-log.schema';
-import { clearMongoCollections, openTestConnections, samplePassPayload } from './testing';
+import { clearMongoCollections, openTestConnections, samplePassPayload } from '../testing';
 
 function change(userId: number, i: number, refreshId = 'refresh-1'): TicketLogEntry & { _id: string } {
   const payload = samplePassPayload(i, { 'odd.key': i });

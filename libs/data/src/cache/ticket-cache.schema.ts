@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { modelOn } from './mongo-model';
+import { modelOn } from '../mongo/mongo-model';
 
 export const TICKET_CACHE_COLLECTION = 'bytemark_tickets_cache';
 

@@ -1,8 +1,8 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { BytemarkTokensMaintenance } from './bytemark-tokens-maintenance';
 import { BytemarkTokensRepository, tokenBinding } from './bytemark-tokens.repository';
-import { TokenColumnTooNarrowError, TokenDecryptionError, TokenStorageModeError } from './errors';
-import { TEST_TOKEN_KEYRING, assertTestSchema, encryptV1, openTestConnections, truncateMysqlTables } from './testing';
+import { TokenColumnTooNarrowError, TokenDecryptionError, TokenStorageModeError } from '../errors';
+import { TEST_TOKEN_KEYRING, assertTestSchema, encryptV1, openTestConnections, truncateMysqlTables } from '../testing';
 import { TokenCipher } from './token-cipher';
 
 describe('BytemarkTokensRepository and BytemarkTokensMaintenance (MariaDB)', () => {

@@ -6,19 +6,20 @@ import {
   toUserId,
   type Fields,
   type NormalisedCacheDocument,
-} from './legacy-cache-document';
-import { MONGO_INDEXES } from './mongo-indexes';
-import { cacheId } from './ticket-cache.repository';
-import { TICKET_CACHE_COLLECTION } from './ticket-cache.schema';
-import type { TicketCacheStateRepository } from './ticket-cache-state.repository';
+} from './original-cache-document';
+import { CacheIndexRebuildError, LegacyCacheAdoptionConflictError, LegacyCacheBackupInUseError } from '../errors';
+import { isDuplicateKeyError } from '../mongo/mongo-errors';
+import { MONGO_INDEXES } from '../mongo/mongo-indexes';
+import { cacheId } from '../cache/ticket-cache.repository';
+import { TICKET_CACHE_COLLECTION } from '../cache/ticket-cache.schema';
+import type { TicketCacheStateRepository } from '../cache/ticket-cache-state.repository';
 
 /** Where `adopt-legacy` keeps a verbatim copy (same `_id`) of every cache document it replaced or removed. */
-export const LEGACY_CACHE_BACKUP_COLLECTION = 'bytemark_tickets_cache_legacy_backup';
+export const ORIGINAL_CACHE_BACKUP_COLLECTION = 'bytemark_tickets_cache_legacy_backup';
 /** The refresh state an adopted user gets (`outcome`, `refresh_trigger`, `run_ref`): shown by `cli status`. */
 export const ADOPTED_OUTCOME = 'adopted';
 export const ADOPTED_TRIGGER = 'adopt-legacy';
 
-const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 3;
 const USER_ID_INDEX = MONGO_INDEXES.find((i) => i.collection === TICKET_CACHE_COLLECTION && i.unique === true)!;
 
@@ -31,57 +32,15 @@ interface RawDoc {
 }
 type RawCollection = mongoose.mongo.Collection<RawDoc>;
 
-/**
- * Thrown for a user whose documents kept changing while they were adopted (another writer: the
- * original's API flows, or a worker started too early). The user keeps a document; run again.
- */
-export class LegacyCacheAdoptionConflictError extends Error {
-  readonly type = 'LegacyCacheAdoptionConflictError';
-  constructor(
-    readonly userId: number,
-    readonly attempts: number,
-  ) {
-    super(`the cache documents of user ${userId} changed under the adoption ${attempts} times in a row; run it again`);
-    this.name = 'LegacyCacheAdoptionConflictError';
-  }
-}
-
-/** Thrown when the unique `user_id` index cannot be rebuilt (two documents of one user, written by someone else meanwhile). */
-export class CacheIndexRebuildError extends Error {
-  readonly type = 'CacheIndexRebuildError';
-  constructor(
-    readonly indexName: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `the unique index ${indexName} on ${TICKET_CACHE_COLLECTION}.user_id could not be rebuilt ` +
-        '(a user has two documents again: was a worker or the original jobs running?); run adopt-legacy again',
-      options,
-    );
-    this.name = 'CacheIndexRebuildError';
-  }
-}
-
-/** Thrown by `dropBackup` while cache documents of the original still wait for adoption: the backup may hold their only copy. */
-export class LegacyCacheBackupInUseError extends Error {
-  readonly type = 'LegacyCacheBackupInUseError';
-  constructor(readonly legacyDocumentsLeft: number) {
-    super(
-      `${legacyDocumentsLeft} cache documents still wait for adoption: finish \`cache adopt-legacy --execute\` first`,
-    );
-    this.name = 'LegacyCacheBackupInUseError';
-  }
-}
-
 function describeId(id: unknown): string {
   return id instanceof mongoose.mongo.ObjectId ? `ObjectId(${id.toHexString()})` : (JSON.stringify(id) ?? String(id));
 }
 
-export interface LegacyCacheAdoptionReport {
+export interface OriginalCacheAdoptionReport {
   execute: boolean;
   documentsSeen: number;
   /** Documents under an `_id` other than `String(user_id)` (the original's ObjectIds) when the run started. */
-  legacyDocuments: number;
+  originalDocuments: number;
   users: number;
   /** Users whose document of the original now lives under `_id: String(user_id)` (or would). */
   rekeyed: number;
@@ -104,13 +63,13 @@ export interface LegacyCacheAdoptionReport {
   durationMs: number;
 }
 
-export interface LegacyCacheAdoptionOptions {
+export interface OriginalCacheAdoptionOptions {
   /** False (default): read everything, count what would change, write nothing. */
   execute?: boolean;
   /** Users adopted at once (default 8). */
   concurrency?: number;
   /** Called after each user with the counts so far. */
-  onProgress?: (done: number, users: number, report: LegacyCacheAdoptionReport) => void;
+  onProgress?: (done: number, users: number, report: OriginalCacheAdoptionReport) => void;
 }
 
 interface UserDocs {
@@ -118,7 +77,7 @@ interface UserDocs {
   /** The document under `_id: String(userId)`, if any, with its `version` (undefined: written by the original). */
   ours: { version: unknown } | null;
   /** Every other document of the user: their `_id`s. */
-  legacyIds: StoredId[];
+  originalIds: StoredId[];
 }
 
 /**
@@ -138,7 +97,7 @@ interface UserDocs {
  * Documents of the original have an ObjectId `_id` and fields this service does not know, which the
  * typed model (String `_id`) cannot address: they are read and written with the driver.
  */
-export class LegacyCacheAdoption {
+export class OriginalCacheAdoption {
   private readonly cache: RawCollection;
   private readonly backup: RawCollection;
   private readonly now: () => number;
@@ -147,17 +106,17 @@ export class LegacyCacheAdoption {
     const db = deps.mongo.db;
     if (!db) throw new Error('MongoDB connection is not open');
     this.cache = db.collection<RawDoc>(TICKET_CACHE_COLLECTION);
-    this.backup = db.collection<RawDoc>(LEGACY_CACHE_BACKUP_COLLECTION);
+    this.backup = db.collection<RawDoc>(ORIGINAL_CACHE_BACKUP_COLLECTION);
     this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
-  async run(options: LegacyCacheAdoptionOptions = {}): Promise<LegacyCacheAdoptionReport> {
+  async run(options: OriginalCacheAdoptionOptions = {}): Promise<OriginalCacheAdoptionReport> {
     const started = Date.now();
     const execute = options.execute === true;
-    const report: LegacyCacheAdoptionReport = {
+    const report: OriginalCacheAdoptionReport = {
       execute,
       documentsSeen: 0,
-      legacyDocuments: 0,
+      originalDocuments: 0,
       users: 0,
       rekeyed: 0,
       duplicatesRemoved: 0,
@@ -175,7 +134,7 @@ export class LegacyCacheAdoption {
     };
     const users = await this.scan(report);
     report.users = users.length;
-    if (users.some((u) => u.legacyIds.length > 0)) {
+    if (users.some((u) => u.originalIds.length > 0)) {
       if (execute) await this.dropUserIdIndexes();
       report.indexDropped = true;
     }
@@ -203,10 +162,10 @@ export class LegacyCacheAdoption {
   }
 
   /** How many documents the backup holds, and how many cache documents still wait for adoption. */
-  async backupStatus(): Promise<{ backupDocuments: number; legacyDocumentsLeft: number }> {
-    const report = { documentsSeen: 0, legacyDocuments: 0, skipped: { invalid: 0 }, invalidIds: [] as string[] };
+  async backupStatus(): Promise<{ backupDocuments: number; originalDocumentsLeft: number }> {
+    const report = { documentsSeen: 0, originalDocuments: 0, skipped: { invalid: 0 }, invalidIds: [] as string[] };
     await this.scan(report);
-    return { backupDocuments: await this.backup.countDocuments({}), legacyDocumentsLeft: report.legacyDocuments };
+    return { backupDocuments: await this.backup.countDocuments({}), originalDocumentsLeft: report.originalDocuments };
   }
 
   /**
@@ -215,7 +174,7 @@ export class LegacyCacheAdoption {
    */
   async dropBackup(options: { execute?: boolean } = {}): Promise<{ backupDocuments: number; dropped: boolean }> {
     const status = await this.backupStatus();
-    if (status.legacyDocumentsLeft > 0) throw new LegacyCacheBackupInUseError(status.legacyDocumentsLeft);
+    if (status.originalDocumentsLeft > 0) throw new LegacyCacheBackupInUseError(status.originalDocumentsLeft);
     if (!options.execute || status.backupDocuments === 0)
       return { backupDocuments: status.backupDocuments, dropped: false };
     await this.backup.drop().catch((error: unknown) => {
@@ -226,7 +185,7 @@ export class LegacyCacheAdoption {
 
   /** One pass over the collection (`_id`, `user_id`, `version` only), grouped by user. */
   private async scan(
-    report: Pick<LegacyCacheAdoptionReport, 'documentsSeen' | 'legacyDocuments' | 'invalidIds'> & {
+    report: Pick<OriginalCacheAdoptionReport, 'documentsSeen' | 'originalDocuments' | 'invalidIds'> & {
       skipped: { invalid: number };
     },
   ): Promise<UserDocs[]> {
@@ -240,27 +199,27 @@ export class LegacyCacheAdoption {
         if (report.invalidIds.length < 20) report.invalidIds.push(describeId(doc._id));
         continue;
       }
-      const user = byUser.get(userId) ?? { userId, ours: null, legacyIds: [] };
+      const user = byUser.get(userId) ?? { userId, ours: null, originalIds: [] };
       byUser.set(userId, user);
       if (doc._id === cacheId(userId)) user.ours = { version: doc['version'] };
       else {
-        user.legacyIds.push(doc._id);
-        report.legacyDocuments += 1;
+        user.originalIds.push(doc._id);
+        report.originalDocuments += 1;
       }
     }
     return [...byUser.values()].sort((a, b) => a.userId - b.userId);
   }
 
-  private async adoptUser(user: UserDocs, execute: boolean, report: LegacyCacheAdoptionReport): Promise<void> {
+  private async adoptUser(user: UserDocs, execute: boolean, report: OriginalCacheAdoptionReport): Promise<void> {
     const { userId } = user;
     const ourId = cacheId(userId);
-    if (user.legacyIds.length === 0 && typeof user.ours?.version === 'number') {
+    if (user.originalIds.length === 0 && typeof user.ours?.version === 'number') {
       report.skipped.ours += 1; // written by this service: its refreshes keep the state
       return;
     }
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const ours = await this.cache.findOne({ _id: ourId });
-      const legacy = (await Promise.all(user.legacyIds.map((_id) => this.cache.findOne({ _id })))).filter(
+      const originals = (await Promise.all(user.originalIds.map((_id) => this.cache.findOne({ _id })))).filter(
         (d): d is mongoose.mongo.WithId<RawDoc> => d !== null,
       );
       let backedUp = 0;
@@ -277,16 +236,16 @@ export class LegacyCacheAdoption {
 
       if (ours && typeof ours['version'] === 'number') {
         // This service's document (written while the index was down) is newer than the original's beside it.
-        if (!(await remove(legacy))) continue;
+        if (!(await remove(originals))) continue;
         report.backedUp += backedUp;
-        report.duplicatesRemoved += legacy.length;
+        report.duplicatesRemoved += originals.length;
         report.skipped.ours += 1;
         return;
       }
-      if (!ours && legacy.length === 0) return; // deleted by someone else meanwhile: nothing to adopt
+      if (!ours && originals.length === 0) return; // deleted by someone else meanwhile: nothing to adopt
 
       // The newest document wins; ours on a tie (a re-key interrupted after its insert finds its copy).
-      const keeper = [...(ours ? [ours] : []), ...legacy].reduce((best, d) =>
+      const keeper = [...(ours ? [ours] : []), ...originals].reduce((best, d) =>
         timestampOf(d) > timestampOf(best) ? d : best,
       );
       const normalised = normaliseCacheDocument(keeper, userId);
@@ -306,12 +265,12 @@ export class LegacyCacheAdoption {
         } else if (!(await this.insert(ourId, normalised.fields))) continue;
       }
       // Every document of the original is now under our `_id` (the keeper's content) or older than it.
-      if (!(await remove(legacy))) continue;
+      if (!(await remove(originals))) continue;
 
       report.backedUp += backedUp;
-      if (legacy.length > 0) {
+      if (originals.length > 0) {
         report.rekeyed += 1;
-        report.duplicatesRemoved += legacy.length - 1 + (ours && keeper !== ours ? 1 : 0);
+        report.duplicatesRemoved += originals.length - 1 + (ours && keeper !== ours ? 1 : 0);
       } else if (rewrite) report.normalisedInPlace += 1;
       if (rewrite) {
         report.timestampsNormalised.documents += normalised.documentTimestampNormalised ? 1 : 0;
@@ -320,7 +279,7 @@ export class LegacyCacheAdoption {
       }
       const stateWritten = await this.recordState(userId, normalised, execute);
       if (stateWritten) report.stateRowsWritten += 1;
-      if (!rewrite && !stateWritten && legacy.length === 0) report.skipped.alreadyAdopted += 1;
+      if (!rewrite && !stateWritten && originals.length === 0) report.skipped.alreadyAdopted += 1;
       return;
     }
     throw new LegacyCacheAdoptionConflictError(userId, MAX_ATTEMPTS);
@@ -359,7 +318,7 @@ export class LegacyCacheAdoption {
       await this.cache.insertOne({ _id: ourId, ...fields });
       return true;
     } catch (error) {
-      if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }
@@ -374,7 +333,7 @@ export class LegacyCacheAdoption {
       await this.backup.insertOne({ ...doc });
       return true;
     } catch (error) {
-      if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
 import { BytemarkTokensRepository, tokenBinding } from './bytemark-tokens.repository';
-import { TokenColumnTooNarrowError, TokenDecryptionError } from './errors';
+import { TokenColumnTooNarrowError, TokenDecryptionError } from '../errors';
 import { ENCRYPTED_LIKE, type TokenBinding, type TokenCipher } from './token-cipher';
 import {
   ENCRYPTED_COPIES_TABLE,

@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import { isDuplicateKeyError } from './mongo-errors';
+import { isDuplicateKeyError } from '../mongo/mongo-errors';
 import { notificationLedgerModel, type NotificationLedgerDoc } from './notification-ledger.schema';
 
 /** What the ledger knows of one notification. */

@@ -1,5 +1,5 @@
-import { TokenDecryptionError, TokenKeyringError } from './errors';
-import { encryptV1 } from './testing';
+import { TokenDecryptionError, TokenKeyringError } from '../errors';
+import { encryptV1 } from '../testing';
 import { TokenCipher, type TokenBinding } from './token-cipher';
 
 const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
-import { StagingCorruptError } from './errors';
+import { StagingCorruptError } from '../errors';
 import { decodeChunks, encodeChunks } from './staging-encoding';
 import { stagingModel, type StagingDoc } from './staging.schema';
 

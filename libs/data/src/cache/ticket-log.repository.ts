@@ -1,8 +1,7 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { DUPLICATE_KEY, isDuplicateKeyError } from '../mongo/mongo-errors';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
 import { ticketLogModel, type StoredTicketLogEntry } from './ticket-log.schema';
-
-const DUPLICATE_KEY = 11000;
 
 /** `bytemark_tickets_log`: the audit trail, one document per pass change, `_id` = change id. */
 export class TicketLogRepository {
@@ -33,7 +32,7 @@ export class TicketLogRepository {
       return { inserted: result.insertedCount, alreadyPresent: 0 };
     } catch (error) {
       if (!(error instanceof mongoose.mongo.MongoBulkWriteError)) {
-        if (error instanceof mongoose.mongo.MongoServerError && error.code === DUPLICATE_KEY && docs.length === 1) {
+        if (isDuplicateKeyError(error) && docs.length === 1) {
           return { inserted: 0, alreadyPresent: 1 };
         }
         throw error;

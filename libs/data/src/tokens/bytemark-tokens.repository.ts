@@ -5,7 +5,7 @@ import {
   type BytemarkTokenModel,
   type BytemarkTokenRow,
 } from './bytemark-tokens.model';
-import { TokenDecryptionError, TokenStorageModeError, TokenStorageNotMigratedError } from './errors';
+import { TokenDecryptionError, TokenStorageModeError, TokenStorageNotMigratedError } from '../errors';
 import { ENCRYPTED_LIKE, ENCRYPTED_PREFIX, type TokenBinding, type TokenCipher } from './token-cipher';
 import {
   ENCRYPTED_COPIES_TABLE,

@@ -1,9 +1,9 @@
 import type { Sequelize } from 'sequelize';
-import { BytemarkTokensRepository } from './bytemark-tokens.repository';
+import { BytemarkTokensRepository } from '../tokens/bytemark-tokens.repository';
 import { TicketCacheStateRepository, type TicketCacheState } from './ticket-cache-state.repository';
-import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
-import { TokenCipher } from './token-cipher';
-import { UserTombstonesRepository } from './user-tombstones.repository';
+import { TEST_TOKEN_KEYRING, assertTestSchema, openTestConnections, truncateMysqlTables } from '../testing';
+import { TokenCipher } from '../tokens/token-cipher';
+import { UserTombstonesRepository } from '../user-tombstones.repository';
 
 describe('TicketCacheStateRepository (MariaDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;

@@ -1,6 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from './errors';
-import { isDuplicateKeyError } from './mongo-errors';
+import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from '../errors';
+import { isDuplicateKeyError } from '../mongo/mongo-errors';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
 import {
   ticketCacheModel,

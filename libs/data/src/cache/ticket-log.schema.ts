@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { modelOn } from './mongo-model';
+import { modelOn } from '../mongo/mongo-model';
 
 export const TICKET_LOG_COLLECTION = 'bytemark_tickets_log';
 

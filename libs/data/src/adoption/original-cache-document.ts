@@ -1,11 +1,11 @@
 /**
  * One cache document of the original platform, read as this service needs it: pure functions, no
- * I/O (`LegacyCacheAdoption` does the reading and writing).
+ * I/O (`OriginalCacheAdoption` does the reading and writing).
  */
 import { createHash } from 'node:crypto';
-import { passPayloadHash } from './hashing';
-import { unescapePayloadKeys } from './payload-keys';
-import type { ListHashes } from './ticket-cache-state.repository';
+import { passPayloadHash } from '../cache/hashing';
+import { unescapePayloadKeys } from '../cache/payload-keys';
+import type { ListHashes } from '../cache/ticket-cache-state.repository';
 
 /** A document's fields without `_id`. */
 export type Fields = Record<string, unknown>;

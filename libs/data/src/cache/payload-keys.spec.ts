@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PayloadKeyError } from './errors';
+import { PayloadKeyError } from '../errors';
 import { escapePayloadKeys, unescapePayloadKeys } from './payload-keys';
 
 const keyChars = fc.constantFrom('a', 'b', '.', '$', '\uFF0E', '\uFF04', '\uFF3C', '_', '__proto__');

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { modelOn } from './mongo-model';
-import { isDuplicateKeyError } from './mongo-errors';
+import { modelOn } from '../mongo/mongo-model';
+import { isDuplicateKeyError } from '../mongo/mongo-errors';
 import type { PendingEffects } from './ticket-cache.schema';
 
 export const QUARANTINE_COLLECTION = 'bytemark_tickets_cache_quarantine';

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
-import { CALL_PACE_TABLE } from './bytemark-call-pacer';
-import { USER_TOMBSTONES_TABLE } from './user-tombstones.repository';
+import { BYTEMARK_TOKENS_TABLE } from '../tokens/bytemark-tokens.model';
+import { CALL_PACE_TABLE } from '../pacing/bytemark-call-pacer';
+import { USER_TOMBSTONES_TABLE } from '../user-tombstones.repository';
 
 export const TICKET_CACHE_STATE_TABLE = 'bytemark_ticket_cache_state';
 

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { parseKeyring } from '@btc/config';
-import { TokenDecryptionError, TokenKeyringError } from './errors';
+import { TokenDecryptionError, TokenKeyringError } from '../errors';
 
 /**
  * Stored form: `enc:v2:<keyId>:<iv>:<tag>:<ciphertext>` (base64url parts), AES-256-GCM with the

@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { RefreshLogRepository, toUtcDatetime } from './refresh-log.repository';
-import { assertTestSchema, openTestConnections, truncateMysqlTables } from './testing';
+import { assertTestSchema, openTestConnections, truncateMysqlTables } from '../testing';
 
 describe('RefreshLogRepository (MariaDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;

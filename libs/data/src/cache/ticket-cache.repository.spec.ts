@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
-import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from './errors';
+import { CacheDocumentTooLargeError, LegacyCacheDocumentError } from '../errors';
 import { passPayloadHash } from './hashing';
 import { bsonSize, TicketCacheRepository } from './ticket-cache.repository';
 import type { PassEntry, TicketCacheDoc } from './ticket-cache.schema';
-import { clearMongoCollections, openTestConnections, samplePassPayload } from './testing';
+import { clearMongoCollections, openTestConnections, samplePassPayload } from '../testing';
 
 function entry(i: number, payloadOverrides: Record<string, unknown> = {}): PassEntry {
   const payload = samplePassPayload(i, payloadOverrides);

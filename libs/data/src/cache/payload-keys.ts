@@ -1,4 +1,4 @@
-import { PayloadKeyError } from './errors';
+import { PayloadKeyError } from '../errors';
 
 /**
  * Reversible escaping of object keys that MongoDB/FerretDB cannot store: a `.` anywhere and a

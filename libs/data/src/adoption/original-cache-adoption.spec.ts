@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { connectMongo, createSequelize, parseMysqlUrl } from './connections';
-import { passPayloadHash } from './hashing';
+import { createSequelize, parseMysqlUrl } from '../connections';
+import { connectMongo } from '../mongo/mongo-connection';
+import { passPayloadHash } from '../cache/hashing';
 import {
-  LEGACY_CACHE_BACKUP_COLLECTION,
-  LegacyCacheAdoption,
-  type LegacyCacheAdoptionReport,
-} from './legacy-cache-adoption';
-import { normaliseCacheDocument, storedPassListHash, toUnixSeconds } from './legacy-cache-document';
-import { MONGO_INDEXES } from './mongo-indexes';
-import { TicketCacheRepository } from './ticket-cache.repository';
-import { TICKET_CACHE_COLLECTION } from './ticket-cache.schema';
-import { TICKET_CACHE_STATE_TABLE, TicketCacheStateRepository } from './ticket-cache-state.repository';
-import { ensureTestMysqlDatabase, samplePassPayload, testDatabaseUrls, testMongoUrl, testMysqlUrl } from './testing';
+  ORIGINAL_CACHE_BACKUP_COLLECTION,
+  OriginalCacheAdoption,
+  type OriginalCacheAdoptionReport,
+} from './original-cache-adoption';
+import { normaliseCacheDocument, storedPassListHash, toUnixSeconds } from './original-cache-document';
+import { MONGO_INDEXES } from '../mongo/mongo-indexes';
+import { TicketCacheRepository } from '../cache/ticket-cache.repository';
+import { TICKET_CACHE_COLLECTION } from '../cache/ticket-cache.schema';
+import { TICKET_CACHE_STATE_TABLE, TicketCacheStateRepository } from '../cache/ticket-cache-state.repository';
+import { ensureTestMysqlDatabase, samplePassPayload, testDatabaseUrls, testMongoUrl, testMysqlUrl } from '../testing';
 
 const { ObjectId } = mongoose.mongo;
 interface Doc {
@@ -63,7 +64,7 @@ function originalDoc(userId: number, opts: { ms?: boolean; passes?: number; pass
   };
 }
 
-describe('LegacyCacheAdoption: pure parts', () => {
+describe('OriginalCacheAdoption: pure parts', () => {
   it('reads milliseconds, seconds, dates and numeric strings as unix seconds, and nothing else', () => {
     expect(toUnixSeconds(1_741_833_474)).toBe(1_741_833_474);
     expect(toUnixSeconds(1_741_833_474_999)).toBe(1_741_833_474);
@@ -120,13 +121,13 @@ describe('LegacyCacheAdoption: pure parts', () => {
   });
 });
 
-describe('LegacyCacheAdoption (FerretDB, MariaDB)', () => {
+describe('OriginalCacheAdoption (FerretDB, MariaDB)', () => {
   let sequelize: Sequelize;
   let mongo: Connection;
   let states: TicketCacheStateRepository;
   const cache = () => mongo.db!.collection<Doc>(TICKET_CACHE_COLLECTION);
-  const backup = () => mongo.db!.collection<Doc>(LEGACY_CACHE_BACKUP_COLLECTION);
-  const adoption = () => new LegacyCacheAdoption({ mongo, states });
+  const backup = () => mongo.db!.collection<Doc>(ORIGINAL_CACHE_BACKUP_COLLECTION);
+  const adoption = () => new OriginalCacheAdoption({ mongo, states });
   const all = async () =>
     (await cache().find({}).toArray()).sort((a, b) => Number(a['user_id']) - Number(b['user_id']));
   const uniqueIndexes = async () =>
@@ -167,9 +168,9 @@ describe('LegacyCacheAdoption (FerretDB, MariaDB)', () => {
 
     const report = await adoption().run({ execute: true });
 
-    expect(report).toMatchObject<Partial<LegacyCacheAdoptionReport>>({
+    expect(report).toMatchObject<Partial<OriginalCacheAdoptionReport>>({
       documentsSeen: 3,
-      legacyDocuments: 3,
+      originalDocuments: 3,
       users: 3,
       rekeyed: 3,
       duplicatesRemoved: 0,
@@ -240,7 +241,7 @@ describe('LegacyCacheAdoption (FerretDB, MariaDB)', () => {
     const again = await adoption().run({ execute: true });
 
     expect(again).toMatchObject({
-      legacyDocuments: 0,
+      originalDocuments: 0,
       rekeyed: 0,
       hashesRewritten: 0,
       stateRowsWritten: 0,

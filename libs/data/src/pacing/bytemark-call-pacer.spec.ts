@@ -1,7 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { CallPacer, readPaceControls, writePaceControls } from './bytemark-call-pacer';
-import { createSequelize } from './connections';
-import { openTestConnections, testDatabaseUrls, truncateMysqlTables } from './testing';
+import { createSequelize } from '../connections';
+import { openTestConnections, testDatabaseUrls, truncateMysqlTables } from '../testing';
 
 describe('CallPacer (MariaDB)', () => {
   let conns: Awaited<ReturnType<typeof openTestConnections>>;

@@ -1,7 +1,7 @@
-import { NOTIFICATION_LEDGER_COLLECTION } from './notification-ledger.schema';
-import { STAGING_COLLECTION } from './staging.schema';
-import { TICKET_CACHE_COLLECTION } from './ticket-cache.schema';
-import { TICKET_LOG_COLLECTION } from './ticket-log.schema';
+import { NOTIFICATION_LEDGER_COLLECTION } from '../cache/notification-ledger.schema';
+import { STAGING_COLLECTION } from '../cache/staging.schema';
+import { TICKET_CACHE_COLLECTION } from '../cache/ticket-cache.schema';
+import { TICKET_LOG_COLLECTION } from '../cache/ticket-log.schema';
 
 export interface MongoIndexSpec {
   collection: string;

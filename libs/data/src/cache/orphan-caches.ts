@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
+import { BYTEMARK_TOKENS_TABLE } from '../tokens/bytemark-tokens.model';
 import type { TicketCacheStateRepository } from './ticket-cache-state.repository';
 import type { CacheTimestamp, TicketCacheRepository } from './ticket-cache.repository';
 
