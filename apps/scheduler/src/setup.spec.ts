@@ -1,3 +1,4 @@
+import { msToTs } from '@temporalio/common/lib/time';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client, ScheduleNotFoundError } from '@temporalio/client';
@@ -29,7 +30,7 @@ async function ensureBareNamespace(): Promise<void> {
     // A day of retention: the server refuses a namespace without one.
     await direct.workflowService.registerNamespace({
       namespace: BARE,
-      workflowExecutionRetentionPeriod: { seconds: 24 * 3600 },
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
   }
   for (let i = 0; ; i++) {
