@@ -33,7 +33,7 @@ export type ActivityDeps = UserRefreshDeps &
 export interface Activities {
   /** For the rate-limited Bytemark queue: a user's refresh. */
   bytemark: UserRefreshActivities;
-  /** For the workflows' queue: the sweep's reads, the legacy queue, alerts, research ingestion, staging cleanup, purges. */
+  /** For the workflows' queue: the sweep's reads, the refresh-log queue, alerts, research ingestion, staging cleanup, purges. */
   ticketCache: SweepActivities &
     RefreshQueueActivities &
     AlertActivities &

@@ -68,7 +68,7 @@ export interface StagingActivities {
   discardStaging(input: { keys: string[] }): Promise<void>;
 }
 
-/** The legacy `bytemark_ticket_refresh_log` queue and the alerts (domain §4.8–4.9). */
+/** The refresh-log queue (`bytemark_ticket_refresh_log`, the original platform's) and the alerts (domain §4.8–4.9). */
 export interface RefreshQueueActivities {
   /**
    * The due rows (pending type 1, type 3 due by `scheduled_on` in UTC, none backing off) of the

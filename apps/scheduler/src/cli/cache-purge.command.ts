@@ -175,7 +175,7 @@ export function formatOrphanReport(r: OrphanCacheReport): string[] {
   const days = r.graceSeconds / 86400;
   const lines = [
     `cache purge-orphans: ${r.execute ? 'deleting' : 'dry run, nothing is deleted (add --execute to delete)'}`,
-    `caches read:            ${r.scanned}${r.legacy > 0 ? ` (${r.legacy} of the original platform not looked at: run cache adopt-legacy)` : ''}`,
+    `caches read:            ${r.scanned}${r.unadopted > 0 ? ` (${r.unadopted} of the original platform not looked at: run cache adopt-legacy)` : ''}`,
     `orphaned, past ${days} days: ${r.pastGrace.length}${r.execute ? `, ${r.deleted} deleted, ${r.changedMeanwhile} written meanwhile (kept)` : ' (would be deleted)'}`,
     `orphaned, within grace: ${r.withinGrace} (kept)`,
   ];

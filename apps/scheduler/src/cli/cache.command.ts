@@ -71,7 +71,10 @@ export function registerCacheCommands(program: Command, config: () => SchedulerC
           `cache adopt-legacy on ${TICKET_CACHE_COLLECTION}: ${execute ? 'writing' : 'dry run, nothing is written (add --execute to write)'}`,
         );
         let step = 0;
-        const report = await new OriginalCacheAdoption({ mongo, states: new TicketCacheStateRepository(sequelize) }).run({
+        const report = await new OriginalCacheAdoption({
+          mongo,
+          states: new TicketCacheStateRepository(sequelize),
+        }).run({
           execute,
           concurrency,
           onProgress: (done, users) => {

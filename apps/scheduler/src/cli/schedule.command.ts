@@ -30,7 +30,7 @@ function parseDate(value: string, name: string): Date {
 export function registerScheduleCommands(program: Command, config: () => SchedulerConfig): void {
   const schedule = program
     .command('schedule')
-    .description('manage the Temporal Schedules (hourly sweep, legacy queue)');
+    .description('manage the Temporal Schedules (hourly sweep, refresh-log queue)');
   const idOption = [
     '--id <scheduleId>',
     `schedule id (${IDS.join(' | ')})`,

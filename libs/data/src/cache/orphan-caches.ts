@@ -18,7 +18,7 @@ export interface OrphanCacheReport {
   /** Cache documents read. */
   scanned: number;
   /** Documents of the original platform not yet re-keyed (`cache adopt-legacy`): not looked at. */
-  legacy: number;
+  unadopted: number;
   /** Orphans written longer than the grace period ago: deleted with `execute`, listed without. */
   pastGrace: OrphanCache[];
   /** Orphans within the grace period: kept. */
@@ -52,16 +52,16 @@ export class OrphanCaches {
       execute: p.execute,
       graceSeconds: p.graceSeconds,
       scanned: 0,
-      legacy: 0,
+      unadopted: 0,
       pastGrace: [],
       withinGrace: 0,
       deleted: 0,
       changedMeanwhile: 0,
     };
     // The whole list first, then the deletions: the scan's cursor never sees its own removals.
-    for await (const { caches, legacy } of this.deps.cache.scanTimestamps(p.batchSize)) {
-      report.scanned += caches.length + legacy;
-      report.legacy += legacy;
+    for await (const { caches, unadopted } of this.deps.cache.scanTimestamps(p.batchSize)) {
+      report.scanned += caches.length + unadopted;
+      report.unadopted += unadopted;
       const known = await this.usersWithTokenRow(caches.map((c) => c.userId));
       for (const c of caches) {
         if (known.has(c.userId)) continue;

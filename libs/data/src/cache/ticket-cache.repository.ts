@@ -119,23 +119,23 @@ export class TicketCacheRepository {
    * scan (orphaned caches), which FerretDB v1 answers by reading the whole collection. A document of
    * the original platform (ObjectId `_id`, not yet re-keyed by `cache adopt-legacy`) is counted, not listed.
    */
-  async *scanTimestamps(batchSize = 1000): AsyncGenerator<{ caches: CacheTimestamp[]; legacy: number }> {
+  async *scanTimestamps(batchSize = 1000): AsyncGenerator<{ caches: CacheTimestamp[]; unadopted: number }> {
     const cursor = this.model
       .find({}, { user_id: 1, timestamp: 1 })
       .lean<Array<{ _id: unknown; user_id?: unknown; timestamp?: unknown }>>()
       .cursor({ batchSize });
     let page: CacheTimestamp[] = [];
-    let legacy = 0;
+    let unadopted = 0;
     for await (const doc of cursor) {
-      if (typeof doc._id !== 'string' || doc._id !== cacheId(Number(doc.user_id))) legacy++;
+      if (typeof doc._id !== 'string' || doc._id !== cacheId(Number(doc.user_id))) unadopted++;
       else page.push({ userId: Number(doc.user_id), timestamp: Number(doc.timestamp ?? 0) });
-      if (page.length + legacy >= batchSize) {
-        yield { caches: page, legacy };
+      if (page.length + unadopted >= batchSize) {
+        yield { caches: page, unadopted };
         page = [];
-        legacy = 0;
+        unadopted = 0;
       }
     }
-    if (page.length + legacy > 0) yield { caches: page, legacy };
+    if (page.length + unadopted > 0) yield { caches: page, unadopted };
   }
 
   /** Removes the user's document only if its `timestamp` is still `timestamp` (no refresh wrote it since it was read). */
