@@ -38,7 +38,8 @@ const workflowForbidden = [
 /**
  * Which projects may import which, by tag. Apps are composition roots: nothing imports a project
  * tagged `type:app`. Test code (specs, fixtures, `testing` entry points) may also use the Bytemark
- * simulator, the test double of the real API; production code of a lib never can. `type:deploy`
+ * simulator, the test double of the real API; production code of a lib never can. Workflow specs
+ * may use the config lib (the Temporal settings of their stub workers). `type:deploy`
  * (the deployment artifacts and their checks) is test-only too: the tests of apps, the runtime and
  * tools may use its real-Prometheus utility, no production code may, and it uses only tools itself.
  */
@@ -61,7 +62,8 @@ function moduleBoundaries({ tests }) {
     enforceBuildableLibDependency: false,
     depConstraints: [
       { sourceTag: '*', notDependOnLibsWithTags: ['type:app'] },
-      { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:workflows'] },
+      // Workflow specs connect their stub workers to Temporal with the one settings loader.
+      { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:workflows', ...(tests ? ['type:config'] : [])] },
       { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', 'type:config', ...testOnly] },
       { sourceTag: 'type:activities', onlyDependOnLibsWithTags: ['type:io', 'type:workflows', ...testOnly] },
       { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:workflows'] },
@@ -122,7 +124,7 @@ export default tseslint.config(
     // Workflow files run in Temporal's deterministic sandbox: no Node built-ins, no I/O, and other
     // libs only as types (activities are called through proxies, never imported as values).
     files: ['libs/workflows/src/**/*.ts'],
-    ignores: ['libs/workflows/src/**/*.spec.ts'],
+    ignores: ['libs/workflows/src/**/*.spec.ts', 'libs/workflows/src/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

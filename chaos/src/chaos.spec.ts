@@ -1,5 +1,6 @@
 import { formatReport } from './report';
-import { NOT_REACHED, runCampaign, type CampaignResult, type PhaseReport } from './run-campaign';
+import { NOT_REACHED, type CampaignResult, type PhaseReport } from './campaign-result';
+import { runCampaign } from './run-campaign';
 
 /**
  * The small campaign `npm test` runs (`npm run chaos -- --small`): 100 users, Bytemark faults for a

@@ -16,6 +16,7 @@ import {
   TICKET_CACHE_STATE_TABLE,
   TICKET_LOG_COLLECTION,
   TokenCipher,
+  tokenBinding,
 } from '@btc/data';
 import { ensureMongoIndexes } from '@btc/migrations';
 import { forEachLimit } from '@btc/tools';
@@ -150,7 +151,7 @@ export async function applyChaosOnlyState(env: ChaosEnvironment, population: Pop
   for (const userId of population.persistentFault) {
     const { token } = await env.admin.user(userId);
     await sequelize.query(`UPDATE \`${BYTEMARK_TOKENS_TABLE}\` SET token = ? WHERE user_id = ?`, {
-      replacements: [WRONG_KEY_CIPHER.encrypt(token ?? 'none'), userId],
+      replacements: [WRONG_KEY_CIPHER.encrypt(token ?? 'none', tokenBinding(userId, 'token')), userId],
     });
   }
   for (const userId of population.sessionExpired) await env.admin.expireSession(userId);

@@ -1,6 +1,6 @@
 /** The campaign's table: users per outcome, audit entries and free-ticket rows against the clean run, what is left. */
 import type { Comparison } from './compare';
-import { DEFINED_OUTCOMES, NOT_REACHED, type CampaignResult, type PhaseReport } from './run-campaign';
+import { DEFINED_OUTCOMES, NOT_REACHED, type CampaignResult, type PhaseReport } from './campaign-result';
 
 const seconds = (ms: number) =>
   ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;

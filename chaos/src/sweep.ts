@@ -6,6 +6,8 @@ import type { Client } from '@temporalio/client';
 import { deleteScheduleIfPresent, ensureSchedule, hourlyScheduleOptions, triggerNow } from '@btc/schedules';
 import type { RefreshQueueResult, SweepInput, SweepProgress } from '@btc/workflows';
 import { processRefreshLogQueueWorkflow, type refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+import type { Settled } from './campaign-result';
+import { message } from './campaign-utils';
 
 export class TimeLimitError extends Error {
   readonly type = 'time-limit';
@@ -25,6 +27,15 @@ export async function beforeDeadline<T>(what: string, promise: Promise<T>, deadl
     return await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The promise's result, or what stopped it (its error, or the time limit at `deadline`) as text. */
+export async function settleBefore<T>(what: string, promise: Promise<T>, deadline: number): Promise<Settled<T>> {
+  try {
+    return { result: await beforeDeadline(what, promise, deadline), error: null };
+  } catch (error) {
+    return { result: null, error: message(error) };
   }
 }
 

@@ -72,7 +72,7 @@ export const TICKET_CACHE_METRICS: Readonly<Record<string, MetricContract>> = {
   },
   bytemark_rate_limit_calls_per_second: {
     type: 'gauge',
-    help: 'The configured global limit (BYTEMARK_RATE_LIMIT_RPS).',
+    help: "The global limit in force: an operator's (cli bytemark rate-limit) or BYTEMARK_RATE_LIMIT_RPS.",
     labels: {},
   },
   bytemark_rate_limit_wait_seconds: {

@@ -57,3 +57,28 @@ export class ProductionDropRefusedError extends Error {
     this.name = 'ProductionDropRefusedError';
   }
 }
+
+/**
+ * Thrown by `migrateUp` and `migrateDown` when their signal was aborted (SIGTERM during a rollout):
+ * the migration that was running finished (MySQL DDL cannot be stopped half-way safely), the next
+ * ones did not start. Everything recorded is consistent; running the command again does the rest.
+ */
+export class MigrationInterruptedError extends Error {
+  readonly type = 'MigrationInterruptedError';
+  constructor(
+    readonly direction: 'up' | 'down',
+    /** Applied (up) or reverted (down) in this run, in order. */
+    readonly done: readonly string[],
+    /** Not started: migrations, and for `up` the MongoDB indexes. */
+    readonly notRun: readonly string[],
+    /** `SIGTERM`, `SIGINT`, or the abort reason. */
+    readonly signal: string,
+  ) {
+    super(
+      `${signal}: migrate ${direction} stopped after ${done.length ? `${done.at(-1)} finished` : 'no migration'}; ` +
+        `${direction === 'up' ? 'applied' : 'reverted'} in this run: ${done.length ? done.join(', ') : 'none'}; ` +
+        `not run: ${notRun.join(', ')}. Run \`migrate ${direction}\` again to do the rest.`,
+    );
+    this.name = 'MigrationInterruptedError';
+  }
+}

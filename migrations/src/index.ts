@@ -22,5 +22,11 @@ export type { ColumnSpec, IndexSpec, TableSpec, MigrationCreates } from './adopt
 export type { Finding } from './adoption/compare-table';
 export type { UpPlan, UpStep, DownPlan, DownStep, KnexHistory } from './adoption/plans';
 export { ADOPTIONS_TABLE, readAdoptions, type AdoptionRecord, type AdoptionAction } from './adoption/adoption-records';
-export { MigrationStepError, SchemaConflictError, DownNotConfirmedError, ProductionDropRefusedError } from './errors';
+export {
+  MigrationInterruptedError,
+  MigrationStepError,
+  SchemaConflictError,
+  DownNotConfirmedError,
+  ProductionDropRefusedError,
+} from './errors';
 export { MIGRATION_CONFIG_SECTIONS, type MigrationConfig } from './config';

@@ -111,7 +111,7 @@ describe('npm run migrate -- down: guarded', () => {
     const before = await tableNames(root);
     const run = await runMigrateCli(['down', '--to', '0'], { MYSQL_URL: rootUrl });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`MySQL database ${DB}: reverting 10 migration(s), newest first:`);
+    expect(run.stdout).toContain(`MySQL database ${DB}: reverting 11 migration(s), newest first:`);
     expect(run.stdout).toContain(
       '  0001_create_bytemark_tokens: drops table bytemark_tokens (created by this project)',
     );
@@ -131,7 +131,7 @@ describe('npm run migrate -- down: guarded', () => {
     // reverting only the newest migration is allowed in production
     const last = await runMigrateCli(['down', '--yes'], { MYSQL_URL: rootUrl, NODE_ENV: 'production' });
     expect(last.code).toBe(0);
-    expect(await tableNames(root)).not.toContain('bytemark_sweep_runs');
+    expect(await tableNames(root)).not.toContain('bytemark_user_tombstones');
   });
 
   it('with NODE_ENV=production it refuses to drop the queue or the research tables too, and reverts nothing', async () => {
@@ -160,12 +160,13 @@ describe('npm run migrate -- down: guarded', () => {
       MYSQL_URL: rootUrl,
     });
     expect(run.code).toBe(0);
+    expect(run.stdout).toContain('reverted 0011_create_bytemark_user_tombstones');
     expect(run.stdout).toContain('reverted 0010_add_refresh_scheduling');
     expect(run.stdout).toContain('reverted 0009_add_token_storage_mode');
     expect(run.stdout).toContain('reverted 0008_create_bytemark_refresh_log_failures');
     expect(run.stdout).toContain('reverted 0007_create_bytemark_call_pace');
     expect(run.stdout).toContain('reverted 0006_create_bytemark_ticket_cache_state');
     expect(run.stdout).toContain('reverted 0005_add_hntb_bytemark_pass_analytics_indexes');
-    expect(run.stdout).toContain('Reverted 6 migration(s).');
+    expect(run.stdout).toContain('Reverted 7 migration(s).');
   });
 });

@@ -9,7 +9,12 @@ import {
   formatUpSteps,
 } from './adoption/format-plan';
 import type { MigrationConfig } from './config';
-import { DownNotConfirmedError, ProductionDropRefusedError, SchemaConflictError } from './errors';
+import {
+  DownNotConfirmedError,
+  MigrationInterruptedError,
+  ProductionDropRefusedError,
+  SchemaConflictError,
+} from './errors';
 import { migrateDown, migrateUp, migrationStatus } from './migrator';
 
 export interface MigrateCommandsOptions {
@@ -19,7 +24,12 @@ export interface MigrateCommandsOptions {
   err?: (line: string) => void;
   /** Values removed from printed errors besides URL credentials: `knownSecrets(process.env)`. */
   secrets?: readonly string[];
+  /** Aborted with the signal's name on SIGTERM/SIGINT: `up` and `down` finish the running migration and stop. */
+  signal?: AbortSignal;
 }
+
+/** The exit code of a run stopped by a signal, as a shell reports it (128 + the signal's number). */
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 function findInChain<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
@@ -51,6 +61,12 @@ export function addMigrateCommands(parent: Command, opts: MigrateCommandsOptions
     if (unconfirmed) {
       each(formatDownPlan(unconfirmed.plan), out);
       err('Nothing was reverted: run again with --yes to revert these migrations.');
+      return;
+    }
+    const interrupted = findInChain(error, MigrationInterruptedError);
+    if (interrupted) {
+      process.exitCode = SIGNAL_EXIT[interrupted.signal] ?? 1;
+      err(interrupted.message);
       return;
     }
     const refused = findInChain(error, ProductionDropRefusedError);
@@ -87,6 +103,7 @@ export function addMigrateCommands(parent: Command, opts: MigrateCommandsOptions
           mongoUrl,
           onPlan: (plan) => each(formatUpPlan(plan), out),
           onProgress: out,
+          ...(opts.signal ? { signal: opts.signal } : {}),
         });
         out(
           applied.length ? `MySQL: ${applied.length} migration(s) recorded as executed.` : 'MySQL schema up to date.',
@@ -113,6 +130,7 @@ export function addMigrateCommands(parent: Command, opts: MigrateCommandsOptions
           production,
           onPlan: (plan) => each(formatDownPlan(plan), out),
           onProgress: out,
+          ...(opts.signal ? { signal: opts.signal } : {}),
         });
         out(reverted.length ? `Reverted ${reverted.length} migration(s).` : 'Nothing to revert.');
       }),

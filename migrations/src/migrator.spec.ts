@@ -53,6 +53,7 @@ describe('MySQL migrations', () => {
         'bytemark_ticket_refresh_log',
         'bytemark_tokens',
         'bytemark_tokens_encrypted',
+        'bytemark_user_tombstones',
         'hntb_bytemark_pass',
         'hntb_trip',
       ]);
@@ -65,6 +66,7 @@ describe('MySQL migrations', () => {
     await migrateUp({ mysqlUrl });
     expect(await migrateDown({ mysqlUrl, confirmed: true })).toEqual([ALL[ALL.length - 1]]);
     expect(await migrateDown({ mysqlUrl, confirmed: true, to: '0003_create_hntb_bytemark_pass' })).toEqual([
+      '0010_add_refresh_scheduling',
       '0009_add_token_storage_mode',
       '0008_create_bytemark_refresh_log_failures',
       '0007_create_bytemark_call_pace',
@@ -81,7 +83,33 @@ describe('MySQL migrations', () => {
     try {
       expect(await tables(sequelize)).toEqual(['SequelizeMeta', 'btc_migration_adoptions']);
       expect(await migrateUp({ mysqlUrl })).toEqual(ALL);
-      expect(await tables(sequelize)).toHaveLength(13);
+      expect(await tables(sequelize)).toHaveLength(14);
+    } finally {
+      await sequelize.close();
+    }
+  });
+
+  it("0011 moves 0010's tombstones into bytemark_user_tombstones (their state rows go) and down moves them back", async () => {
+    const upTo0010 = mysqlMigrations().slice(0, ALL.indexOf('0010_add_refresh_scheduling') + 1);
+    await migrateUp({ mysqlUrl, migrations: upTo0010 });
+    const sequelize = createSequelize(mysqlUrl);
+    const rows = (sql: string) => sequelize.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT });
+    try {
+      await sequelize.query(`
+        INSERT INTO bytemark_ticket_cache_state (user_id, checked_at, pass_count, outcome, refresh_trigger, run_ref, purged_at)
+        VALUES (1, 10, 0, 'purged', 'purge', '', 700), (2, 20, 3, 'built', 'hourly', 'r', NULL)`);
+      await migrateUp({ mysqlUrl });
+      expect(await rows('SELECT user_id, purged_at FROM bytemark_user_tombstones')).toEqual([
+        { user_id: 1, purged_at: 700 },
+      ]);
+      expect(await rows('SELECT user_id FROM bytemark_ticket_cache_state')).toEqual([{ user_id: 2 }]);
+
+      expect(await migrateDown({ mysqlUrl, confirmed: true })).toEqual(['0011_create_bytemark_user_tombstones']);
+      expect(await rows('SELECT user_id, purged_at FROM bytemark_ticket_cache_state ORDER BY user_id')).toEqual([
+        { user_id: 1, purged_at: 700 },
+        { user_id: 2, purged_at: null },
+      ]);
+      expect(await tables(sequelize)).not.toContain('bytemark_user_tombstones');
     } finally {
       await sequelize.close();
     }

@@ -4,7 +4,12 @@ import { SequelizeStorage, Umzug, type LogFn, type RunnableMigration } from 'umz
 import { forgetAdoption, readAdoptions, recordAdoption } from './adoption/adoption-records';
 import { inspectMigration } from './adoption/inspect-migration';
 import { planDown, planUp, type DownPlan, type UpPlan } from './adoption/plans';
-import { DownNotConfirmedError, ProductionDropRefusedError, SchemaConflictError } from './errors';
+import {
+  DownNotConfirmedError,
+  MigrationInterruptedError,
+  ProductionDropRefusedError,
+  SchemaConflictError,
+} from './errors';
 import { ensureMongoIndexes } from './mongo-indexes';
 import { databaseExists, withMigrationLock } from './mysql-server';
 import type { MysqlMigration } from './mysql/migration';
@@ -28,6 +33,40 @@ export interface MigratorOptions {
   migrations?: MysqlMigration[];
   /** One human-readable line per migration created, adopted or reverted. */
   onProgress?: (line: string) => void;
+  /**
+   * Aborted on SIGTERM: the migration that runs finishes, no other starts (`MigrationInterruptedError`).
+   * Its reason names the signal.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `names` one at a time with `step` (umzug's `up` or `down` of one migration), checking `signal`
+ * before each: an abort stops between migrations, never inside one.
+ */
+async function oneAtATime(
+  direction: 'up' | 'down',
+  names: string[],
+  step: () => Promise<Array<{ name: string }>>,
+  signal: AbortSignal | undefined,
+  after: string[] = [],
+): Promise<string[]> {
+  const done: string[] = [];
+  for (const name of names) {
+    if (signal?.aborted) {
+      throw new MigrationInterruptedError(direction, done, [...names.slice(done.length), ...after], reasonOf(signal));
+    }
+    const ran = await step();
+    done.push(...ran.map((m) => m.name));
+    if (ran.length === 0) throw new Error(`umzug ran nothing where ${name} was pending`);
+  }
+  if (signal?.aborted && after.length > 0)
+    throw new MigrationInterruptedError(direction, done, after, reasonOf(signal));
+  return done;
+}
+
+function reasonOf(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'aborted';
 }
 
 /**
@@ -120,9 +159,14 @@ export async function migrateUp(p: MigrateUpParams): Promise<string[]> {
       const plan = await planUp(sequelize, migrations);
       if (plan.steps.some((s) => s.action === 'stop')) throw new SchemaConflictError(plan);
       p.onPlan?.(plan);
-      if (plan.steps.length === 0) return [];
-      const done = await createMigrator(sequelize, { ...p, migrations }).up();
-      return done.map((m) => m.name);
+      const migrator = createMigrator(sequelize, { ...p, migrations });
+      return await oneAtATime(
+        'up',
+        plan.steps.map((step) => step.migration),
+        () => migrator.up({ step: 1 }),
+        p.signal,
+        p.mongoUrl ? ['MongoDB indexes'] : [],
+      );
     } finally {
       await sequelize.close();
     }
@@ -174,8 +218,12 @@ export async function migrateDown(p: MigrateDownParams): Promise<string[]> {
       if (!p.confirmed) throw new DownNotConfirmedError(plan);
       p.onPlan?.(plan);
       const migrator = createMigrator(sequelize, { ...p, migrations });
-      const done = p.to === undefined ? await migrator.down() : await migrator.down({ to: p.to });
-      return done.map((m) => m.name);
+      return await oneAtATime(
+        'down',
+        plan.steps.map((step) => step.migration),
+        () => migrator.down({ step: 1 }),
+        p.signal,
+      );
     } finally {
       await sequelize.close();
     }

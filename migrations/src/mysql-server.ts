@@ -1,9 +1,9 @@
-import { parseMysqlUrl } from '@btc/data';
-import { createConnection as createMysqlConnection, type Connection } from 'mysql2/promise';
+import { connectMysqlServer, parseMysqlUrl } from '@btc/data';
+import type { Connection } from 'mysql2/promise';
 
 async function connectServer(mysqlUrl: string): Promise<{ conn: Connection; database: string }> {
-  const { host, port, user, password, database } = parseMysqlUrl(mysqlUrl);
-  const conn = await createMysqlConnection({ host, port, user, password, connectTimeout: 5_000 });
+  const { database } = parseMysqlUrl(mysqlUrl);
+  const conn = await connectMysqlServer(mysqlUrl);
   return { conn, database };
 }
 

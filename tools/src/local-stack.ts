@@ -3,16 +3,58 @@ import mongoose from 'mongoose';
 import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import { SEARCH_ATTRIBUTES } from '@btc/workflows';
 import { ensureTools, type ToolBinary } from './install-tools';
-import { StackError, logFile, portOpen, recordedProcess, startDetached, stopRecorded, waitHealthy } from './processes';
+import {
+  StackError,
+  killRecorded,
+  logFile,
+  portOpen,
+  recordedProcess,
+  startDetached,
+  stopRecorded,
+  waitHealthy,
+} from './processes';
 import { dataDir, repoRoot } from './paths';
 
-/** The fixed local addresses of ARCHITECTURE.md. */
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new StackError(`${name} must be a TCP port (1-65535), got '${raw}'`);
+  }
+  return port;
+}
+
+/**
+ * The ports of the Temporal dev server, its UI and FerretDB: ARCHITECTURE.md's fixed 7233, 8233 and
+ * 27017, or others (`BTC_TEMPORAL_PORT`, `BTC_TEMPORAL_UI_PORT`, `BTC_FERRETDB_PORT`, with its own
+ * `BTC_DATA_DIR`) to run a second stack beside a running one. MariaDB is the machine's (3306).
+ */
+export function stackPorts(env: NodeJS.ProcessEnv = process.env): {
+  temporal: number;
+  temporalUi: number;
+  ferretdb: number;
+} {
+  return {
+    temporal: portFrom(env, 'BTC_TEMPORAL_PORT', 7233),
+    temporalUi: portFrom(env, 'BTC_TEMPORAL_UI_PORT', 8233),
+    ferretdb: portFrom(env, 'BTC_FERRETDB_PORT', 27017),
+  };
+}
+
+const PORTS = stackPorts();
+
+/** The local addresses of ARCHITECTURE.md (ports overridable, see stackPorts; databases by `BTC_DEV_DATABASE`). */
 export const LOCAL = {
-  temporalAddress: '127.0.0.1:7233',
-  temporalUiUrl: 'http://127.0.0.1:8233',
-  mongoUrl: 'mongodb://127.0.0.1:27017',
+  temporalAddress: `127.0.0.1:${PORTS.temporal}`,
+  temporalUiUrl: `http://127.0.0.1:${PORTS.temporalUi}`,
+  mongoUrl: `mongodb://127.0.0.1:${PORTS.ferretdb}`,
   mysqlUrl: 'mysql://root@127.0.0.1:3306',
-  databases: { dev: 'bytemark', test: 'bytemark_test' },
+  databases: {
+    dev: process.env['BTC_DEV_DATABASE'] || 'bytemark',
+    test: process.env['BTC_TEST_DATABASE'] || 'bytemark_test',
+  },
+  ports: PORTS,
 } as const;
 
 export type ComponentName = 'temporal' | 'ferretdb' | 'mariadb';
@@ -112,13 +154,13 @@ function managedComponents(bins: Partial<Record<ToolBinary, string>>): Managed[]
   return [
     {
       name: 'temporal',
-      port: 7233,
+      port: LOCAL.ports.temporal,
       binary: bins['temporal']!,
       // WAL with synchronous=NORMAL: a commit no longer waits for an fsync (safe against a crash of the
       // process; only an OS crash can lose the last commits). SQLite's default rollback journal with
       // FULL sync made every workflow task completion wait for the disk.
       // prettier-ignore
-      args: ['server', 'start-dev', '--ip', '127.0.0.1', '--port', '7233', '--ui-port', '8233',
+      args: ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(LOCAL.ports.temporal), '--ui-port', String(LOCAL.ports.temporalUi),
         '--db-filename', `${dataDir}/temporal.db`, '--namespace', 'default', '--log-level', 'warn',
         '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal', ...searchAttributes,
         ...DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]), ...extraTemporalArgs()],
@@ -129,9 +171,9 @@ function managedComponents(bins: Partial<Record<ToolBinary, string>>): Managed[]
     },
     {
       name: 'ferretdb',
-      port: 27017,
+      port: LOCAL.ports.ferretdb,
       binary: bins['ferretdb-runner']!,
-      args: ['--listen', '127.0.0.1:27017', '--data', `${dataDir}/ferretdb`],
+      args: ['--listen', `127.0.0.1:${LOCAL.ports.ferretdb}`, '--data', `${dataDir}/ferretdb`],
       timeoutMs: 30_000,
     },
   ];
@@ -139,11 +181,11 @@ function managedComponents(bins: Partial<Record<ToolBinary, string>>): Managed[]
 
 /**
  * Installs the tools if needed, starts the Temporal dev server and FerretDB unless already running,
- * checks MariaDB, and creates the dev and test databases. Returns the components this call started.
+ * checks MariaDB, and creates the dev and test databases. Returns the components this call started;
+ * each is also pushed to `started` as soon as it runs, so a caller interrupted meanwhile can stop it.
  */
-export async function stackUp(log: Log): Promise<ComponentName[]> {
+export async function stackUp(log: Log, started: ComponentName[] = []): Promise<ComponentName[]> {
   const bins = ensureTools(log);
-  const started: ComponentName[] = [];
   for (const component of managedComponents(bins)) {
     const running = recordedProcess(component.name);
     if (running) {
@@ -165,9 +207,9 @@ export async function stackUp(log: Log): Promise<ComponentName[]> {
       ...process.env,
       ...component.env,
     });
+    started.push(component.name);
     await waitHealthy(component.name, record.pid, checks[component.name], component.timeoutMs);
     log(`${component.name}: started (pid ${record.pid}, log ${logFile(component.name)})`);
-    started.push(component.name);
   }
   if (!(await mariadbHealthy().catch(() => false))) {
     throw new StackError(
@@ -179,18 +221,34 @@ export async function stackUp(log: Log): Promise<ComponentName[]> {
   return started;
 }
 
-/** Stops what `up` started, by recorded pid; never touches MariaDB or processes it did not start. */
-export async function stackDown(log: Log, only?: ComponentName[]): Promise<void> {
+/** What each managed component listens on, for the lines that say it stopped. */
+export function componentPorts(name: 'temporal' | 'ferretdb'): string {
+  return name === 'temporal' ? `${LOCAL.ports.temporal}, UI ${LOCAL.ports.temporalUi}` : String(LOCAL.ports.ferretdb);
+}
+
+/**
+ * Stops what `up` started (or `only` those), by recorded pid and its process group; never touches
+ * MariaDB or processes it did not start. `graceMs`: how long each may take after SIGTERM before SIGKILL.
+ */
+export async function stackDown(log: Log, only?: ComponentName[], graceMs?: number): Promise<void> {
   for (const name of ['temporal', 'ferretdb'] as const) {
     if (only && !only.includes(name)) continue;
-    log(`${name}: ${await stopRecorded(name)}`);
+    log(`${name} (${componentPorts(name)}): ${await stopRecorded(name, graceMs)}`);
+  }
+}
+
+/** SIGKILL for what `up` started (or `only` those): a second Ctrl-C. */
+export function stackKill(log: Log, only?: ComponentName[]): void {
+  for (const name of ['temporal', 'ferretdb'] as const) {
+    if (only && !only.includes(name)) continue;
+    log(`${name} (${componentPorts(name)}): ${killRecorded(name)}`);
   }
 }
 
 export async function stackStatus(): Promise<ComponentStatus[]> {
   const rows: Array<[ComponentName, string]> = [
     ['temporal', `${LOCAL.temporalAddress} (UI ${LOCAL.temporalUiUrl})`],
-    ['ferretdb', '127.0.0.1:27017'],
+    ['ferretdb', `127.0.0.1:${LOCAL.ports.ferretdb}`],
     ['mariadb', '127.0.0.1:3306'],
   ];
   return Promise.all(

@@ -10,8 +10,11 @@ export const HELM_VERSION = 'v4.3.2';
 export const COMPOSE_GO_VERSION = 'v2.16.2';
 
 export const repoRoot = resolve(__dirname, '../..');
-/** Runtime state of the local stack (SQLite files, logs, pid files); git-ignored. */
-export const dataDir = join(repoRoot, '.data');
+/**
+ * Runtime state of the local stack (SQLite files, logs, pid files); git-ignored. `BTC_DATA_DIR`
+ * points a second stack (other ports, see local-stack.ts) at its own.
+ */
+export const dataDir = process.env['BTC_DATA_DIR'] ? resolve(process.env['BTC_DATA_DIR']) : join(repoRoot, '.data');
 /** Links to the cached binaries; git-ignored. */
 export const toolsBinDir = join(repoRoot, '.tools', 'bin');
 

@@ -86,16 +86,45 @@ export function startDetached(
   return record;
 }
 
-/** Stops exactly the process `up` recorded: SIGTERM, then SIGKILL after the grace period. */
-export async function stopRecorded(name: string, graceMs = 10_000): Promise<'stopped' | 'not-running'> {
+/**
+ * Signals a recorded component's process group: it was started detached, so it leads its own group,
+ * and whatever it started itself goes with it. Falls back to the pid alone.
+ */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Stops exactly the process `up` recorded (and its group): SIGTERM, then SIGKILL after the grace period. */
+export async function stopRecorded(
+  name: string,
+  graceMs = 10_000,
+): Promise<'stopped' | 'killed after the grace period' | 'not-running'> {
   const record = recordedProcess(name);
   rmSync(pidFile(name), { force: true });
   if (!record) return 'not-running';
-  process.kill(record.pid, 'SIGTERM');
+  signalGroup(record.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(record.pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(record.pid)) process.kill(record.pid, 'SIGKILL');
-  return 'stopped';
+  if (!isAlive(record.pid)) return 'stopped';
+  signalGroup(record.pid, 'SIGKILL');
+  return 'killed after the grace period';
+}
+
+/** SIGKILL for a recorded process and its group, at once (a forced stop). */
+export function killRecorded(name: string): 'killed' | 'not-running' {
+  const record = recordedProcess(name);
+  rmSync(pidFile(name), { force: true });
+  if (!record) return 'not-running';
+  signalGroup(record.pid, 'SIGKILL');
+  return 'killed';
 }
 
 export function sleep(ms: number): Promise<void> {

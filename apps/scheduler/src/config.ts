@@ -4,7 +4,7 @@ import type { Config } from '@btc/config';
 export const SETUP_CONFIG_SECTIONS = ['temporal', 'sweep'] as const;
 
 /** What the operator CLI reads, once, when its first command that needs configuration runs. */
-export const CLI_CONFIG_SECTIONS = ['temporal', 'mysql', 'mongo', 'cache', 'sweep'] as const;
+export const CLI_CONFIG_SECTIONS = ['temporal', 'mysql', 'mongo', 'cache', 'sweep', 'bytemark'] as const;
 
 export type SchedulerConfig = Config<(typeof CLI_CONFIG_SECTIONS)[number]>;
 

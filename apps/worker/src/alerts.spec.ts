@@ -1,5 +1,5 @@
-import { TokenCipher } from '@btc/data';
-import { onDemandAlertsWorkflowId } from '@btc/workflows';
+import { TokenCipher, tokenBinding } from '@btc/data';
+import { REFRESH_FAILED_SIGNAL, onDemandAlertsWorkflowId } from '@btc/workflows';
 import { onDemandAlertsWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
@@ -35,7 +35,7 @@ describe('alerts', () => {
     // Every stored token was encrypted under another key: nothing can decrypt it, and retrying cannot help.
     const other = TokenCipher.fromKeyring(`x1:${Buffer.alloc(32, 9).toString('base64')}`);
     await h.dependencies.sequelize.query('UPDATE bytemark_tokens SET token = ?', {
-      replacements: [other.encrypt('t')],
+      replacements: [other.encrypt('t', tokenBinding(0, 'token'))],
     });
     const before = slack.requests.length;
     const started = Date.now();
@@ -78,6 +78,25 @@ describe('alerts', () => {
       expect(posted[0]).toMatch(/3 refreshes outside the hourly sweep failed .*TokenDecryptionError: 3/);
       recordFixture('on-demand-alerts', onDemandAlertsWorkflowId(taskQueue));
       await h.client.workflow.getHandle(onDemandAlertsWorkflowId(taskQueue)).terminate('test over');
+    });
+  });
+
+  it('the first failure starts the alerts workflow by signal-with-start: nobody is its parent, and it holds that failure', async () => {
+    const userId = FIRST + 4;
+    await h.withWorkers(async (taskQueue) => {
+      const alerts = h.client.workflow.getHandle(onDemandAlertsWorkflowId(taskQueue));
+      // The key is still wrong: the refresh fails, and reports it before it fails.
+      await expect(requestTicketRefresh(h.client, userId, { taskQueue, wait: true })).rejects.toThrow();
+      const described = await alerts.describe();
+      expect(described.status.name).toBe('RUNNING');
+      expect(described.parentExecution).toBeUndefined();
+      const signals = ((await alerts.fetchHistory()).events ?? []).flatMap(
+        (e) => e.workflowExecutionSignaledEventAttributes ?? [],
+      );
+      expect(signals.map((s) => s.signalName)).toEqual([REFRESH_FAILED_SIGNAL]);
+      const failure = JSON.parse(Buffer.from(signals[0]!.input!.payloads![0]!.data!).toString('utf8')) as unknown;
+      expect(failure).toEqual({ userId, type: 'TokenDecryptionError', alert: true });
+      await alerts.terminate('test over');
     });
   });
 });

@@ -39,6 +39,8 @@ describe('the hourly schedule and the sweep', () => {
       expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([
         expect.objectContaining({ maxInFlight: 7, mode: 'if-stale' }),
       ]);
+      // Named by its function in the options, by its type name on the server.
+      expect(described.action.workflowType).toBe('refreshAllTicketCachesWorkflow');
       const ids: string[] = [];
       for await (const s of h.client.schedule.list())
         if (s.scheduleId === options(7).scheduleId) ids.push(s.scheduleId);
@@ -58,6 +60,24 @@ describe('the hourly schedule and the sweep', () => {
       expect(JSON.stringify(parsed.schedule.spec)).toMatch(/minute/);
     } finally {
       await deleteScheduleIfPresent(h.client, options(7).scheduleId);
+    }
+  });
+
+  it('schedule ensure run by several schedulers at once makes one schedule, and none of them fails on the conflict', async () => {
+    const options = hourlyScheduleOptions({
+      taskQueue: 'unused-queue',
+      maxInFlight: 5,
+      scheduleIdSuffix: `-race-${Date.now()}`,
+    });
+    try {
+      // Each describes (not found), then creates: one creates, the others get ScheduleAlreadyRunning and update.
+      const results = await Promise.all(Array.from({ length: 5 }, () => ensureSchedule(h.client, options)));
+      expect(results.sort()).toEqual(['created', 'updated', 'updated', 'updated', 'updated']);
+      const ids: string[] = [];
+      for await (const s of h.client.schedule.list()) if (s.scheduleId === options.scheduleId) ids.push(s.scheduleId);
+      expect(ids).toHaveLength(1);
+    } finally {
+      await deleteScheduleIfPresent(h.client, options.scheduleId);
     }
   });
 

@@ -12,13 +12,13 @@ import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import {
-  LegacyCacheAdoption,
+  OriginalCacheAdoption,
   TICKET_CACHE_COLLECTION,
   TICKET_LOG_COLLECTION,
   createSequelize,
   passPayloadHash,
   storedPassListHash,
-  type LegacyCacheAdoptionReport,
+  type OriginalCacheAdoptionReport,
 } from '@btc/data';
 import { ensureTestMysqlDatabase, testMongoUrl, testMysqlUrl } from '@btc/data/testing';
 import { readAdoptions, migrateUp } from '@btc/migrations';
@@ -231,7 +231,7 @@ describe('takeover rehearsal: migrate, adopt, first sweep, queue', () => {
     expect(await h.dependencies.deps.tokens.storageMode()).toBe('expand');
 
     // 2. Adopt the cache.
-    const report: LegacyCacheAdoptionReport = await new LegacyCacheAdoption({
+    const report: OriginalCacheAdoptionReport = await new OriginalCacheAdoption({
       mongo: h.dependencies.mongo,
       states: h.dependencies.deps.states,
     }).run({ execute: true });

@@ -1,6 +1,13 @@
 import { log } from '@temporalio/activity';
-import type { CacheChangeSummary, PendingEffects, TicketCacheDoc } from '@btc/data';
+import type {
+  CacheChangeSummary,
+  PendingEffects,
+  TicketCacheDoc,
+  UserPurge,
+  UserTombstonesRepository,
+} from '@btc/data';
 import type { PassLists } from './fetch-pass-lists';
+import { CacheWriteConflictError } from './errors';
 import { finishPendingEffects, type PendingEffectsDeps } from './pending-effects';
 import { reconcilePasses } from './reconcile-passes';
 import type { RefreshSteps } from './refresh-steps';
@@ -8,16 +15,10 @@ import type { RefreshSteps } from './refresh-steps';
 /** Attempts at a compare-and-set before the activity fails (retryably) with `CacheWriteConflictError`. */
 const MAX_CAS_ATTEMPTS = 3;
 
-/** Thrown when the cache document kept changing under a refresh (another writer, several times in a row); retryable. */
-export class CacheWriteConflictError extends Error {
-  readonly type = 'CacheWriteConflictError';
-  constructor(
-    readonly userId: number,
-    readonly attempts: number,
-  ) {
-    super(`the cache of user ${userId} changed under this refresh ${attempts} times in a row`);
-    this.name = 'CacheWriteConflictError';
-  }
+/** What a commit needs besides the effects' stores: the tombstones it checks, and the purge that undoes a raced write. */
+export interface CommitDeps extends PendingEffectsDeps {
+  tombstones: UserTombstonesRepository;
+  userPurge: UserPurge;
 }
 
 export interface CommittedRefresh {
@@ -29,6 +30,35 @@ export interface CommittedRefresh {
   previousTimestamp: number | null;
   /** The cache holds lists fetched after this refresh started: it changed nothing (the newer refresh answered). */
   superseded?: boolean;
+  /** The rider was purged (before this commit, or while it wrote): nothing it wrote stays. */
+  purged?: boolean;
+}
+
+const PURGED: CommittedRefresh = {
+  change: { outcome: 'unchanged', created: 0, updated: 0, removed: 0, unchanged: 0, newFreeTickets: 0 },
+  version: 0,
+  passCount: 0,
+  previousTimestamp: null,
+  purged: true,
+};
+
+/**
+ * `commitWrites`, unless the rider is tombstoned (`cache purge`): checked before anything is written,
+ * and again after the last write. A purge writes its tombstone before it removes the data, so of a
+ * purge and this commit racing, either the purge's removal comes after this commit's writes, or this
+ * check sees the tombstone and removes what the commit wrote: no document, no audit entry stays.
+ */
+export async function commitRefresh(
+  deps: CommitDeps,
+  p: Parameters<typeof commitWrites>[1],
+  steps?: RefreshSteps,
+): Promise<CommittedRefresh> {
+  if (await deps.tombstones.isTombstoned(p.userId)) return PURGED;
+  const committed = await commitWrites(deps, p, steps);
+  if (!(await deps.tombstones.isTombstoned(p.userId))) return committed;
+  log.info('The rider was purged while this refresh wrote; what it wrote is removed', { userId: p.userId });
+  await deps.userPurge.removeData(p.userId);
+  return PURGED;
 }
 
 /**
@@ -42,7 +72,7 @@ export interface CommittedRefresh {
  * after this one (`lists_fetched_at_us`, MySQL's clock) already holds newer lists, so this refresh
  * writes nothing and says so (`superseded`): a slow sweep never rolls back what a rider was told.
  */
-export async function commitRefresh(
+async function commitWrites(
   deps: PendingEffectsDeps,
   p: {
     userId: number;

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { BytemarkForbiddenError, BytemarkRateLimitError, BytemarkResponseError } from '@btc/bytemark-client';
 import { CacheDocumentTooLargeError, TokenDecryptionError, TransientDatabaseError } from '@btc/data';
 import { FAILURE_MAP, toActivityFailure } from './failure-map';
-import { NotificationError } from './notifiers';
+import { NotificationError } from './errors';
 
 const asFailure = (error: unknown, attempt = 1) => toActivityFailure(error, attempt) as ApplicationFailure;
 

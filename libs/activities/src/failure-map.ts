@@ -15,10 +15,10 @@ import {
   StagingMissingError,
   TokenDecryptionError,
   TokenKeyringError,
+  TokenStorageModeError,
   TransientDatabaseError,
 } from '@btc/data';
-import { CacheWriteConflictError } from './commit-refresh';
-import { NotificationError, NotificationUnconfirmedError } from './notifiers';
+import { CacheWriteConflictError, NotificationError, NotificationUnconfirmedError } from './errors';
 import type { StepError } from './refresh-steps';
 
 /** A malformed response may be a glitch; after this many attempts it is treated as permanent. */
@@ -62,6 +62,8 @@ export const FAILURE_MAP: ReadonlyArray<readonly [ErrorClass, FailureRule]> = [
   rule(BytemarkResponseError, { retryable: (_e, attempt) => attempt < MALFORMED_RESPONSE_ATTEMPTS, alert: true }),
   rule(TokenDecryptionError, { retryable: false, alert: true }),
   rule(TokenKeyringError, { retryable: false, alert: true }),
+  // No known token storage mode: no token is written (nor a re-login made) until an operator sets it.
+  rule(TokenStorageModeError, { retryable: false, alert: true }),
   rule(CacheDocumentTooLargeError, { retryable: false, alert: true }),
   rule(LegacyCacheDocumentError, { retryable: false, alert: true }),
   rule(PayloadKeyError, { retryable: false, alert: true }),

@@ -81,6 +81,9 @@ async function renewToken(deps: FetchDeps, userId: number, rejected: string): Pr
         if (stored) return stored;
         const credentials = await tokens.findCredentials(userId);
         if (!credentials) return null;
+        // Bytemark revokes the old token on login: never log in without knowing how the new one is stored
+        // (fails closed with `TokenStorageModeError` when the mode is unknown).
+        await tokens.storageMode();
         const { oauthToken } = await bytemark.login(credentials.email, credentials.password);
         await tokens.updateToken(userId, oauthToken);
         return oauthToken;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NotificationError, SlackNotifier } from './notifiers';
+import { NotificationError } from './errors';
+import { SlackNotifier } from './notifiers';
 
 const TOKEN = 'xoxb-secret-bot-token-value';
 

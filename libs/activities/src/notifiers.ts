@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { NotificationError, NotificationUnconfirmedError } from './errors';
 
 /** The free-ticket reward push of the original five-minute job (domain §4.8), type 75, en-us. */
 export const FREE_TICKET_NOTIFICATION = {
@@ -9,28 +10,6 @@ export const FREE_TICKET_NOTIFICATION = {
   language: 'en-us',
   silent: false,
 } as const;
-
-/** The push or Slack endpoint refused or failed a request; `status` is its HTTP status (null: no answer). */
-export class NotificationError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-  ) {
-    super(message);
-    this.name = 'NotificationError';
-  }
-}
-
-/**
- * A push whose outcome is unknown: the request went out and no answer came in time (a timeout, a
- * connection cut after sending). It may have been delivered, so it is never resent at once.
- */
-export class NotificationUnconfirmedError extends NotificationError {
-  constructor(message: string) {
-    super(message, null);
-    this.name = 'NotificationUnconfirmedError';
-  }
-}
 
 /** Transport failures after which the request may have reached the endpoint. */
 const AMBIGUOUS_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ERR_CANCELED']);

@@ -1,7 +1,8 @@
 import { log } from '@temporalio/activity';
 import type { NotificationLedgerRepository, RefreshLogRepository, StagingRepository } from '@btc/data';
 import type { RefreshQueueActivities } from '@btc/workflows';
-import { NotificationUnconfirmedError, type PushNotifier, type SlackNotifier } from './notifiers';
+import { NotificationUnconfirmedError } from './errors';
+import type { PushNotifier, SlackNotifier } from './notifiers';
 
 export interface RefreshQueueActivityDeps {
   refreshLog: RefreshLogRepository;

@@ -9,6 +9,8 @@ import type {
   TicketCacheState,
   TicketCacheStateRepository,
   TicketLogRepository,
+  UserPurge,
+  UserTombstonesRepository,
 } from '@btc/data';
 import {
   NO_CHANGES,
@@ -30,6 +32,10 @@ export interface UserRefreshDeps extends QuarantineDeps {
   cache: TicketCacheRepository;
   logs: TicketLogRepository;
   refreshLog: RefreshLogRepository;
+  /** Deleted riders (`cache purge`): checked when a refresh starts and around its commit. */
+  tombstones: UserTombstonesRepository;
+  /** Removes what a refresh that raced a purge wrote. */
+  userPurge: UserPurge;
   bytemark: BytemarkClient;
   config: {
     ttlSeconds: number;
@@ -115,8 +121,14 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
       ...counts,
       cacheAgeBefore,
     });
-    // A deleted rider (`cache purge`): nothing is fetched or written, whoever asks.
-    if (state?.purgedAt != null) return summary('purged');
+    // A deleted rider (`cache purge`): nothing is fetched or written, whoever asks. A document found
+    // anyway was written by an attempt that raced the purge and died before its own check: removed.
+    if (context.purgedAt != null) {
+      if (await steps.db('state', () => deps.cache.exists({ userId }))) {
+        await steps.db('reconcile', () => deps.userPurge.removeData(userId));
+      }
+      return summary('purged');
+    }
     // An operator paused Bytemark calls (an outage): the cache stays as it is, the user stays due.
     if (context.paused) return summary('paused');
     const record = (
@@ -202,6 +214,8 @@ export function createUserRefreshActivities(deps: UserRefreshDeps): UserRefreshA
         steps,
       ),
     );
+    // The rider was purged while this refresh ran: nothing it wrote stays, and it records nothing.
+    if (committed.purged) return summary('purged');
     // A refresh whose lists are older than the cache's (another refresh fetched after it and
     // committed first) changed nothing, and leaves the state to that newer refresh.
     if (!committed.superseded) {

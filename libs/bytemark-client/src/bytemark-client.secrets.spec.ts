@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { BytemarkAuthError, BytemarkUnavailableError } from './errors';
+import { BytemarkAuthError, BytemarkForbiddenError, BytemarkResponseError, BytemarkUnavailableError } from './errors';
 import { createCapturingLogger } from './testing';
 import { startTestBytemark, TEST_CLIENT_SECRET, type TestBytemark } from './simulator.fixture';
 
@@ -98,5 +98,67 @@ describe('BytemarkClient keeps secrets out of errors and logs', () => {
       ]),
     );
     expectClean([logger.text()], [user.token, oauthToken, user.password, TEST_CLIENT_SECRET]);
+  });
+
+  it.each([
+    ['a 403', 403, BytemarkForbiddenError],
+    ['a 400', 400, BytemarkResponseError],
+  ] as const)(
+    'Bytemark error text echoing the e-mail, password and token (%s) stays out of the error; its code stays, the text is logged redacted',
+    async (_label, httpStatus, errorClass) => {
+      const user = await t.account(1);
+      const echo = `Account ${user.email} declined: password ${user.password} wrong, token ${user.token} revoked`;
+      await t.admin.setFaults({ 'GET /passes': { httpStatus, errorMessage: echo, times: 1 } });
+      const logger = createCapturingLogger();
+      const error = await t
+        .client({ logger })
+        .listPasses(user.token)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(errorClass);
+      expect(error).toMatchObject({ code: httpStatus * 100 });
+      expect((error as Error).message).toContain(`code ${httpStatus * 100} (message withheld, logged redacted)`);
+      const visible = [String(error), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error)];
+      expectClean(
+        [...visible, Object.keys(error as object).join(' ')],
+        [user.email, user.password, user.token, 'declined'],
+      );
+      const warn = logger.lines.find((l) => l.level === 'warn');
+      expect(warn?.obj).toMatchObject({
+        code: httpStatus * 100,
+        bytemarkMessage: 'Account [email] declined: password [redacted] wrong, token [redacted] revoked',
+      });
+      expectClean([logger.text()], [user.email, user.password, user.token, TEST_CLIENT_SECRET]);
+    },
+  );
+
+  it('a message on the allow-list (session expired) is kept in the error', async () => {
+    const user = await t.account(1);
+    await t.admin.setFaults({ 'GET /passes': { sessionExpired: true, times: 1 } });
+    const error = await t
+      .client()
+      .listPasses(user.token)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      'code 50020 Unfortunately, your session has expired. Please log back in.',
+    );
+  });
+
+  it('a failed login whose error text echoes the e-mail and password keeps both out of the error and the log', async () => {
+    const user = await t.account(1);
+    const wrong = 'Wr0ng-passw0rd!';
+    await t.admin.setFaults({
+      'POST /users/login': {
+        httpStatus: 400,
+        errorMessage: `No account ${user.email} with password ${wrong}`,
+        times: 1,
+      },
+    });
+    const logger = createCapturingLogger();
+    const error = await t
+      .client({ logger })
+      .login(user.email, wrong)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BytemarkResponseError);
+    expectClean([...renderings(error), logger.text()], [user.email, wrong, TEST_CLIENT_SECRET]);
   });
 });

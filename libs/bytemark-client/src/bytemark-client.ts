@@ -32,7 +32,10 @@ export interface BytemarkClientConfig {
   clientSecret?: string;
   /** Per request (connect + full body), default 15000. */
   timeoutMs?: number;
-  /** Page size for list calls, default 9999 (the original's single big page); `pagination.next` is still followed. */
+  /**
+   * Page size for list calls, default 9999 (the original's single big page); `pagination.next` is
+   * still followed, up to an empty page, `total_count` passes, or a page with no new uuid.
+   */
   perPage?: number;
   /** Hard cap on pages per list call, default 1000; exceeding it throws BytemarkResponseError. */
   maxPages?: number;
@@ -205,6 +208,12 @@ export class BytemarkClient {
         'Bytemark ended a full page without pagination.next while its total_count announced more passes; the following pages were read',
       );
     }
+    if (list.stoppedEarly) {
+      this.logger.warn(
+        { route, pages: list.pages, passes: list.passes.length, stoppedEarly: list.stoppedEarly },
+        `Bytemark announced a next page on ${route} that the list ended before (${list.stoppedEarly.reason} at page ${list.stoppedEarly.page}); pagination.next was not followed`,
+      );
+    }
     if (list.shortOfTotal) {
       this.logger.warn(
         { route, pages: list.pages, ...list.shortOfTotal },
@@ -262,7 +271,7 @@ export class BytemarkClient {
           headers: res.headers as Record<string, unknown>,
           body: typeof res.data === 'string' ? res.data : '',
         },
-        { maxRetryAfterMs: this.maxRetryAfterMs },
+        { maxRetryAfterMs: this.maxRetryAfterMs, secrets: this.secretsOf(opts) },
       );
       observe(res.status);
       return envelope;
@@ -271,6 +280,13 @@ export class BytemarkClient {
       observe(res.status, error);
       throw this.fail(error);
     }
+  }
+
+  /** What a request carried that Bytemark's message may echo: redacted from the logged text. */
+  private secretsOf(opts: { token?: string; body?: unknown }): string[] {
+    const body = opts.body && typeof opts.body === 'object' ? (opts.body as Record<string, unknown>) : {};
+    const values = [opts.token, this.#credentials.clientSecret, body['email'], body['password']];
+    return values.filter((v): v is string => typeof v === 'string' && v !== '');
   }
 
   /** Calls the observer; its failure is not the call's. */
@@ -291,7 +307,14 @@ export class BytemarkClient {
           ? { retryAfterMs: error.retryAfterMs, serverRetryAfterMs: error.serverRetryAfterMs }
           : {};
       this.logger.warn(
-        { route: error.route, type: error.type, status: error.status, code: error.code, ...wait },
+        {
+          route: error.route,
+          type: error.type,
+          status: error.status,
+          code: error.code,
+          ...(error.bytemarkMessage !== undefined ? { bytemarkMessage: error.bytemarkMessage } : {}),
+          ...wait,
+        },
         error instanceof BytemarkRateLimitError
           ? `Bytemark rate limit: the next attempt waits ${Math.round(error.retryAfterMs / 1000)} s`
           : `Bytemark call failed: ${error.message}`,

@@ -9,6 +9,8 @@ export interface BytemarkErrorContext {
   status?: number;
   /** Bytemark `errors[0].code`, when the response carried one. */
   code?: number;
+  /** Bytemark `errors[0].message`, redacted (bytemark-text.ts), for the client's log only. */
+  bytemarkMessage?: string;
 }
 
 /**
@@ -22,6 +24,11 @@ export abstract class BytemarkError extends Error {
   readonly route: string;
   readonly status?: number;
   readonly code?: number;
+  /**
+   * Bytemark's own message, redacted: free text that may echo user data, so it is not enumerable and
+   * is never part of `message` or `toJSON` (history, failure reasons, Slack); the client logs it.
+   */
+  declare readonly bytemarkMessage?: string;
 
   protected constructor(message: string, context: BytemarkErrorContext) {
     super(message);
@@ -29,6 +36,9 @@ export abstract class BytemarkError extends Error {
     this.route = context.route;
     if (context.status !== undefined) this.status = context.status;
     if (context.code !== undefined) this.code = context.code;
+    if (context.bytemarkMessage !== undefined) {
+      Object.defineProperty(this, 'bytemarkMessage', { value: context.bytemarkMessage, enumerable: false });
+    }
   }
 
   /** A plain, secret-free representation (what `JSON.stringify` prints). */

@@ -16,7 +16,7 @@ export {
   BytemarkUnavailableError,
 } from './errors';
 export type { BytemarkErrorContext, BytemarkErrorType } from './errors';
-export type { EnvelopeSummary, PageProgress, PassList, PassReject } from './pagination';
+export type { EnvelopeSummary, PageProgress, PassList, PassReject, StopReason } from './pagination';
 export { passProductUuid } from './pass.schema';
 export type { BytemarkPass } from './pass.schema';
 export {

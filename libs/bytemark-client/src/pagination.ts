@@ -30,11 +30,19 @@ export interface PassList {
    * passes than had arrived (an API that caps the page size without saying so). 0 against a consistent API.
    */
   pagesBeyondNext: number;
-  /** Set when the last page was not full yet `total_count` announced more passes than arrived. */
+  /** Set when the list ended with fewer distinct passes than `total_count` announced. */
   shortOfTotal?: { total: number; received: number };
+  /**
+   * Set when the list ended although its last page read announced a next one: `page` (an empty page
+   * or a page with no new uuid, not kept) or the last page kept (`total-reached`).
+   */
+  stoppedEarly?: { reason: StopReason; page: number };
 }
 
 export type PageProgress = (p: { page: number; passes: number }) => void;
+
+/** Why a list ended although its last page announced a next one. */
+export type StopReason = 'empty-page' | 'total-reached' | 'repeated-page';
 
 /** Validates each pass; valid ones are returned verbatim (as received), invalid ones as rejects. */
 export function splitPasses(
@@ -63,13 +71,15 @@ export function splitPasses(
 }
 
 /**
- * Reads pages 1, 2, ... while `data.pagination.next` is truthy. A full page (as many passes as the
- * page size: `pagination.per_page` if the API says it, else the size asked for) without `next` whose
- * `total_count` announces more passes than have arrived is not the last one: an API that caps
+ * Reads pages 1, 2, ... while `data.pagination.next` is truthy, and stops, whatever `next` says
+ * (`stoppedEarly`), on an empty page, once `total_count` passes have arrived, or on a page that brings
+ * no uuid not seen before (an API that ignores `page`: that page is dropped). An API that announces a
+ * next page forever would otherwise cost up to `maxPages` calls per list. A full page (as many passes
+ * as the page size: `pagination.per_page` if the API says it, else the size asked for) without `next`
+ * whose `total_count` announces more passes than have arrived is not the last one: an API that caps
  * `per_page` without saying so would otherwise truncate the list, and the rebuild would prune the
- * passes it did not see. The next pages are read until the count is reached, a page is not full, or
- * a page brings no pass not seen before (an API that ignores `page`; that page is dropped). A last
- * page that is not full while the count says more is reported (`shortOfTotal`), not guessed at.
+ * passes it did not see. A list that ends short of its `total_count` is reported (`shortOfTotal`),
+ * not guessed at. Counts are hints (a null or a numeric string never fails the list, see countHint).
  * More than `maxPages` pages fails loudly with a BytemarkResponseError instead of looping forever or
  * truncating silently; so does a page without its pass array (see readPassPage), which must never
  * read as an empty list.
@@ -81,8 +91,13 @@ export async function collectPassPages(
 ): Promise<PassList> {
   const list: PassList = { passes: [], rejects: [], envelopes: [], pages: 0, pagesBeyondNext: 0 };
   const seen = new Set<string>();
+  /** Distinct passes received: distinct uuids plus rejects without one. */
   let received = 0;
   let beyondNext = false;
+  const short = (total: number | undefined) => {
+    if (total !== undefined && received < total) list.shortOfTotal = { total, received };
+    return list;
+  };
   for (let page = 1; ; page += 1) {
     if (page > opts.maxPages) {
       throw new BytemarkResponseError(
@@ -93,13 +108,17 @@ export async function collectPassPages(
     const envelope = await fetchPage(page);
     const { items, next, total, perPage = opts.perPage } = readPassPage(route, envelope.data);
     const { passes, rejects } = splitPasses(items, page);
-    // Past a missing `next`, a page with no uuid not seen before (valid or rejected) is a repeat: dropped.
     const uuids = [...passes.map((p) => p.uuid), ...rejects.flatMap((r) => (r.uuid ? [r.uuid] : []))];
-    if (beyondNext && !uuids.some((uuid) => !seen.has(uuid))) {
-      list.shortOfTotal = { total: total ?? received, received };
-      return list;
-    }
-    for (const uuid of uuids) seen.add(uuid);
+    const uuidless = rejects.filter((r) => !r.uuid).length;
+    const fresh = new Set(uuids.filter((uuid) => !seen.has(uuid)));
+    // A page that is empty or brings nothing new ends the list, whatever `next` says.
+    const stop = (reason: StopReason) => {
+      if (next) list.stoppedEarly = { reason, page };
+      return short(total);
+    };
+    if (items.length === 0 && page > 1) return stop('empty-page');
+    if (items.length > 0 && fresh.size === 0 && uuidless === 0) return stop('repeated-page');
+    for (const uuid of fresh) seen.add(uuid);
     for (const p of passes) list.passes.push(p);
     for (const r of rejects) list.rejects.push(r);
     const rest: Record<string, unknown> = { ...envelope.data };
@@ -108,17 +127,18 @@ export async function collectPassPages(
     list.envelopes.push({ errors: envelope.errors, server_time: envelope.server_time, data: rest });
     list.pages = page;
     if (beyondNext) list.pagesBeyondNext += 1;
-    received += items.length;
+    received += fresh.size + uuidless;
     opts.onPage?.({ page, passes: items.length });
+    if (items.length === 0) return stop('empty-page');
+    if (total !== undefined && received >= total) {
+      if (next) list.stoppedEarly = { reason: 'total-reached', page };
+      return list;
+    }
     if (next) {
       beyondNext = false;
       continue;
     }
-    if (total === undefined || received >= total) return list;
-    beyondNext = items.length >= perPage;
-    if (!beyondNext) {
-      list.shortOfTotal = { total, received };
-      return list;
-    }
+    beyondNext = total !== undefined && items.length >= perPage;
+    if (!beyondNext) return short(total);
   }
 }

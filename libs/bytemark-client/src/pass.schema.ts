@@ -41,20 +41,25 @@ export const envelopeSchema = z.looseObject({
   data: z.record(z.string(), z.unknown()).nullish(),
 });
 
-/** The list part of a passes page: v1 uses `data.passes`, v4 may use `data.results`. */
+/**
+ * The list part of a passes page: v1 uses `data.passes`, v4 may use `data.results`. The counts and
+ * the pagination object are hints (read by `countHint` and `readPassPage`): a `null`, a numeric
+ * string or an odd value there never fails the list.
+ */
 export const passPageDataSchema = z.looseObject({
   passes: z.array(z.unknown()).optional(),
   results: z.array(z.unknown()).optional(),
-  page_count: z.number().int().nonnegative().optional(),
-  total_count: z.number().int().nonnegative().optional(),
-  pagination: z
-    .looseObject({
-      page: z.union([z.number(), z.string()]).nullish(),
-      per_page: z.union([z.number(), z.string()]).nullish(),
-      next: z.unknown().optional(),
-    })
-    .nullish(),
+  page_count: z.unknown().optional(),
+  total_count: z.unknown().optional(),
+  pagination: z.unknown().optional(),
 });
+
+/** A count Bytemark sent (`total_count`, `per_page`): a non-negative integer, or its decimal string; else undefined. */
+export function countHint(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
 
 /** The login response's `data`. */
 export const loginDataSchema = z.looseObject({ oauth_token: z.string().min(1) });

@@ -200,7 +200,14 @@ describe('response handler', () => {
 
   it('a later page without its pass array fails the whole list, so no partial list is returned', async () => {
     const pages: Envelope[] = [
-      { errors: [], server_time: null, data: { passes: [], pagination: { next: 'p2' } } },
+      {
+        errors: [],
+        server_time: null,
+        data: {
+          passes: [{ uuid: 'p-1', status: 'USABLE', time_created: '2025-01-01T00:00:00Z', product_uuid: 'x' }],
+          pagination: { next: 'p2' },
+        },
+      },
       { errors: [], server_time: null, data: { pagination: { next: null } } },
     ];
     await expect(

@@ -8,7 +8,8 @@ import {
   BytemarkUnavailableError,
   type BytemarkError,
 } from './errors';
-import { bytemarkErrorEntrySchema, envelopeSchema, passPageDataSchema } from './pass.schema';
+import { isAllowedBytemarkMessage, redactBytemarkText } from './bytemark-text';
+import { bytemarkErrorEntrySchema, countHint, envelopeSchema, passPageDataSchema } from './pass.schema';
 
 /** Bytemark's "Unfortunately, your session has expired. Please log back in." */
 export const SESSION_EXPIRED_CODE = 50020;
@@ -19,10 +20,12 @@ export const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** Largest response body the client reads (64 MiB; a 9999-pass page is a few MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-/** What the handler needs besides the response: the clock and the client's `Retry-After` cap. */
+/** What the handler needs besides the response: the clock, the client's `Retry-After` cap, the request's secrets. */
 export interface HandlerOptions {
   now?: number;
   maxRetryAfterMs?: number;
+  /** What the request carried that a message may echo (token, e-mail, password, client secret): redacted from it. */
+  secrets?: readonly string[];
 }
 
 /** A response envelope after validation: `errors` empty, `data` an object. */
@@ -86,9 +89,15 @@ function tryParseJson(body: string): { ok: true; value: unknown } | { ok: false 
   }
 }
 
+/**
+ * `: code N message` for an error's message: Bytemark's code, and its message only when it is on the
+ * allow-list (bytemark-text.ts); any other text may echo user data and stays out of the error.
+ */
 function describe(first: { code?: number; message?: string } | undefined): string {
   if (!first) return '';
-  const parts = [first.code !== undefined ? `code ${first.code}` : '', first.message ?? ''].filter(Boolean);
+  const shown = first.message !== undefined && isAllowedBytemarkMessage(first.message) ? first.message : '';
+  const withheld = first.message !== undefined && !shown ? '(message withheld, logged redacted)' : '';
+  const parts = [first.code !== undefined ? `code ${first.code}` : '', shown, withheld].filter(Boolean);
   return parts.length > 0 ? `: ${parts.join(' ')}` : '';
 }
 
@@ -96,7 +105,9 @@ function describe(first: { code?: number; message?: string } | undefined): strin
  * The one response handler: maps HTTP status and Bytemark `errors[]` codes to typed errors and
  * validates the envelope. Returns the envelope only when the call succeeded. Order: session expiry
  * (50020, any status) and 401 → auth; 403 → forbidden; 429 → rate limit; 5xx → unavailable; then
- * JSON, `errors[]`, other non-2xx and the envelope schema → response.
+ * JSON, `errors[]`, other non-2xx and the envelope schema → response. Bytemark's message enters the
+ * error's message only from an allow-list; the text itself, redacted, rides on `bytemarkMessage`
+ * (not enumerable) for the client's log.
  */
 export function handleResponse(route: string, res: RawResponse, opts: HandlerOptions = {}): Envelope {
   const { status } = res;
@@ -105,7 +116,12 @@ export function handleResponse(route: string, res: RawResponse, opts: HandlerOpt
     json.ok && json.value && typeof json.value === 'object'
       ? firstError((json.value as { errors?: unknown }).errors)
       : undefined;
-  const ctx = { route, status, ...(first?.code !== undefined ? { code: first.code } : {}) };
+  const ctx = {
+    route,
+    status,
+    ...(first?.code !== undefined ? { code: first.code } : {}),
+    ...(first?.message !== undefined ? { bytemarkMessage: redactBytemarkText(first.message, opts.secrets) } : {}),
+  };
 
   if (status === 401 || first?.code === SESSION_EXPIRED_CODE) {
     const what = first?.code === SESSION_EXPIRED_CODE ? 'session expired' : `HTTP ${status}`;
@@ -163,7 +179,7 @@ export function handleResponse(route: string, res: RawResponse, opts: HandlerOpt
 export interface PassPage {
   items: unknown[];
   next: boolean;
-  /** `data.total_count`: passes in the whole list (all pages), when present. */
+  /** `data.total_count`: passes in the whole list (all pages), when it reads as a count (a hint). */
   total?: number;
   /** `data.pagination.per_page`: the page size the API applied, when it says. */
   perPage?: number;
@@ -192,13 +208,15 @@ export function readPassPage(route: string, data: Record<string, unknown>): Pass
       { route, field: 'data.passes' },
     );
   }
-  const total = parsed.data.total_count;
-  const perPage = Number(parsed.data.pagination?.per_page);
+  const total = countHint(parsed.data.total_count);
+  const pagination = parsed.data.pagination;
+  const paging = pagination && typeof pagination === 'object' ? (pagination as Record<string, unknown>) : {};
+  const perPage = countHint(paging['per_page']);
   return {
     items,
-    next: Boolean(parsed.data.pagination?.next),
+    next: Boolean(paging['next']),
     ...(total === undefined ? {} : { total }),
-    ...(Number.isSafeInteger(perPage) && perPage > 0 ? { perPage } : {}),
+    ...(perPage !== undefined && perPage > 0 ? { perPage } : {}),
   };
 }
 

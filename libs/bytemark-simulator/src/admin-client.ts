@@ -41,9 +41,10 @@ export class SimulatorAdmin {
     return this.call('GET', `/admin/users/${userId}/passes`);
   }
 
+  /** Adds a pass (`uuid`: that uuid instead of a generated one). */
   addPass(
     userId: number,
-    opts: { productUuid?: string; status?: string; fields?: Record<string, unknown> } = {},
+    opts: { productUuid?: string; status?: string; uuid?: string; fields?: Record<string, unknown> } = {},
   ): Promise<SimPass> {
     return this.call('POST', `/admin/users/${userId}/passes`, opts);
   }

@@ -39,11 +39,37 @@ export interface FaultSpec {
   missingPassArray?: boolean | { mode?: MissingPassArrayMode };
   /** Pad the answer (a top-level `padding` string) to at least this many bytes; the JSON stays valid. */
   oversizeBodyBytes?: number;
+  /** A list API whose paging misbehaves (see PaginationQuirk). */
+  pagination?: PaginationQuirk;
+  /**
+   * One pass listed twice in the page: the pass `uuid` names (else the one at `passIndex`, default 0)
+   * and a copy whose `field` (default `note`) is set to `value` (default 'duplicate copy');
+   * `copyFirst` lists the copy first.
+   */
+  duplicatePass?: boolean | { uuid?: string; passIndex?: number; field?: string; value?: unknown; copyFirst?: boolean };
+  /**
+   * One more key on the pass at `passIndex` (default 0), as an own key whatever its name (`__proto__`
+   * included, as JSON.parse makes it): an odd payload, the stored pass is not touched.
+   */
+  extraKey?: { passIndex?: number; key: string; value: unknown };
+  /** The message of the error envelope this fault answers (httpStatus, errorRate, rate429, sessionExpired). */
+  errorMessage?: string;
   times?: number;
   userId?: number;
 }
 
 export type MissingPassArrayMode = 'absent' | 'renamed' | 'null-data';
+
+/**
+ * Paging as broken APIs do it: `next` announces a next page on every page, the last and the empty
+ * ones past the end included (`nextAlways`); every `page` answers page 1 (`ignorePage`);
+ * `total_count` and `page_count` sent as `null` or as numeric strings (`counts`).
+ */
+export interface PaginationQuirk {
+  nextAlways?: boolean;
+  ignorePage?: boolean;
+  counts?: 'null' | 'string';
+}
 
 interface FaultEntry {
   spec: FaultSpec;
@@ -125,4 +151,24 @@ export function dropPassArray(
 export function padPayload(payload: Record<string, unknown>, bytes: number): Record<string, unknown> {
   const base = Buffer.byteLength(JSON.stringify({ ...payload, padding: '' }));
   return { ...payload, padding: 'x'.repeat(Math.max(0, Math.ceil(bytes) - base)) };
+}
+
+/** The passes with one listed twice (see FaultSpec.duplicatePass); the stored pass is not touched. */
+export function duplicatePass<T extends Record<string, unknown>>(passes: T[], spec: FaultSpec['duplicatePass']): T[] {
+  const opts = typeof spec === 'object' ? spec : {};
+  const index = opts.uuid !== undefined ? passes.findIndex((p) => p['uuid'] === opts.uuid) : (opts.passIndex ?? 0);
+  const target = passes[index];
+  if (!target) return passes;
+  const copy = { ...target, [opts.field ?? 'note']: opts.value ?? 'duplicate copy' } as T;
+  const pair = opts.copyFirst ? [copy, target] : [target, copy];
+  return [...passes.slice(0, index), ...pair, ...passes.slice(index + 1)];
+}
+
+/** The passes with one more own key on one of them (see FaultSpec.extraKey). */
+export function addExtraKey<T extends Record<string, unknown>>(
+  passes: T[],
+  spec: NonNullable<FaultSpec['extraKey']>,
+): T[] {
+  const index = spec.passIndex ?? 0;
+  return passes.map((p, i) => (i === index ? ({ ...p, [spec.key]: spec.value } as T) : p));
 }

@@ -1,7 +1,7 @@
 export { SimulatorAdmin, SimulatorAdminError } from './admin-client';
 export type { RequestRate, RouteCounter } from './counters';
 export { API_ROUTES } from './faults';
-export type { ApiRoute, FaultSpec, LatencySpec, MissingPassArrayMode } from './faults';
+export type { ApiRoute, FaultSpec, LatencySpec, MissingPassArrayMode, PaginationQuirk } from './faults';
 export { SESSION_EXPIRED } from './respond';
 export {
   BASE_TIME_MS,

@@ -1,7 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SimulatorContext } from './context';
-import { dropPassArray, latencyMs, padPayload, reorderKeys, violateSchema, type FaultSpec } from './faults';
+import {
+  addExtraKey,
+  dropPassArray,
+  duplicatePass,
+  latencyMs,
+  padPayload,
+  reorderKeys,
+  violateSchema,
+  type FaultSpec,
+} from './faults';
 
 export const SESSION_EXPIRED = { code: 50020, message: 'Unfortunately, your session has expired. Please log back in.' };
 const DEFAULT_HANG_MS = 30_000;
@@ -35,23 +44,21 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 function faultAnswer(fault: FaultSpec): ApiAnswer | undefined {
+  const error = (code: number, message: string): BytemarkError => ({ code, message: fault.errorMessage ?? message });
   if (fault.rate429) {
     const seconds = fault.rate429.retryAfterSeconds ?? 1;
     const value =
       fault.rate429.form === 'http-date' ? new Date(Date.now() + seconds * 1000).toUTCString() : String(seconds);
-    return { ...failure(429, { code: 42900, message: 'Too Many Requests' }), headers: { 'retry-after': value } };
+    return { ...failure(429, error(42900, 'Too Many Requests')), headers: { 'retry-after': value } };
   }
   if (fault.httpStatus !== undefined) {
-    return failure(fault.httpStatus, { code: fault.httpStatus * 100, message: `Simulated HTTP ${fault.httpStatus}` });
+    return failure(fault.httpStatus, error(fault.httpStatus * 100, `Simulated HTTP ${fault.httpStatus}`));
   }
   if (fault.errorRate !== undefined && Math.random() < fault.errorRate) {
     const status = fault.errorStatus ?? 503;
-    return failure(status, {
-      code: status * 100,
-      message: status === 503 ? 'Service Unavailable' : 'Internal Server Error',
-    });
+    return failure(status, error(status * 100, status === 503 ? 'Service Unavailable' : 'Internal Server Error'));
   }
-  if (fault.sessionExpired) return failure(200, SESSION_EXPIRED);
+  if (fault.sessionExpired) return failure(200, error(SESSION_EXPIRED.code, SESSION_EXPIRED.message));
   return undefined;
 }
 
@@ -60,17 +67,21 @@ function transformPasses(answer: ApiAnswer, fault: FaultSpec | undefined): ApiAn
     return { ...answer, payload: dropPassArray(answer.payload, fault.missingPassArray) };
   }
   const data = answer.payload['data'] as { passes?: unknown } | null | undefined;
-  if (!fault || !data || !Array.isArray(data.passes) || (!fault.schemaViolation && !fault.reorderKeys)) return answer;
+  const touchesPasses = fault && (fault.schemaViolation || fault.reorderKeys || fault.duplicatePass || fault.extraKey);
+  if (!fault || !data || !Array.isArray(data.passes) || !touchesPasses) return answer;
   let passes = data.passes as Array<Record<string, unknown>>;
   if (fault.schemaViolation) passes = violateSchema(passes, fault.schemaViolation);
+  if (fault.duplicatePass) passes = duplicatePass(passes, fault.duplicatePass);
+  if (fault.extraKey) passes = addExtraKey(passes, fault.extraKey);
   if (fault.reorderKeys) passes = passes.map(reorderKeys);
   return { ...answer, payload: { ...answer.payload, data: { ...data, passes } } };
 }
 
 /**
  * Runs one API call through the simulator's pipeline: global rate limit, global latency, caller
- * authentication, the route's fault (latency, hang, error statuses, session expiry), the handler,
- * then payload faults (missing pass array, schema violation, reordered keys, oversize padding) and
+ * authentication, the route's fault (latency, hang, error statuses, session expiry), the handler
+ * (told the fault: paging quirks), then payload faults (missing pass array, schema violation, a pass
+ * listed twice, an extra key, reordered keys, oversize padding) and
  * transport faults (malformed JSON, truncated body). Every request is counted per route and answered status.
  */
 export async function runApiCall(
@@ -79,7 +90,7 @@ export async function runApiCall(
   request: FastifyRequest,
   reply: FastifyReply,
   identify: () => Caller,
-  handle: (userId: number | undefined) => ApiAnswer,
+  handle: (userId: number | undefined, fault: FaultSpec | undefined) => ApiAnswer,
 ): Promise<void> {
   ctx.counters.arrived();
   const wait = ctx.bucket.take();
@@ -106,7 +117,7 @@ export async function runApiCall(
     const answer = faultAnswer(fault);
     if (answer) return send(ctx, route, reply, answer, undefined);
   }
-  return send(ctx, route, reply, transformPasses(handle(caller.userId), fault), fault);
+  return send(ctx, route, reply, transformPasses(handle(caller.userId, fault), fault), fault);
 }
 
 function send(

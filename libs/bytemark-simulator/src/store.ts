@@ -127,9 +127,12 @@ export class SimulatorStore {
   }
 
   /** A newly bought pass (created now), optionally with a given product and status. */
-  addPass(userId: number, options: Omit<PassOptions, 'createdAtMs'> = {}): SimPass {
+  /** Adds a new pass; `uuid` gives it that uuid instead of a generated one (any string Bytemark might send). */
+  addPass(userId: number, options: Omit<PassOptions, 'createdAtMs'> & { uuid?: string } = {}): SimPass {
     const state = this.materialize(this.user(userId));
-    const pass = generatePass(state.prng, { status: 'USABLE', ...options, createdAtMs: Date.now() });
+    const { uuid, ...passOptions } = options;
+    const pass = generatePass(state.prng, { status: 'USABLE', ...passOptions, createdAtMs: Date.now() });
+    if (uuid !== undefined) pass.uuid = uuid;
     state.passes.push(pass);
     return pass;
   }

@@ -23,3 +23,19 @@ export class ConfigError extends Error {
     return [...new Set(this.problems.map((p) => p.variable))];
   }
 }
+
+/**
+ * Thrown by `connectClient` and `connectWorker` when Temporal cannot be reached or refuses the
+ * connection: the message says which (address, TLS, certificate, credentials) and what to check,
+ * and holds no key or token.
+ */
+export class TemporalConnectionError extends Error {
+  constructor(
+    message: string,
+    /** What went wrong, for callers that branch on it. */
+    readonly reason: 'unreachable' | 'tls' | 'client-certificate' | 'credentials' | 'namespace' | 'unknown',
+  ) {
+    super(message);
+    this.name = 'TemporalConnectionError';
+  }
+}

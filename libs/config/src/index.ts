@@ -1,7 +1,16 @@
 export { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, LOCAL_DEV_ENCRYPTION_KEY } from './defaults';
 export { WORKER_HEAP_MB } from './heap-limit';
-export { ConfigError, type ConfigProblem } from './errors';
+export { ConfigError, TemporalConnectionError, type ConfigProblem } from './errors';
 export { parseKeyring, type Keyring } from './keyring';
+export {
+  MYSQL_SSL_MODES,
+  MYSQL_TLS_PARAMETERS,
+  describeMysqlTls,
+  parseMysqlTls,
+  type MysqlSslMode,
+  type MysqlTls,
+  type MysqlUrlProblem,
+} from './mysql/mysql-settings';
 export { loadConfig, type Config, type ConfigSection, type ConfigSections, type Env } from './load-config';
 export {
   createLogger,
@@ -25,4 +34,5 @@ export {
   type TemporalSettings,
   type TemporalTls,
 } from './temporal/temporal-settings';
-export { TemporalConnectionError, connectClient, explainConnectionFailure } from './temporal/connect-client';
+export { connectClient, connectOrExplain, explainConnectionFailure } from './temporal/connect-client';
+export { probeTemporalEndpoint, type EndpointDiagnosis } from './temporal/probe-endpoint';

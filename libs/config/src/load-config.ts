@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_FREE_TICKET_PRODUCT_UUIDS, TOKEN_KEY_GENERATE_HINT } from './defaults';
 import { ConfigError, type ConfigProblem } from './errors';
 import { parseKeyring } from './keyring';
+import { mysqlUrlFromEnv } from './mysql/mysql-settings';
 import { readTemporalSettings, type TemporalSettings } from './temporal/temporal-settings';
 
 /** The environment an app passes in (`process.env`); libs never read it themselves. */
@@ -16,8 +17,15 @@ export interface ConfigSections {
   temporal: { temporal: TemporalSettings };
   /** NODE_ENV. */
   runtime: { production: boolean };
-  /** MYSQL_URL (must name a database). */
-  mysql: { mysqlUrl: string };
+  /**
+   * MYSQL_URL (must name a database; TLS in its query: ssl-mode, ssl-ca, ssl-cert, ssl-key), or
+   * MYSQL_SSL_MODE / MYSQL_SSL_CA / MYSQL_SSL_CERT / MYSQL_SSL_KEY folded into it; MYSQL_POOL_MAX.
+   */
+  mysql: {
+    mysqlUrl: string;
+    /** Connections per process at most; unset: the worker sizes it to its activity concurrency. */
+    mysqlPoolMax?: number;
+  };
   /** MONGO_URL (must name a database). */
   mongo: { mongoUrl: string };
   /** BYTEMARK_*: the API the worker calls and the global rate limit. */
@@ -89,12 +97,20 @@ const SECTIONS: { [S in ConfigSection]: z.ZodType<ConfigSections[S]> } = {
   }),
   runtime: z.object({ NODE_ENV: nodeEnv }).transform((e) => ({ production: e.NODE_ENV === 'production' })),
   mysql: z
-    .object({
+    .looseObject({
       MYSQL_URL: databaseUrl(/^mysql$/, 'mysql://user@host:3306/<database>', /^[A-Za-z0-9_$]+$/).default(
         'mysql://root@127.0.0.1:3306/bytemark',
       ),
+      MYSQL_POOL_MAX: z.coerce.number().int().min(1).max(1000).optional(),
     })
-    .transform((e) => ({ mysqlUrl: e.MYSQL_URL })),
+    .transform((e, ctx) => {
+      if (!URL.canParse(e.MYSQL_URL)) return z.NEVER;
+      const folded = mysqlUrlFromEnv(e.MYSQL_URL, e as Record<string, string | undefined>);
+      if ('url' in folded) return { mysqlUrl: folded.url, mysqlPoolMax: e.MYSQL_POOL_MAX };
+      for (const { variable, problem } of folded.problems)
+        ctx.addIssue({ code: 'custom', path: [variable], message: problem });
+      return z.NEVER;
+    }),
   mongo: z
     .object({
       MONGO_URL: databaseUrl(/^mongodb(\+srv)?$/, 'mongodb://host:27017/<database>', /^.+$/).default(

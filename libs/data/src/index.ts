@@ -1,109 +1,76 @@
 export {
   createSequelize,
-  connectMongo,
+  connectMysqlServer,
   ensureMysqlDatabase,
+  explainMysqlConnectionFailure,
   parseMysqlUrl,
-  mongoDatabaseName,
-  type SequelizeOptions,
 } from './connections';
-export { canonicalJson, passPayloadHash, ticketLogChangeId } from './hashing';
-export { TokenCipher } from './token-cipher';
+export { connectMongo } from './mongo/mongo-connection';
+export { passPayloadHash, ticketLogChangeId } from './cache/hashing';
+export { TokenCipher } from './tokens/token-cipher';
 export {
   CALL_PACE_TABLE,
   CallPacer,
-  LANE_HORIZON_MS,
   PACE_SHARE,
   readPaceControls,
   writePaceControls,
   type CallLane,
   type PaceControls,
   type PaceObserver,
-} from './bytemark-call-pacer';
+} from './pacing/bytemark-call-pacer';
 export {
   TokenDecryptionError,
   TokenKeyringError,
-  TokenColumnTooNarrowError,
   TokenStorageNotMigratedError,
+  TokenStorageModeError,
   CacheDocumentTooLargeError,
   LegacyCacheDocumentError,
   PayloadKeyError,
   StagingCorruptError,
   StagingMissingError,
-  DatabaseUrlError,
+  TransientDatabaseError,
+  DatabaseOperationError,
+  LegacyCacheBackupInUseError,
 } from './errors';
-export { escapePayloadKeys, unescapePayloadKeys, escapeKey, unescapeKey } from './payload-keys';
-export {
-  BYTEMARK_TOKENS_TABLE,
-  bytemarkTokensModel,
-  type BytemarkTokenRow,
-  type BytemarkTokenModel,
-} from './bytemark-tokens.model';
-export {
-  BytemarkTokensRepository,
-  type BytemarkAccount,
-  type KeyIdCheck,
-  type KeyringCheck,
-  type TokenStorageReport,
-} from './bytemark-tokens.repository';
-export {
-  BytemarkTokensMaintenance,
-  type EncryptLegacyReport,
-  type FinishEncryptionReport,
-  type RotateReport,
-} from './bytemark-tokens-maintenance';
+export { BYTEMARK_TOKENS_TABLE } from './tokens/bytemark-tokens.model';
+export { BytemarkTokensRepository, tokenBinding, type KeyringCheck } from './tokens/bytemark-tokens.repository';
+export { BytemarkTokensMaintenance } from './tokens/bytemark-tokens-maintenance';
 export {
   ENCRYPTED_COPIES_TABLE,
   SETTINGS_TABLE,
   TOKEN_STORAGE_MODE_LABELS,
   TOKEN_STORAGE_MODE_SETTING,
   type TokenStorageMode,
-} from './token-storage.table';
-export { REFRESH_LOG_TABLE, REFRESH_ACTIVITY, REFRESH_STATUS, REFRESH_LOG_FAILURES_TABLE } from './refresh-log.table';
+} from './tokens/token-storage.table';
 export {
-  RefreshLogRepository,
-  freeTicketNote,
-  toUtcDatetime,
-  type DueRefreshRow,
-  type FailedRow,
-  type PendingNotificationRow,
-  type RefreshQueueHealth,
-} from './refresh-log.repository';
+  REFRESH_LOG_TABLE,
+  REFRESH_ACTIVITY,
+  REFRESH_STATUS,
+  REFRESH_LOG_FAILURES_TABLE,
+} from './queue/refresh-log.table';
+export { RefreshLogRepository, type RefreshQueueHealth } from './queue/refresh-log.repository';
 export {
   TICKET_CACHE_COLLECTION,
-  ticketCacheSchema,
   type CacheChangeSummary,
   type PassEntry,
   type PassSource,
-  type PendingChange,
   type PendingEffects,
   type TicketCacheDoc,
-} from './ticket-cache.schema';
-export { TicketCacheRepository, MAX_DOCUMENT_BYTES, API_LOG_KEEP, bsonSize, cacheId } from './ticket-cache.repository';
+} from './cache/ticket-cache.schema';
+export { TicketCacheRepository } from './cache/ticket-cache.repository';
 export {
-  MAX_AUTH_BACKOFF_SECONDS,
   TICKET_CACHE_STATE_TABLE,
   TicketCacheStateRepository,
-  type DueCursor,
-  type DuePage,
   type FreshnessReport,
   type ListHashes,
-  type RefreshContext,
-  type StateSelect,
-  type StoredState,
   type TicketCacheState,
-} from './ticket-cache-state.repository';
-export {
-  TICKET_LOG_COLLECTION,
-  ticketLogSchema,
-  type StoredTicketLogEntry,
-  type TicketLogEntry,
-} from './ticket-log.schema';
-export { TicketLogRepository } from './ticket-log.repository';
-export { STAGING_COLLECTION, stagingSchema } from './staging.schema';
-export { StagingRepository, STAGING_CHUNK_BYTES } from './staging.repository';
-export { NOTIFICATION_LEDGER_COLLECTION } from './notification-ledger.schema';
-export { NotificationLedgerRepository, type LedgerEntry } from './notification-ledger.repository';
-export { MONGO_INDEXES, type MongoIndexSpec } from './mongo-indexes';
+} from './cache/ticket-cache-state.repository';
+export { TICKET_LOG_COLLECTION, type TicketLogEntry } from './cache/ticket-log.schema';
+export { TicketLogRepository } from './cache/ticket-log.repository';
+export { STAGING_COLLECTION } from './cache/staging.schema';
+export { StagingRepository } from './cache/staging.repository';
+export { NotificationLedgerRepository } from './cache/notification-ledger.repository';
+export { MONGO_INDEXES } from './mongo/mongo-indexes';
 // Research tables (hntb_bytemark_pass analytics; built in src/research by the research-data work).
 export {
   PassAnalyticsRepository,
@@ -119,51 +86,23 @@ export {
   USER_ENGAGEMENT_COLUMNS,
   PASS_TRIP_CORRELATION_COLUMNS,
   TRANSIT_ADOPTION_COLUMNS,
-  type PassHistoryRow,
-  type PassUsageFrequencyRow,
-  type DailyPassUsageRow,
-  type HourlyUsageRow,
-  type UserEngagementRow,
-  type PassTripCorrelationRow,
-  type TransitAdoptionRow,
 } from './research/pass-analytics.rows';
-export { PassInteractionRepository, INSERT_CHUNK_SIZE, type BatchReport } from './research/pass-interaction.repository';
+export { PassInteractionRepository } from './research/pass-interaction.repository';
 export {
-  TransientDatabaseError,
-  DatabaseOperationError,
   classifyDatabaseError,
   databaseErrorCode,
   toDatabaseError,
-  type DatabaseErrorCode,
-  type DatabaseFailureKind,
 } from './research/database-errors';
-export { parseIsoDateTime, type ParsedDateTime } from './research/iso-date-time';
+export { parseIsoDateTime } from './research/iso-date-time';
 export {
-  validatePassInteraction,
-  MAX_PASS_ID,
-  MAX_USER_ID_LENGTH,
-  type PassInteractionRow,
-  type Validated,
-} from './research/pass-interaction.validation';
-export {
-  LegacyCacheAdoption,
-  LegacyCacheAdoptionConflictError,
-  LegacyCacheBackupInUseError,
-  CacheIndexRebuildError,
-  LEGACY_CACHE_BACKUP_COLLECTION,
-  ADOPTED_OUTCOME,
-  ADOPTED_TRIGGER,
-  type LegacyCacheAdoptionOptions,
-  type LegacyCacheAdoptionReport,
-} from './legacy-cache-adoption';
-export {
-  MILLISECONDS_THRESHOLD,
-  normaliseCacheDocument,
-  storedPassListHash,
-  toUnixSeconds,
-  type NormalisedCacheDocument,
-} from './legacy-cache-document';
-export { LOGIN_LEASES_TABLE, LoginLeasesRepository } from './login-leases.repository';
-export { SWEEP_RUNS_TABLE, SweepRunsRepository, type SweepRun } from './sweep-runs.repository';
-export { QUARANTINE_COLLECTION, QuarantineRepository, type QuarantinedEffects } from './quarantine.repository';
-export { DUPLICATE_KEY, isDuplicateKeyError } from './mongo-errors';
+  OriginalCacheAdoption,
+  ORIGINAL_CACHE_BACKUP_COLLECTION,
+  type OriginalCacheAdoptionReport,
+} from './adoption/original-cache-adoption';
+export { normaliseCacheDocument, storedPassListHash } from './adoption/original-cache-document';
+export { LoginLeasesRepository } from './tokens/login-leases.repository';
+export { SweepRunsRepository, type SweepRun } from './queue/sweep-runs.repository';
+export { QuarantineRepository } from './cache/quarantine.repository';
+export { UserTombstonesRepository } from './user-tombstones.repository';
+export { UserPurge, type PurgedData } from './user-purge';
+export { DEFAULT_ORPHAN_GRACE_SECONDS, OrphanCaches, type OrphanCacheReport } from './cache/orphan-caches';

@@ -1,16 +1,31 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { BYTEMARK_TOKENS_TABLE } from './bytemark-tokens.model';
-import { connectMongo, createSequelize, ensureMysqlDatabase, mongoDatabaseName, parseMysqlUrl } from './connections';
+import { BYTEMARK_TOKENS_TABLE } from './tokens/bytemark-tokens.model';
+import { createSequelize, ensureMysqlDatabase, parseMysqlUrl } from './connections';
+import { connectMongo, mongoDatabaseName } from './mongo/mongo-connection';
 import { DatabaseUrlError } from './errors';
-import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './refresh-log.table';
-import { TICKET_CACHE_STATE_TABLE } from './ticket-cache-state.repository';
-import { CALL_PACE_TABLE } from './bytemark-call-pacer';
-import { LOGIN_LEASES_TABLE } from './login-leases.repository';
-import { SWEEP_RUNS_TABLE } from './sweep-runs.repository';
-import { ENCRYPTED_COPIES_TABLE } from './token-storage.table';
+import { REFRESH_LOG_FAILURES_TABLE, REFRESH_LOG_TABLE } from './queue/refresh-log.table';
+import { TICKET_CACHE_STATE_TABLE } from './cache/ticket-cache-state.repository';
+import { CALL_PACE_TABLE } from './pacing/bytemark-call-pacer';
+import { LOGIN_LEASES_TABLE } from './tokens/login-leases.repository';
+import { SWEEP_RUNS_TABLE } from './queue/sweep-runs.repository';
+import { USER_TOMBSTONES_TABLE } from './user-tombstones.repository';
+import { ENCRYPTED_COPIES_TABLE } from './tokens/token-storage.table';
 
 /** A fixed keyring for tests only (two keys: `t2` current, `t1` older). Never use outside tests. */
+/**
+ * A value as this service wrote it before ciphertext version 2: `enc:v1:`, AES-256-GCM without
+ * additional data (bound to nothing). For tests of the upgrade path.
+ */
+export function encryptV1(plain: string, keyId: string, keyBase64: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyBase64, 'base64'), iv);
+  const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  const b64 = (b: Buffer) => b.toString('base64url');
+  return `enc:v1:${keyId}:${b64(iv)}:${b64(cipher.getAuthTag())}:${b64(ct)}`;
+}
+
 export const TEST_TOKEN_KEYRING = `t2:${Buffer.alloc(32, 2).toString('base64')},t1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 /** The tables tests may truncate. */
@@ -23,6 +38,7 @@ export const TEST_MYSQL_TABLES = [
   CALL_PACE_TABLE,
   SWEEP_RUNS_TABLE,
   LOGIN_LEASES_TABLE,
+  USER_TOMBSTONES_TABLE,
   'hntb_bytemark_pass',
   'hntb_trip',
 ] as const;

@@ -7,4 +7,5 @@ export {
   triggerNow,
   type ScheduleSettings,
 } from './schedules';
+export { SearchAttributesMissingError } from './errors';
 export { ensureSearchAttributes } from './search-attributes';

@@ -13,7 +13,7 @@ describe('schedule definitions', () => {
     expect(options.policies).toMatchObject({ overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' });
     expect(options.action).toMatchObject({
       type: 'startWorkflow',
-      workflowType: refreshAllTicketCachesWorkflow.name,
+      workflowType: refreshAllTicketCachesWorkflow,
       taskQueue: 'q',
       args: [{ mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: 12 }],
     });
@@ -23,7 +23,7 @@ describe('schedule definitions', () => {
     const options = refreshQueueScheduleOptions(settings);
     expect(options.scheduleId).toBe(REFRESH_QUEUE_SCHEDULE_ID);
     expect(options.spec.intervals).toEqual([{ every: '5 minutes' }]);
-    expect(options.action).toMatchObject({ workflowType: processRefreshLogQueueWorkflow.name });
+    expect(options.action).toMatchObject({ workflowType: processRefreshLogQueueWorkflow });
   });
 
   it('gives test and benchmark schedules their own ids and workflow ids', () => {

@@ -1,17 +1,22 @@
 import {
+  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import {
-  HOURLY_SCHEDULE_ID,
-  REFRESH_QUEUE_SCHEDULE_ID,
-  sweepWorkflowId,
-  type SweepInput,
-} from '@btc/workflows';
+import type { Workflow } from '@temporalio/common';
+import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, sweepWorkflowId } from '@btc/workflows';
 import { processRefreshLogQueueWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
+
+/** A schedule that starts the workflow `W`, named by its function: its args are `W`'s parameters. */
+export type WorkflowSchedule<W extends Workflow> = ScheduleOptions<ScheduleOptionsStartWorkflowAction<W>>;
+
+/** The note of an active schedule; a paused one keeps the operator's. */
+const MANAGED_NOTE =
+  'Managed by apps/scheduler (schedule ensure); settings edited here are overwritten, a pause and its note are kept.';
 
 export interface ScheduleSettings {
   taskQueue: string;
@@ -26,40 +31,42 @@ export interface ScheduleSettings {
  * not replay a day of missed sweeps. The SDK's schedule action takes no priority: the sweep runs at
  * Temporal's default (3), and starts its batches, where the users' refreshes run, at the lowest (5).
  */
-export function hourlyScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
-  const args: SweepInput = { mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight };
+export function hourlyScheduleOptions(
+  settings: ScheduleSettings,
+): WorkflowSchedule<typeof refreshAllTicketCachesWorkflow> {
   return {
     scheduleId: HOURLY_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
     spec: { calendars: [{ comment: 'every hour, on the hour', minute: 0, hour: { start: 0, end: 23 } }] },
     action: {
       type: 'startWorkflow',
-      // A schedule action names its workflow type as a string: take it from the function, never retype it.
-      workflowType: refreshAllTicketCachesWorkflow.name,
+      workflowType: refreshAllTicketCachesWorkflow,
       workflowId: sweepWorkflowId(`hourly${settings.scheduleIdSuffix ?? ''}`),
       taskQueue: settings.taskQueue,
-      args: [args],
+      args: [{ mode: 'if-stale', trigger: 'hourly', select: 'stale', maxInFlight: settings.maxInFlight }],
       staticSummary: 'Hourly sweep: refresh stale Bytemark ticket caches',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },
-    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+    state: { note: MANAGED_NOTE },
   };
 }
 
 /** The `bytemark_ticket_refresh_log` queue, every 5 minutes (the original's five-minute job). */
-export function refreshQueueScheduleOptions(settings: ScheduleSettings): ScheduleOptions {
+export function refreshQueueScheduleOptions(
+  settings: ScheduleSettings,
+): WorkflowSchedule<typeof processRefreshLogQueueWorkflow> {
   return {
     scheduleId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
     spec: { intervals: [{ every: '5 minutes' }] },
     action: {
       type: 'startWorkflow',
-      workflowType: processRefreshLogQueueWorkflow.name,
+      workflowType: processRefreshLogQueueWorkflow,
       workflowId: REFRESH_QUEUE_SCHEDULE_ID + (settings.scheduleIdSuffix ?? ''),
       taskQueue: settings.taskQueue,
       args: [{ maxInFlight: settings.maxInFlight }],
       staticSummary: 'Refresh-log queue: due refreshes and free-ticket notifications',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 minutes', pauseOnFailure: false },
-    state: { note: 'Managed by apps/scheduler (schedule ensure); edits here are overwritten.' },
+    state: { note: MANAGED_NOTE },
   };
 }
 
@@ -73,12 +80,19 @@ export async function triggerNow(client: Client, scheduleId: string): Promise<vo
   await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }
 
-export function allSchedules(settings: ScheduleSettings): ScheduleOptions[] {
+export function allSchedules(settings: ScheduleSettings): Array<WorkflowSchedule<Workflow>> {
   return [hourlyScheduleOptions(settings), refreshQueueScheduleOptions(settings)];
 }
 
-/** Create-or-update: safe to run any number of times; a changed setting is applied to the existing schedule. */
-export async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<'created' | 'updated'> {
+/**
+ * Create-or-update: safe to run any number of times; a changed setting is applied to the existing
+ * schedule. An operator's pause stands: a paused schedule stays paused and keeps the note that says
+ * why (a deploy during a Bytemark outage must not erase it); an active one gets the managed note.
+ */
+export async function ensureSchedule<W extends Workflow>(
+  client: Client,
+  options: WorkflowSchedule<W>,
+): Promise<'created' | 'updated'> {
   const handle = client.schedule.getHandle(options.scheduleId);
   try {
     await handle.describe();
@@ -89,15 +103,15 @@ export async function ensureSchedule(client: Client, options: ScheduleOptions): 
       return 'created';
     } catch (createError) {
       // Another scheduler instance created it between describe and create: fall through to update.
-      if (!(createError instanceof Error && createError.name === 'ScheduleAlreadyRunning')) throw createError;
+      if (!(createError instanceof ScheduleAlreadyRunning)) throw createError;
     }
   }
-  await handle.update((previous): ScheduleUpdateOptions => ({
+  await handle.update<W>((previous): ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<W>> => ({
     ...previous,
     spec: options.spec,
     action: options.action,
     policies: { ...previous.policies, ...options.policies },
-    state: { ...previous.state, note: options.state?.note },
+    state: { ...previous.state, note: previous.state.paused ? previous.state.note : options.state?.note },
   }));
   return 'updated';
 }

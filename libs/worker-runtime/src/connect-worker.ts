@@ -1,5 +1,5 @@
 import { NativeConnection } from '@temporalio/worker';
-import { explainConnectionFailure, type TemporalSettings } from '@btc/config';
+import { connectOrExplain, type TemporalSettings } from '@btc/config';
 
 /**
  * The workers' connection to Temporal, from the same settings as every client's (`connectClient`):
@@ -7,9 +7,14 @@ import { explainConnectionFailure, type TemporalSettings } from '@btc/config';
  * words, never with a key.
  */
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  try {
-    return await NativeConnection.connect(settings.connection);
-  } catch (error) {
-    throw explainConnectionFailure(error, settings);
-  }
+  return connectOrExplain(
+    settings,
+    () => NativeConnection.connect(settings.connection),
+    // The core's attempt cannot be stopped: close what it opens.
+    (opening) =>
+      void opening.then(
+        (c) => c.close(),
+        () => undefined,
+      ),
+  );
 }

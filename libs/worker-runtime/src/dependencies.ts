@@ -14,8 +14,11 @@ import {
   TicketCacheStateRepository,
   TicketLogRepository,
   TokenCipher,
+  UserPurge,
+  UserTombstonesRepository,
   connectMongo,
   createSequelize,
+  explainMysqlConnectionFailure,
   readPaceControls,
 } from '@btc/data';
 import type { Config, Logger } from '@btc/config';
@@ -46,6 +49,20 @@ export interface BuildDependenciesOptions {
   logger?: Logger;
   /** The metrics the client, the pacer and the refreshes report to (`createWorkerMetrics`); default a new set. */
   metrics?: WorkerMetrics;
+  /** Activities run at once (`WORKER_MAX_CONCURRENT_ACTIVITIES`): sizes the MySQL pool unless MYSQL_POOL_MAX says otherwise. */
+  maxConcurrentActivities?: number;
+}
+
+/** Connections beyond one per activity: the pacer's reservations, the metrics' reads, a login lease. */
+export const MYSQL_POOL_HEADROOM = 5;
+
+/**
+ * The MySQL pool of a worker process: MYSQL_POOL_MAX, else one connection per concurrent activity
+ * plus `MYSQL_POOL_HEADROOM` (a refresh holds at most one at a time), else 10 (a process without activities).
+ */
+export function mysqlPoolSize(p: { mysqlPoolMax?: number; maxConcurrentActivities?: number }): number {
+  if (p.mysqlPoolMax !== undefined) return p.mysqlPoolMax;
+  return p.maxConcurrentActivities === undefined ? 10 : p.maxConcurrentActivities + MYSQL_POOL_HEADROOM;
 }
 
 /** Builds the connections, repositories and Bytemark client; the only place that does. */
@@ -53,25 +70,35 @@ export async function buildDependencies(
   config: DependencyConfig,
   options: BuildDependenciesOptions = {},
 ): Promise<WorkerDependencies> {
-  const sequelize = createSequelize(config.mysqlUrl, { logging: false, pool: { max: 10 } });
+  const pool = mysqlPoolSize({
+    mysqlPoolMax: config.mysqlPoolMax,
+    maxConcurrentActivities: options.maxConcurrentActivities,
+  });
+  const sequelize = createSequelize(config.mysqlUrl, { logging: false, pool: { max: pool } });
   const mongo = await connectMongo(config.mongoUrl);
   try {
     await sequelize.authenticate();
   } catch (error) {
-    await mongo.close();
-    throw error;
+    await Promise.allSettled([mongo.close(), sequelize.close()]);
+    // Which setting to check (TLS CA, ssl-mode, host, credentials), never the password.
+    throw explainMysqlConnectionFailure(error, config.mysqlUrl);
   }
   const slack = new SlackNotifier(config.slack);
   const metrics = options.metrics ?? createWorkerMetrics(options.logger ? { logger: options.logger } : {});
   const pacer = new CallPacer(sequelize, config.bytemark.rateLimitRps, metrics.pace);
+  const cache = new TicketCacheRepository(mongo);
+  const states = new TicketCacheStateRepository(sequelize, {
+    dueAfterSeconds: config.cache.ttlSeconds - config.cache.graceSeconds,
+  });
+  const logs = new TicketLogRepository(mongo);
+  const quarantine = new QuarantineRepository(mongo);
+  const tombstones = new UserTombstonesRepository(sequelize);
   const deps: ActivityDeps = {
     tokens: new BytemarkTokensRepository(sequelize, TokenCipher.fromKeyring(config.tokenEncryptionKeys)),
     staging: new StagingRepository(mongo),
-    cache: new TicketCacheRepository(mongo),
-    states: new TicketCacheStateRepository(sequelize, {
-      dueAfterSeconds: config.cache.ttlSeconds - config.cache.graceSeconds,
-    }),
-    logs: new TicketLogRepository(mongo),
+    cache,
+    states,
+    logs,
     refreshLog: new RefreshLogRepository(sequelize),
     ledger: new NotificationLedgerRepository(mongo),
     interactions: new PassInteractionRepository(sequelize),
@@ -90,7 +117,9 @@ export async function buildDependencies(
     push: new PushNotifier(config.notificationUrl),
     slack,
     alertOperators: (text) => slack.post(text),
-    quarantine: new QuarantineRepository(mongo),
+    quarantine,
+    tombstones,
+    userPurge: new UserPurge({ tombstones, cache, logs, quarantine, states }),
     sweepRuns: new SweepRunsRepository(sequelize),
     loginLeases: new LoginLeasesRepository(sequelize),
     paceControls: () => readPaceControls(sequelize),

@@ -1,20 +1,15 @@
 export { WORKER_CONFIG_SECTIONS, type WorkerConfig } from './worker-config';
 export {
   DEPENDENCY_CONFIG_SECTIONS,
+  MYSQL_POOL_HEADROOM,
   activitiesFrom,
   buildDependencies,
+  mysqlPoolSize,
   type BuildDependenciesOptions,
   type DependencyConfig,
   type WorkerDependencies,
 } from './dependencies';
-export {
-  MAX_CACHED_WORKFLOWS,
-  SERVER_RATE_SHARE,
-  serverRefreshRate,
-  createWorkers,
-  runWorkers,
-  type CreateWorkersOptions,
-} from './workers';
+export { MAX_CACHED_WORKFLOWS, createWorkers, runWorkers, type CreateWorkersOptions } from './workers';
 export { bytemarkLogger, temporalLogger } from './loggers';
 export {
   DEFAULT_DB_READ_INTERVAL_MS,

@@ -64,7 +64,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<StartedW
         logger: options.logger,
         dbReadIntervalMs: config.metricsDbReadSeconds * 1000,
       });
-      const built = await buildDependencies(config, { logger: options.logger, metrics });
+      const built = await buildDependencies(config, {
+        logger: options.logger,
+        metrics,
+        maxConcurrentActivities: config.maxConcurrentActivities,
+      });
       owned.push(() => built.close());
       dependencies = built;
     }

@@ -7,5 +7,13 @@ export {
   type Harness,
   type HarnessOptions,
 } from './testing/harness';
-export { startHttpRecorder, type RecordedRequest } from './testing/http-recorder';
+export { startHttpRecorder, type RecordedRequest, type RecordedResponse } from './testing/http-recorder';
 export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from './testing/worker-process-handle';
+export {
+  TlsProxyError,
+  startTlsProxy,
+  type ProxiedCall,
+  type TlsProxy,
+  type TlsProxyFiles,
+  type TlsProxyOptions,
+} from './testing/tls-proxy';

@@ -12,7 +12,7 @@ afterAll(() => h?.close());
 
 async function pollers(name: string, type: temporal.api.enums.v1.TaskQueueType): Promise<number> {
   const described = await h.client.workflowService.describeTaskQueue({
-    namespace: 'default',
+    namespace: h.client.options.namespace,
     taskQueue: { name },
     taskQueueType: type,
   });

@@ -5,7 +5,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { activityInterceptors } from '@btc/activities';
-import { CALLS_PER_REFRESH, bytemarkTaskQueue, workflowsPath } from '@btc/workflows';
+import { bytemarkTaskQueue, serverRefreshRate, workflowsPath } from '@btc/workflows';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -25,20 +25,6 @@ export interface CreateWorkersOptions {
   shutdown?: { graceSeconds: number; forceSeconds: number };
   /** Activity interceptors after the service's own (failure map, heartbeats): the bench counts heartbeats. */
   extraActivityInterceptors?: ActivityInterceptorsFactory[];
-}
-
-/**
- * The share of the limit's refreshes the server dispatches (`maxTaskQueueActivitiesPerSecond`, and
- * what `cli bytemark rate-limit` sets on the queue): a little under the pacer's share (`PACE_SHARE`,
- * 0.95), so the backlog forms in Temporal's matcher, which orders it by priority, and not in the
- * call pacer, where a sweep activity would hold a worker slot while a rider's waits for one. The
- * pacer stays the exact ceiling (re-logins and extra pages are calls the server does not count).
- */
-export const SERVER_RATE_SHARE = 0.92;
-
-/** The server-side dispatch rate for a Bytemark limit of `callsPerSecond`: refreshes per second. */
-export function serverRefreshRate(callsPerSecond: number): number {
-  return (callsPerSecond / CALLS_PER_REFRESH) * SERVER_RATE_SHARE;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type {
+  RefreshFailure,
+  PurgePass,
   RefreshTrigger,
   RefreshSummary,
   SweepCursor,
@@ -52,12 +54,21 @@ export interface SweepActivities {
   countTicketCaches(): Promise<{ count: number }>;
 }
 
+/** A deleted rider's data (`purgeUserCacheWorkflow`), on the workflows' queue. */
+export interface PurgeActivities {
+  /**
+   * Writes the user's tombstone (kept from a first purge), then removes its cache document, audit
+   * entries, quarantined effects and refresh state; safe to repeat. `purgeRef` names the purge's run.
+   */
+  purgeUserCache(input: { userId: number; purgeRef: string }): Promise<PurgePass>;
+}
+
 /** The claim-check store's cleanup, for whoever staged a value (research ingestion). */
 export interface StagingActivities {
   discardStaging(input: { keys: string[] }): Promise<void>;
 }
 
-/** The legacy `bytemark_ticket_refresh_log` queue and the alerts (domain §4.8–4.9). */
+/** The refresh-log queue (`bytemark_ticket_refresh_log`, the original platform's) and the alerts (domain §4.8–4.9). */
 export interface RefreshQueueActivities {
   /**
    * The due rows (pending type 1, type 3 due by `scheduled_on` in UTC, none backing off) of the
@@ -85,6 +96,15 @@ export interface RefreshQueueActivities {
     maxTransientFailures: number;
     permanent: boolean;
   }): Promise<{ failedIds: number[] }>;
+}
+
+/** The failures of refreshes outside the hourly sweep, handed to the on-demand alerts workflow. */
+export interface AlertActivities {
+  /**
+   * Signals the failure to the alerts workflow `alertsWorkflowId`, starting it on `taskQueue` when it
+   * is not running (signal-with-start from a client: the alerts workflow has no parent).
+   */
+  reportRefreshFailure(input: { failure: RefreshFailure; alertsWorkflowId: string; taskQueue: string }): Promise<void>;
 }
 
 /** One pass interaction for `hntb_bytemark_pass`, as other services submit it (validated by the activity). */

@@ -70,6 +70,11 @@ export function onDemandAlertsWorkflowId(workflowTaskQueue: string = TICKET_CACH
   return `bytemark-ticket-cache-alerts-on-demand${suffix}`;
 }
 
+/** One purge per user at a time: a second `cache purge` while one runs attaches to it. */
+export function purgeWorkflowId(userId: number): string {
+  return `bytemark-ticket-cache-purge-${userId}`;
+}
+
 export function bootstrapWorkflowId(): string {
   return 'bytemark-ticket-cache-bootstrap';
 }
@@ -80,6 +85,9 @@ export function ingestWorkflowId(batchId: string): string {
 
 /** The sweep's query for its progress. */
 export const SWEEP_PROGRESS_QUERY = 'progress';
+
+/** The purge's query for its progress (the first pass's counts as soon as it is done). */
+export const PURGE_PROGRESS_QUERY = 'purgeProgress';
 
 /** Sent to a user's running refresh: fetch again once the current fetch is done (a fetch that started after the request). */
 export const REFRESH_REQUESTED_SIGNAL = 'refreshRequested';
@@ -99,6 +107,9 @@ export const SEARCH_ATTRIBUTES = {
 /** The failure type of a workflow started with input it cannot run (a non-positive batch size, ...). */
 export const INVALID_INPUT_FAILURE = 'InvalidWorkflowInput';
 
+/** The failure type of an ingestion started with neither or both of rows and a staging key, or too many rows inline. */
+export const INVALID_INGEST_INPUT_FAILURE = 'InvalidIngestInput';
+
 /**
  * Task-queue priority keys (1 highest, 5 lowest; Temporal's default is 3): riders first, then rows
  * of the refresh-log queue, then the sweeps. Set on the runs, inherited by their activities and
@@ -111,3 +122,23 @@ export const PRIORITY = { rider: 1, queue: 3, sweep: 5 } as const;
  * activities, so the Bytemark queue dispatches about `limit / 2` refreshes per second.
  */
 export const CALLS_PER_REFRESH = 2;
+
+/**
+ * The share of the limit's refreshes the server dispatches (`maxTaskQueueActivitiesPerSecond`, and
+ * what `cli bytemark rate-limit` sets on the queue): a little under the pacer's share (`PACE_SHARE`,
+ * 0.95), so the backlog forms in Temporal's matcher, which orders it by priority, and not in the
+ * call pacer, where a sweep activity would hold a worker slot while a rider's waits for one. The
+ * pacer stays the exact ceiling (re-logins and extra pages are calls the server does not count).
+ */
+export const SERVER_RATE_SHARE = 0.92;
+
+/** The server-side dispatch rate for a Bytemark limit of `callsPerSecond`: refreshes per second. */
+export function serverRefreshRate(callsPerSecond: number): number {
+  return (callsPerSecond / CALLS_PER_REFRESH) * SERVER_RATE_SHARE;
+}
+
+/** The operator's command that changes the Bytemark rate limit live (the sweep's overload alert names it). */
+export const RATE_LIMIT_CLI_COMMAND = 'npm run cli -- bytemark rate-limit';
+
+/** Minutes into its hour after which a sweep starts no more users (its window then lets the last ones finish). */
+export const SWEEP_START_USERS_MINUTES = 45;

@@ -6,6 +6,7 @@ import {
   type ResearchActivities,
   type StagingActivities,
 } from './activity-contracts';
+import { INVALID_INGEST_INPUT_FAILURE } from './ids';
 import { DATABASE_ACTIVITY } from './retry-policies';
 
 const research = proxyActivities<ResearchActivities>({ ...DATABASE_ACTIVITY, startToCloseTimeout: '30 minutes' });
@@ -23,12 +24,12 @@ export interface IngestInput {
  */
 export async function ingestPassInteractionsWorkflow(input: IngestInput): Promise<IngestResult> {
   if ((input.rows === undefined) === (input.stagingKey === undefined)) {
-    throw ApplicationFailure.nonRetryable('give exactly one of rows or stagingKey', 'InvalidIngestInput');
+    throw ApplicationFailure.nonRetryable('give exactly one of rows or stagingKey', INVALID_INGEST_INPUT_FAILURE);
   }
   if (input.rows && input.rows.length > MAX_INLINE_INTERACTIONS) {
     throw ApplicationFailure.nonRetryable(
       `${input.rows.length} rows inline; batches over ${MAX_INLINE_INTERACTIONS} go by staging key`,
-      'InvalidIngestInput',
+      INVALID_INGEST_INPUT_FAILURE,
     );
   }
   setCurrentDetails(

@@ -14,8 +14,14 @@ import type { RefreshQueueActivities, SweepActivities } from './activity-contrac
 import { chunkByValueBytes } from './batch-chunks';
 import { addFailure, emptyDigest, mergeDigest } from './failure-digest';
 import { failureMessage, failureType } from './failure-message';
-import { INVALID_INPUT_FAILURE, PRIORITY, SWEEP_PROGRESS_QUERY, batchWorkflowId } from './ids';
-import { refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
+import {
+  INVALID_INPUT_FAILURE,
+  PRIORITY,
+  SWEEP_PROGRESS_QUERY,
+  SWEEP_START_USERS_MINUTES,
+  batchWorkflowId,
+} from './ids';
+import { AUTH_FAILED_IDS, refreshTicketCacheBatchWorkflow } from './refresh-ticket-cache-batch.workflow';
 import { DATABASE_ACTIVITY } from './retry-policies';
 import { TRIGGER_KEY, USER_IDS_KEY } from './search-attributes';
 import { sweepAlert } from './sweep-alert';
@@ -51,7 +57,7 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     batchesInFlight = 2,
     usersPerRun = 2000,
     alertOnFailures = 5,
-    startUsersForMinutes = 45,
+    startUsersForMinutes = SWEEP_START_USERS_MINUTES,
     windowMinutes = 55,
   } = input;
   if (
@@ -162,6 +168,9 @@ export async function refreshAllTicketCachesWorkflow(input: SweepInput = {}): Pr
     }
   }
   await Promise.all(running);
+  // Every page was handed out, but a batch found the window closed before some of its users: the
+  // sweep ran out of time as surely as one that stopped paging (those users are left over).
+  if (progress.stoppedBy === 'done' && progress.notReached > 0) progress.stoppedBy = 'deadline';
   const { failedUserIds: _ids, failures: _failures, ...counts } = progress;
   const finished = await db.finishSweep({
     sweepId: `${workflowId}/${firstExecutionRunId}`,
@@ -193,6 +202,8 @@ function count(progress: SweepProgress, result: BatchResult): void {
   for (const [step, n] of Object.entries(result.authBackoff)) {
     progress.authBackoff[step] = (progress.authBackoff[step] ?? 0) + n;
   }
+  const authFailed = (progress.authFailedUserIds ??= []);
+  for (const userId of result.authFailedUserIds ?? []) if (authFailed.length < AUTH_FAILED_IDS) authFailed.push(userId);
   mergeDigest(progress.failures, result.failures);
   const failedIds = Object.values(result.failures.byType).flatMap((f) => f.userIds);
   for (const userId of failedIds)

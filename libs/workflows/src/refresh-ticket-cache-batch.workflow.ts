@@ -10,6 +10,9 @@ import type { BatchInput, BatchResult } from './types';
 /** The shortest time a user's refresh is given before the window closes (a shorter one would only time out). */
 const MIN_REFRESH_MS = 5_000;
 
+/** failed-auth user ids a batch reports at most (all are counted), for the sweep's alert. */
+export const AUTH_FAILED_IDS = 5;
+
 /**
  * Refreshes a page of users for a sweep: one `refreshUserTickets` activity per user (the same unit
  * as the per-user workflow), activity id `user-<id>`, at most `maxInFlight` at once, at the sweep's
@@ -31,6 +34,7 @@ export async function refreshTicketCacheBatchWorkflow(input: BatchInput): Promis
     failed: 0,
     notReached: 0,
     authBackoff: {},
+    authFailedUserIds: [],
     failures: emptyDigest(),
   };
   const report = () => {
@@ -66,6 +70,7 @@ export async function refreshTicketCacheBatchWorkflow(input: BatchInput): Promis
       if (summary.authBackoff) {
         const step = String(summary.authBackoff.failures);
         result.authBackoff[step] = (result.authBackoff[step] ?? 0) + 1;
+        if (result.authFailedUserIds!.length < AUTH_FAILED_IDS) result.authFailedUserIds!.push(userId);
       }
     } catch (error) {
       result.failed += 1;

@@ -9,31 +9,14 @@ import {
 import type { RefreshQueueActivities, UserRefreshActivities } from './activity-contracts';
 import { failureType, wantsAlert } from './failure-message';
 import { PRIORITY, REFRESH_REQUESTED_SIGNAL, refreshId } from './ids';
-import { reportRefreshFailure } from './on-demand-alerts.workflow';
-import { nextStep } from './refresh-loop';
+import { nextStep, receive, runRequests, startFetch, type RefreshRequest } from './refresh-loop';
 import { describeRefresh } from './refresh-summary';
+import { reportRefreshFailure } from './report-refresh-failure';
 import { DATABASE_ACTIVITY, userRefreshActivity } from './retry-policies';
 import { OUTCOME_KEY } from './search-attributes';
-import type { RefreshInput, RefreshMode, RefreshSummary } from './types';
+import type { RefreshInput, RefreshSummary } from './types';
 
-export { MAX_FETCHES_FOR_UNNAMED_REQUESTS, MAX_FETCHES_PER_RUN } from './refresh-loop';
-
-/** A caller asks the user's refresh to fetch (again, if one is running) and answer from that fetch. */
-export interface RefreshRequest {
-  mode: RefreshMode;
-  /**
-   * Set by a caller that waits for the answer and asks again when its id is not in
-   * `answeredRequests`. A request without one (a caller that does not wait) is never left unfetched.
-   */
-  requestId?: string;
-  /** The requester's priority (`PRIORITY`): the next fetch runs at the highest asked for, so a rider never waits behind the queue. */
-  priorityKey?: number;
-  /**
-   * Pending refresh-log rows (type 1 or due type 3) the queue hands to this run instead of waiting
-   * for it to end: marked processed once a fetch that started after them has committed.
-   */
-  queueRowIds?: number[];
-}
+export { MAX_FETCHES_FOR_UNNAMED_REQUESTS, MAX_FETCHES_PER_RUN, type RefreshRequest } from './refresh-loop';
 
 /** The run's last summary, and the requests a fetch of the run started after (each is answered by it). */
 export interface RefreshRunResult extends RefreshSummary {
@@ -44,9 +27,6 @@ const queue =
   proxyActivities<Pick<RefreshQueueActivities, 'queueUserRefresh' | 'markRefreshRowsProcessed'>>(DATABASE_ACTIVITY);
 
 export const refreshRequestedSignal = defineSignal<[RefreshRequest]>(REFRESH_REQUESTED_SIGNAL);
-
-/** `build` > `check` > `if-stale`: a request never gets less than it asked for. */
-const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 2 };
 
 /**
  * Refreshes one user's Bytemark ticket cache, on demand and for the refresh-log queue: the
@@ -62,38 +42,25 @@ const STRENGTH: Record<RefreshMode, number> = { 'if-stale': 0, check: 1, build: 
  */
 export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<RefreshRunResult> {
   const { userId, trigger = 'manual' } = input;
-  let mode: RefreshMode = input.mode ?? 'check';
   const { workflowId, runId, taskQueue, priority } = workflowInfo();
-  let priorityKey = priority?.priorityKey ?? PRIORITY.queue;
-  /** A request without an id arrived since the current fetch started: its caller will not ask again. */
-  let unnamedRequested = false;
-  /** Ids of the waiting callers' requests, and queue rows, that arrived since the current fetch started. */
-  let waiting: string[] = [];
-  let rows: number[] = [];
+  const requests = runRequests(input.mode ?? 'check', priority?.priorityKey ?? PRIORITY.queue);
+  setHandler(refreshRequestedSignal, (request) => receive(requests, request));
   const answeredRequests: string[] = [];
   const answeredRows: number[] = [];
-  setHandler(refreshRequestedSignal, (request) => {
-    if (request.requestId) waiting.push(request.requestId);
-    else if (!request.queueRowIds) unnamedRequested = true;
-    rows.push(...(request.queueRowIds ?? []));
-    if (STRENGTH[request.mode] > STRENGTH[mode]) mode = request.mode;
-    if (request.priorityKey !== undefined) priorityKey = Math.min(priorityKey, request.priorityKey);
-  });
 
   let summary: RefreshSummary;
   let fetches = 0;
   try {
     for (;;) {
       // Every request received so far is answered by this fetch, which starts after them.
-      unnamedRequested = false;
-      answeredRequests.push(...waiting);
-      answeredRows.push(...rows);
-      waiting = [];
-      rows = [];
+      const answering = startFetch(requests);
+      answeredRequests.push(...answering.requestIds);
+      answeredRows.push(...answering.rowIds);
       fetches += 1;
+      const { mode } = requests;
       const activityId = `refresh-${fetches}`;
       const { refreshUserTickets } = proxyActivities<UserRefreshActivities>({
-        ...userRefreshActivity(taskQueue, priorityKey),
+        ...userRefreshActivity(taskQueue, requests.priorityKey),
         activityId,
         summary: `refresh user ${userId} (${mode}, ${trigger})`,
       });
@@ -103,7 +70,7 @@ export async function refreshTicketCacheWorkflow(input: RefreshInput): Promise<R
         trigger,
         refreshId: refreshId({ workflowId, runId, activityId }),
       });
-      const step = nextStep({ fetches, named: waiting.length + rows.length, unnamed: unnamedRequested });
+      const step = nextStep(fetches, requests);
       if (step === 'fetch') continue;
       if (step === 'hand-off') await queue.queueUserRefresh({ userId });
       break;

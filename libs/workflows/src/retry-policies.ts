@@ -32,3 +32,9 @@ export const NOTIFICATION_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3 },
 };
+
+/** Handing a failure to the alerts workflow: a few quick attempts, then the caller logs it and fails with its own failure. */
+export const ALERT_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3 },
+};

@@ -16,6 +16,7 @@ export function emptySweepProgress(startedAtMs: number): SweepProgress {
     failures: emptyDigest(),
     notReached: 0,
     authBackoff: {},
+    authFailedUserIds: [],
     startedAtMs,
     stoppedBy: null,
     rateLimitRps: 0,

@@ -36,6 +36,15 @@ export interface RefreshSummary {
   timings?: Partial<Record<'state' | 'token' | 'fetch' | 'reconcile' | 'logs', number>>;
 }
 
+/** A refresh outside the hourly sweep failed after its retries: what the on-demand alerts digest counts. */
+export interface RefreshFailure {
+  userId: number;
+  /** The failure type (`ApplicationFailure.type`, from the failure map). */
+  type: string;
+  /** The failure map asked for an alert on this type. */
+  alert: boolean;
+}
+
 /** The one unit of work per user, shared by the per-user workflow and the hourly batches. */
 export interface UserRefreshInput {
   userId: number;
@@ -107,6 +116,8 @@ export interface SweepProgress {
   notReached: number;
   /** Users failed-auth in this sweep by back-off step (failed logins in a row): each is reported once per step. */
   authBackoff: Record<string, number>;
+  /** A few of those users' ids, for the alert (absent in a progress carried over from the previous version). */
+  authFailedUserIds?: number[];
   /** Workflow time (ms) the sweep's first run started: its deadlines count from it. */
   startedAtMs: number;
   /** Why the sweep ended: its last page, its window, or an operator's pause. */
@@ -156,6 +167,44 @@ export interface BatchResult {
   notReached: number;
   /** failed-auth outcomes by back-off step. */
   authBackoff: Record<string, number>;
+  /** A few of those users' ids (absent in a result of the previous version). */
+  authFailedUserIds?: number[];
   /** The failures after their retries, by type (e.g. `BytemarkUnavailableError`), with a few user ids each. */
   failures: FailureDigest;
+}
+
+/** What one pass of a purge found and removed. */
+export interface PurgePass {
+  /** When the tombstone was written (unix seconds, MySQL's clock): the first purge's, on a repeat. */
+  purgedAt: number;
+  removed: {
+    cacheDocument: boolean;
+    auditEntries: number;
+    quarantined: number;
+    schedulingState: boolean;
+  };
+}
+
+export interface PurgeInput {
+  userId: number;
+  /**
+   * Seconds between the two passes (default 900: longer than a refresh attempt may run, 10 minutes):
+   * the second removes whatever a refresh that started before the tombstone still wrote.
+   */
+  settleSeconds?: number;
+}
+
+export interface PurgeResult {
+  userId: number;
+  first: PurgePass;
+  second: PurgePass;
+}
+
+/** The purge's progress (its query): the first pass once it is done, the second once that is. */
+export interface PurgeProgress {
+  userId: number;
+  first: PurgePass | null;
+  second: PurgePass | null;
+  /** Workflow time (ms, epoch) of the second pass. */
+  secondPassAtMs: number | null;
 }

@@ -6,3 +6,4 @@ export { bootstrapTicketCachesWorkflow } from './bootstrap-ticket-caches.workflo
 export { processRefreshLogQueueWorkflow } from './process-refresh-log-queue.workflow';
 export { ingestPassInteractionsWorkflow } from './ingest-pass-interactions.workflow';
 export { onDemandAlertsWorkflow, refreshFailedSignal } from './on-demand-alerts.workflow';
+export { purgeProgressQuery, purgeUserCacheWorkflow } from './purge-user-cache.workflow';

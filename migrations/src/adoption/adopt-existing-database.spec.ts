@@ -109,6 +109,7 @@ describe('migrate up on a database the original platform created', () => {
       'create 0008_create_bytemark_refresh_log_failures',
       'run 0009_add_token_storage_mode',
       'run 0010_add_refresh_scheduling',
+      'run 0011_create_bytemark_user_tombstones',
     ]);
     expect(await tableNames(sequelize)).toEqual(tablesBefore);
     expect(await snapshotTables(sequelize, tablesBefore)).toEqual(before);

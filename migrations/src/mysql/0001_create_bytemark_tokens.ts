@@ -6,7 +6,7 @@ const TIMESTAMP = { type: 'datetime', nullable: false, default: 'CURRENT_TIMESTA
 /**
  * The original platform created this table (domain §1.1: id, user_id with the unique index, email,
  * password, token, status; types inferred). Adopting it needs what this project reads and writes:
- * - `password` and `token` hold ciphertext `enc:v1:<keyId>:<iv>:<tag>:<data>`: about 96 characters
+ * - `password` and `token` hold ciphertext `enc:v2:<keyId>:<iv>:<tag>:<data>` (v1, unbound, still read): about 96 characters
  *   for a 12-character password, 80 + 4/3 of the length for a token. So at least 128 for the password
  *   and 255 for the token (tokens up to ~130 characters once encrypted); narrower stops the run.
  * - `status` is always written, so it needs no default; `created_on` / `modified_on` are ours and unused.
@@ -32,7 +32,7 @@ export const BYTEMARK_TOKENS_SPEC: TableSpec = {
 
 /**
  * `bytemark_tokens` (domain §1.1). Column types beyond `user_id`'s unique index are inferred.
- * `password` and `token` hold AES-256-GCM ciphertext (`enc:v1:...`, see libs/data token-cipher),
+ * `password` and `token` hold AES-256-GCM ciphertext (`enc:v2:...`, see libs/data token-cipher),
  * hence the generous widths; legacy plaintext values fit as well.
  */
 export const createBytemarkTokens: MysqlMigration = {

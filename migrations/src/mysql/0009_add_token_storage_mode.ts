@@ -13,7 +13,7 @@ async function initialMode(sequelize: Sequelize): Promise<TokenStorageMode> {
   if (!adopted) return 'encrypted-only';
   const [row] = await sequelize.query<{ total: number; plaintext: number }>(
     `SELECT COUNT(*) AS total,
-            COALESCE(SUM(password NOT LIKE 'enc:v1:%' OR (token IS NOT NULL AND token NOT LIKE 'enc:v1:%')), 0) AS plaintext
+            COALESCE(SUM(password NOT LIKE 'enc:v_:%' OR (token IS NOT NULL AND token NOT LIKE 'enc:v_:%')), 0) AS plaintext
        FROM bytemark_tokens`,
     { type: QueryTypes.SELECT },
   );
@@ -21,7 +21,7 @@ async function initialMode(sequelize: Sequelize): Promise<TokenStorageMode> {
 }
 
 /**
- * Ours: the token storage mode ("expand, then contract", see `libs/data/src/token-storage.table.ts`).
+ * Ours: the token storage mode ("expand, then contract", see `libs/data/src/tokens/token-storage.table.ts`).
  * Creates `btc_settings` (one row per setting) holding `token_storage_mode`, and
  * `bytemark_tokens_encrypted`, where the encrypted form of what this service writes is kept while
  * the mode is `expand`. `bytemark_tokens` itself is not altered (an adopted table stays as it was).

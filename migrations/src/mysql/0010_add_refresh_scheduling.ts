@@ -12,7 +12,7 @@ const DEFAULT_DUE_AFTER_SECONDS = 55 * 60;
  *   refreshed in turn instead of the same low ids every hour. Existing rows: last refresh + 55 minutes.
  * - `auth_failures`: failed logins in a row; `next_due_at` backs off (doubling up to a day).
  * - `failure_type`: the last failure's type, for `cli status` and the alert digest.
- * - `purged_at`: a tombstone (`cache purge`): sweeps and commits skip the user.
+ * - `purged_at`: a tombstone (`cache purge`); 0011 moves it into `bytemark_user_tombstones`.
  *
  * `bytemark_call_pace` gains the operator's live controls, read by every worker's pacer on each
  * reservation: `rate_limit_rps` (null: the configured limit) and `paused_at` / `paused_reason`.

@@ -11,6 +11,7 @@ import { createBytemarkCallPace } from './0007_create_bytemark_call_pace';
 import { createBytemarkRefreshLogFailures } from './0008_create_bytemark_refresh_log_failures';
 import { addTokenStorageMode } from './0009_add_token_storage_mode';
 import { addRefreshScheduling } from './0010_add_refresh_scheduling';
+import { createBytemarkUserTombstones } from './0011_create_bytemark_user_tombstones';
 import type { MysqlMigration } from './migration';
 
 /** Every MySQL migration, in order. Listed explicitly (no glob) so the order is reviewed and bundlers see them. */
@@ -26,5 +27,6 @@ export function mysqlMigrations(opts: { hntbBytemarkPass?: HntbBytemarkPassMigra
     createBytemarkRefreshLogFailures,
     addTokenStorageMode,
     addRefreshScheduling,
+    createBytemarkUserTombstones,
   ];
 }

@@ -133,6 +133,18 @@ describe('npm run cli -- analytics, on MariaDB', () => {
     );
   });
 
+  it('the global --json is --format json, and refuses another --format', async () => {
+    const byFormat = await run(['engagement', '--user', 'alice', '--format', 'json']);
+    printed = [];
+    await buildCli().exitOverride().parseAsync(['node', 'cli', '--json', 'analytics', 'engagement', '--user', 'alice']);
+    expect(printed.join('\n')).toBe(byFormat);
+    await expect(
+      buildCli()
+        .exitOverride()
+        .parseAsync(['node', 'cli', '--json', 'analytics', 'engagement', '--user', 'alice', '--format', 'csv']),
+    ).rejects.toThrow('--json prints JSON; it cannot go with --format csv');
+  });
+
   it('refuses a period bound without a time zone, naming the option', async () => {
     await expect(run(['daily', '--from', '2025-03-01T00:00:00', '--to', '2025-03-31T23:59:59Z'])).rejects.toThrow(
       /--from "2025-03-01T00:00:00" has no time zone designator/,

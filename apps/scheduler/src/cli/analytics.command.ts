@@ -15,7 +15,7 @@ import {
   type Period,
 } from '@btc/data';
 import type { SchedulerConfig } from '../config';
-import { CliError } from './context';
+import { UsageError, positiveInteger } from './context';
 
 export type AnalyticsFormat = 'table' | 'json' | 'csv';
 
@@ -41,7 +41,7 @@ const QUERIES = {
   history: {
     columns: PASS_HISTORY_COLUMNS,
     run: (repo, opts) =>
-      repo.userHistory({ userId: need(opts.user, '--user'), limit: positive(opts.limit, '--limit') }),
+      repo.userHistory({ userId: need(opts.user, '--user'), limit: positiveInteger(opts.limit, '--limit') }),
   },
   frequency: { columns: PASS_USAGE_FREQUENCY_COLUMNS, run: (repo, opts) => repo.usageFrequency(period(opts)) },
   daily: { columns: DAILY_PASS_USAGE_COLUMNS, run: (repo, opts) => repo.dailyUsage(period(opts)) },
@@ -60,7 +60,7 @@ const QUERIES = {
   },
   adoption: {
     columns: TRANSIT_ADOPTION_COLUMNS,
-    run: (repo, opts) => repo.transitAdoption({ days: positive(opts.days, '--days') }),
+    run: (repo, opts) => repo.transitAdoption({ days: positiveInteger(opts.days, '--days') }),
   },
 } satisfies Record<string, AnalyticsQuery>;
 type QueryName = keyof typeof QUERIES;
@@ -77,7 +77,9 @@ export function registerAnalyticsCommand(program: Command, config: () => Schedul
     .option('--user <id>', 'hashed user id (history, engagement, trips)')
     .option('--days <n>', 'look-back window in days (adoption)', String(DEFAULT_ADOPTION_DAYS))
     .option('--limit <n>', 'rows (history)', String(DEFAULT_HISTORY_LIMIT))
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output format (--json is --format json)').choices(['table', 'json', 'csv']),
+    )
     .addHelpText(
       'after',
       '\nQueries (seed function → columns):\n' +
@@ -91,19 +93,30 @@ export function registerAnalyticsCommand(program: Command, config: () => Schedul
         '\nExamples:\n  npm run cli -- analytics daily --from 2025-03-01 --to 2025-03-31T23:59:59Z\n' +
         '  npm run cli -- analytics engagement --user a1b2c3 --format json',
     )
-    .action(async (query: string, opts: AnalyticsOptions) => {
-      if (!(QUERY_NAMES as string[]).includes(query)) {
-        throw new CliError(`unknown query "${query}"; one of: ${QUERY_NAMES.join(', ')}`);
-      }
-      const spec: AnalyticsQuery = QUERIES[query as QueryName];
-      const sequelize = createSequelize(config().mysqlUrl, { logging: false });
-      try {
-        const result = await spec.run(new PassAnalyticsRepository(sequelize), opts);
-        console.log(formatAnalytics(result, spec.columns, opts.format));
-      } finally {
-        await sequelize.close();
-      }
-    });
+    .action(
+      async (
+        query: string,
+        opts: Omit<AnalyticsOptions, 'format'> & { format?: AnalyticsFormat },
+        command: Command,
+      ) => {
+        if (!(QUERY_NAMES as string[]).includes(query)) {
+          throw new UsageError(`unknown query "${query}"; one of: ${QUERY_NAMES.join(', ')}`);
+        }
+        const json = Boolean((command.optsWithGlobals() as { json?: boolean }).json);
+        if (json && opts.format !== undefined && opts.format !== 'json') {
+          throw new UsageError(`--json prints JSON; it cannot go with --format ${opts.format}`);
+        }
+        const format: AnalyticsFormat = json ? 'json' : (opts.format ?? 'table');
+        const spec: AnalyticsQuery = QUERIES[query as QueryName];
+        const sequelize = createSequelize(config().mysqlUrl, { logging: false });
+        try {
+          const result = await spec.run(new PassAnalyticsRepository(sequelize), { ...opts, format });
+          console.log(formatAnalytics(result, spec.columns, format));
+        } finally {
+          await sequelize.close();
+        }
+      },
+    );
 }
 
 /**
@@ -140,27 +153,21 @@ export function formatAnalytics(
 }
 
 function need(value: string | undefined, name: string): string {
-  if (!value) throw new CliError(`${name} is required for this query`);
+  if (!value) throw new UsageError(`${name} is required for this query`);
   return value;
-}
-
-function positive(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new CliError(`${name} must be a positive integer, got "${value}"`);
-  return n;
 }
 
 /** `YYYY-MM-DD` is that day's UTC midnight; otherwise an ISO-8601 date-time with a zone (no local-time guessing). */
 function instant(value: string | undefined, name: string): Date {
   const text = need(value, name);
   const parsed = parseIsoDateTime(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (!parsed.ok) throw new CliError(`${name} "${text}" ${parsed.reason}`);
+  if (!parsed.ok) throw new UsageError(`${name} "${text}" ${parsed.reason}`);
   return parsed.date;
 }
 
 function period(opts: AnalyticsOptions): Period {
   const from = instant(opts.from, '--from');
   const to = instant(opts.to, '--to');
-  if (to < from) throw new CliError('--to is before --from');
+  if (to < from) throw new UsageError('--to is before --from');
   return { from, to };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import {
-  LEGACY_CACHE_BACKUP_COLLECTION,
+  ORIGINAL_CACHE_BACKUP_COLLECTION,
   TICKET_CACHE_COLLECTION,
   TICKET_CACHE_STATE_TABLE,
   connectMongo,
@@ -30,7 +30,7 @@ const mongoUrl = testMongoUrl(DATABASE);
 let sequelize: Sequelize;
 let mongo: Connection;
 const cache = () => mongo.db!.collection<Doc>(TICKET_CACHE_COLLECTION);
-const backup = () => mongo.db!.collection<Doc>(LEGACY_CACHE_BACKUP_COLLECTION);
+const backup = () => mongo.db!.collection<Doc>(ORIGINAL_CACHE_BACKUP_COLLECTION);
 
 /** A document of the original: ObjectId `_id`, md5(JSON.stringify) hashes, every third user in milliseconds. */
 function originalDoc(userId: number): Doc {

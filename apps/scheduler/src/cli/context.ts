@@ -1,9 +1,25 @@
 import type { Client } from '@temporalio/client';
 import { TemporalConnectionError, connectClient, type Config } from '@btc/config';
+import { EXIT } from './output';
 
-/** An error the CLI prints as is (no stack) with a non-zero exit code; the message says what to do. */
+/** An error the CLI prints as is (no stack), exiting with `exitCode` (1); the message says what to do. */
 export class CliError extends Error {
-  readonly type = 'cli';
+  readonly type: string = 'cli';
+  readonly exitCode: number = EXIT.error;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CliError';
+  }
+}
+
+/** The command line is wrong (a bad argument, a destructive command without --yes off a terminal): exit 2. */
+export class UsageError extends CliError {
+  override readonly type = 'usage';
+  override readonly exitCode = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 export async function withTemporal<T>(config: Config<'temporal'>, run: (client: Client) => Promise<T>): Promise<T> {
@@ -12,7 +28,7 @@ export async function withTemporal<T>(config: Config<'temporal'>, run: (client: 
     client = await connectClient(config.temporal, { connectTimeoutMs: 5000 });
   } catch (error) {
     // Says which setting to check (address, TLS, certificate, credentials), never with a key.
-    if (error instanceof TemporalConnectionError) throw new CliError(error.message);
+    if (error instanceof TemporalConnectionError) throw new CliError(error.message, { cause: error });
     throw error;
   }
   try {
@@ -29,10 +45,12 @@ export function workflowUrl(config: Config<'temporal'>, workflowId: string, runI
 
 export function parseUserId(value: string): number {
   const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new CliError(`user id must be a positive integer, got "${value}"`);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`user id must be a positive integer, got "${value}"`);
   return id;
 }
 
-export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2));
+export function positiveInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+  return n;
 }

@@ -1,19 +1,23 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { connectClient, formatError, knownSecrets, type Config } from '@btc/config';
+import { connectClient, describeMysqlTls, formatError, knownSecrets, type Config } from '@btc/config';
 import {
   BytemarkTokensRepository,
   MONGO_INDEXES,
   TokenCipher,
+  TokenStorageModeError,
   TokenStorageNotMigratedError,
   connectMongo,
   createSequelize,
+  explainMysqlConnectionFailure,
+  parseMysqlUrl,
 } from '@btc/data';
 import { migrationStatus } from '@btc/migrations';
-import { SEARCH_ATTRIBUTES, bytemarkTaskQueue } from '@btc/workflows';
+import { RATE_LIMIT_CLI_COMMAND, SEARCH_ATTRIBUTES, bytemarkTaskQueue } from '@btc/workflows';
+import { formatAge, readCapacity, type Capacity } from './capacity';
 
 /** What `doctor` reads: everything the worker and the CLI connect to. */
-export const DOCTOR_CONFIG_SECTIONS = ['temporal', 'mysql', 'mongo', 'tokens', 'bytemark'] as const;
+export const DOCTOR_CONFIG_SECTIONS = ['temporal', 'mysql', 'mongo', 'tokens', 'bytemark', 'cache'] as const;
 export type DoctorConfig = Config<(typeof DOCTOR_CONFIG_SECTIONS)[number]>;
 
 /** One line of `doctor`: what was checked, whether it holds, what was seen, and on failure how to fix it. */
@@ -22,6 +26,8 @@ export interface DoctorCheck {
   ok: boolean;
   detail: string;
   fix?: string;
+  /** The `capacity` check's numbers, for `doctor --json`. */
+  capacity?: Capacity;
 }
 
 export interface DoctorTargets {
@@ -207,17 +213,26 @@ async function checkMysql(config: DoctorConfig): Promise<DoctorCheck[]> {
         {
           name: 'mysql',
           ok: false,
-          detail: `cannot open database "${database}": ${messageOf(error)}`,
-          fix: `${START_STACK} (MYSQL_URL); a missing database is created by \`npm run migrate -- up\``,
+          detail: `cannot open database "${database}": ${messageOf(explainMysqlConnectionFailure(error, config.mysqlUrl))}`,
+          fix: `${START_STACK} (MYSQL_URL, MYSQL_SSL_*); a missing database is created by \`npm run migrate -- up\``,
         },
         { name: 'migrations', ok: false, detail: `${NOT_CHECKED} ${why}` },
         { name: 'token key', ok: false, detail: `${NOT_CHECKED} ${why}` },
+        { name: 'capacity', ok: false, detail: `${NOT_CHECKED} ${why}` },
       ];
     }
+    const migrations = await checkMigrations(config.mysqlUrl);
     return [
-      { name: 'mysql', ok: true, detail: `database "${database}" reachable` },
-      await checkMigrations(config.mysqlUrl),
+      {
+        name: 'mysql',
+        ok: true,
+        detail: `database "${database}" reachable, ${describeMysqlTls(parseMysqlUrl(config.mysqlUrl).tls)}`,
+      },
+      migrations,
       await checkTokenKey(config, sequelize),
+      migrations.ok
+        ? await checkCapacity(config, sequelize)
+        : { name: 'capacity', ok: false, detail: `${NOT_CHECKED} migrations are pending` },
     ];
   } finally {
     await sequelize.close();
@@ -268,12 +283,59 @@ async function checkTokenKey(
     };
   } catch (error) {
     const notMigrated = error instanceof TokenStorageNotMigratedError;
+    const noMode = error instanceof TokenStorageModeError;
     return {
       name,
       ok: false,
       detail: messageOf(error),
-      fix: notMigrated ? '`npm run migrate -- up`' : '`npm run migrate -- status` (is bytemark_tokens there?)',
+      fix: notMigrated
+        ? '`npm run migrate -- up`'
+        : noMode
+          ? "set btc_settings.token_storage_mode to 'expand' or 'encrypted-only' (the detail says which when)"
+          : '`npm run migrate -- status` (is bytemark_tokens there?)',
     };
+  }
+}
+
+/**
+ * Capacity: token users, what the rate limit allows (refreshes per hour, users per sweep), the oldest
+ * cache. Fails when an operator paused Bytemark calls, or one sweep cannot refresh every token user.
+ */
+async function checkCapacity(
+  config: DoctorConfig,
+  sequelize: ReturnType<typeof createSequelize>,
+): Promise<DoctorCheck> {
+  const name = 'capacity';
+  try {
+    const c = await readCapacity(sequelize, {
+      ttlSeconds: config.cache.ttlSeconds,
+      configuredRps: config.bytemark.rateLimitRps,
+    });
+    const limit = `${c.rateLimitRps} calls/s${c.rateLimitSource === 'operator' ? ' (set by an operator)' : ''}`;
+    const detail =
+      `${c.tokenUsers} token users (${c.due} due, ${c.pastTtl} past the TTL); at ${limit} ${c.refreshesPerHour} refreshes/hour, ` +
+      `${c.usersPerSweep} per sweep; oldest cache ${formatAge(c.oldestCacheAgeSeconds)}`;
+    if (c.paused) {
+      return {
+        name,
+        ok: false,
+        detail: `Bytemark calls PAUSED since ${c.paused.since}${c.paused.reason ? ` ("${c.paused.reason}")` : ''}: refreshes answer paused; ${detail}`,
+        fix: '`npm run cli -- bytemark resume` once Bytemark is back',
+        capacity: c,
+      };
+    }
+    if (c.usersPerSweep < c.tokenUsers) {
+      return {
+        name,
+        ok: false,
+        detail: `one sweep cannot refresh every token user: ${detail}`,
+        fix: `about ${c.rateLimitForAllRps} calls/s would cover them: \`${RATE_LIMIT_CLI_COMMAND} ${c.rateLimitForAllRps}\` if Bytemark allows (BYTEMARK_RATE_LIMIT_RPS to keep it)`,
+        capacity: c,
+      };
+    }
+    return { name, ok: true, detail, capacity: c };
+  } catch (error) {
+    return { name, ok: false, detail: messageOf(error), fix: '`npm run migrate -- status` (are the tables there?)' };
   }
 }
 

@@ -1,4 +1,5 @@
 import { loadConfig } from '@btc/config';
+import { writePaceControls } from '@btc/data';
 import { TEST_TOKEN_KEYRING } from '@btc/data/testing';
 import { migrateUp } from '@btc/migrations';
 import { deleteScheduleIfPresent, ensureSchedule, ensureSearchAttributes, hourlyScheduleOptions } from '@btc/schedules';
@@ -59,6 +60,7 @@ describe('cli doctor', () => {
         'mysql',
         'migrations',
         'token key',
+        'capacity',
         'mongodb',
         'mongodb indexes',
         'bytemark customer api',
@@ -68,6 +70,10 @@ describe('cli doctor', () => {
         /decrypts a stored row under every key id: '\w+' \(\d+ values\)/,
       );
       expect(checks.find((c) => c.name === `schedule ${scheduleId}`)?.detail).toMatch(/^active, .*next run \d{4}-/);
+      // Three token users (seeded), the harness's 1000 calls/s: one sweep covers them many times over.
+      expect(checks.find((c) => c.name === 'capacity')?.detail).toMatch(
+        /^3 token users \(\d due, \d past the TTL\); at 1000 calls\/s 1710000 refreshes\/hour, 1282500 per sweep; oldest cache never$/,
+      );
       expect(formatDoctor(checks).at(-1)).toBe(`doctor: all ${checks.length} checks ok`);
     });
   });
@@ -105,12 +111,37 @@ describe('cli doctor', () => {
     }
   });
 
+  it('paused Bytemark calls, or more token users than one sweep can refresh, fail the capacity check with the fix', async () => {
+    const target = { taskQueue: uniqueTaskQueue('doctor-capacity'), scheduleIds: [] };
+    const capacity = async (rps: number) =>
+      (await runDoctor({ ...config, bytemark: { ...config.bytemark, rateLimitRps: rps } }, target)).find(
+        (c) => c.name === 'capacity',
+      )!;
+    try {
+      await writePaceControls(h.dependencies.sequelize, { paused: { at: 1_800_000_000, reason: 'Bytemark outage' } });
+      expect(await capacity(1000)).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^Bytemark calls PAUSED since 2027-01-15T08:00:00\.000Z \("Bytemark outage"\)/),
+        fix: '`npm run cli -- bytemark resume` once Bytemark is back',
+      });
+      await writePaceControls(h.dependencies.sequelize, { paused: null });
+      // 0.001 calls/s: about 1 refresh a sweep, for 3 token users.
+      expect(await capacity(0.001)).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^one sweep cannot refresh every token user: 3 token users .* 1 per sweep/),
+        fix: expect.stringMatching(/^about 1 calls\/s would cover them: `npm run cli -- bytemark rate-limit 1`/),
+      });
+    } finally {
+      await writePaceControls(h.dependencies.sequelize, { paused: null, rateLimitRps: null });
+    }
+  });
+
   describe('as a command', () => {
     const saved = { ...process.env };
     let printed: string[];
     beforeEach(() => {
       printed = [];
-      jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+      jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(...String(line).split('\n')));
     });
     afterEach(() => {
       jest.restoreAllMocks();
@@ -126,7 +157,7 @@ describe('cli doctor', () => {
       });
       await buildCli().exitOverride().parseAsync(['node', 'cli', 'doctor']);
 
-      expect(process.exitCode).toBe(1);
+      expect(process.exitCode).toBe(3);
       expect(printed[0]).toMatch(/^ok {4}config/);
       expect(printed.find((l) => / temporal /.test(l))).toMatch(
         /^FAIL .*cannot connect to Temporal at 127\.0\.0\.1:1.*-> fix: /,
@@ -141,11 +172,28 @@ describe('cli doctor', () => {
       expect(printed.find((l) => l.includes('mongodb indexes'))).toMatch(/^ok /);
     });
 
+    it('--json prints one document: ok, every check, and the capacity numbers; exit 3 when a check fails', async () => {
+      Object.assign(process.env, env);
+      await buildCli().exitOverride().parseAsync(['node', 'cli', '--json', 'doctor']);
+
+      const report = JSON.parse(printed.join('\n')) as {
+        ok: boolean;
+        checks: DoctorCheck[];
+        capacity: { tokenUsers: number; rateLimitRps: number; refreshesPerHour: number } | null;
+      };
+      // The command checks the production schedules and queues, which this suite does not create.
+      expect(report.ok).toBe(false);
+      expect(process.exitCode).toBe(3);
+      expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['temporal', 'capacity', 'token key']));
+      expect(report.checks.find((c) => c.name === 'capacity')).toMatchObject({ ok: true });
+      expect(report.capacity).toMatchObject({ tokenUsers: 3, rateLimitRps: 1000, refreshesPerHour: 1_710_000 });
+    });
+
     it('a bad variable is one FAIL line naming it, and nothing else is tried', async () => {
       Object.assign(process.env, env, { MONGO_URL: 'not-a-url' });
       await buildCli().exitOverride().parseAsync(['node', 'cli', 'doctor']);
 
-      expect(process.exitCode).toBe(1);
+      expect(process.exitCode).toBe(3);
       expect(printed).toHaveLength(2);
       expect(printed[0]).toMatch(/^FAIL {2}config {2}MONGO_URL: .*-> fix: set the variables named here/);
       expect(printed[0]).not.toContain('not-a-url');

@@ -2,18 +2,21 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '@btc/config';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import { DOCTOR_CONFIG_SECTIONS, formatDoctor, runDoctor, type DoctorCheck } from './doctor-checks';
+import { EXIT, outputOf } from './output';
 
 /**
  * `doctor`: is this deployment able to work? Configuration, Temporal (namespace, search attributes,
- * schedules, workers polling both task queues), MySQL (migrations, the token key against a stored row),
- * MongoDB (indexes) and the Bytemark API, one `ok`/`FAIL` line each with the fix. Exit code 1 when any
- * check fails. Reads only.
+ * schedules, workers polling both task queues), MySQL (migrations, the token key against a stored row,
+ * capacity), MongoDB (indexes) and the Bytemark API, one `ok`/`FAIL` line each with the fix. Exit code
+ * 3 when any check fails. Reads only. With --json: `{ ok, checks, capacity }`.
  */
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check configuration, Temporal, workers, schedules, MySQL, MongoDB, the token key and Bytemark')
-    .action(async () => {
+    .description(
+      'check configuration, Temporal, workers, schedules, MySQL, MongoDB, the token key, capacity and Bytemark (exit 3 if one fails)',
+    )
+    .action(async (_opts: object, command: Command) => {
       let checks: DoctorCheck[];
       try {
         const config = loadConfig(process.env, DOCTOR_CONFIG_SECTIONS);
@@ -33,7 +36,12 @@ export function registerDoctorCommand(program: Command): void {
           },
         ];
       }
-      for (const line of formatDoctor(checks)) console.log(line);
-      if (checks.some((c) => !c.ok)) process.exitCode = 1;
+      const ok = checks.every((c) => c.ok);
+      const capacity = checks.find((c) => c.capacity)?.capacity ?? null;
+      outputOf(command).result(
+        { ok, checks: checks.map(({ capacity: _capacity, ...check }) => check), capacity },
+        formatDoctor(checks),
+      );
+      if (!ok) process.exitCode = EXIT.checkFailed;
     });
 }

@@ -1,4 +1,4 @@
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID, TICKET_CACHE_TASK_QUEUE } from '@btc/workflows';
 import {
@@ -6,28 +6,31 @@ import {
   deleteScheduleIfPresent,
   ensureSchedule,
   ensureSearchAttributes,
+  SearchAttributesMissingError,
   triggerNow,
 } from '@btc/schedules';
 import type { SchedulerConfig } from '../config';
-import { CliError, printJson, withTemporal } from './context';
+import { confirmDestructive } from './confirm';
+import { CliError, UsageError, withTemporal } from './context';
+import { outputOf } from './output';
 
 const IDS = [HOURLY_SCHEDULE_ID, REFRESH_QUEUE_SCHEDULE_ID];
 
 function scheduleIdOption(value: string): string {
-  if (!IDS.includes(value)) throw new CliError(`unknown schedule "${value}"; known: ${IDS.join(', ')}`);
+  if (!IDS.includes(value)) throw new UsageError(`unknown schedule "${value}"; known: ${IDS.join(', ')}`);
   return value;
 }
 
 function parseDate(value: string, name: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new CliError(`${name} must be an ISO date/time, got "${value}"`);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${name} must be an ISO date/time, got "${value}"`);
   return date;
 }
 
 export function registerScheduleCommands(program: Command, config: () => SchedulerConfig): void {
   const schedule = program
     .command('schedule')
-    .description('manage the Temporal Schedules (hourly sweep, legacy queue)');
+    .description('manage the Temporal Schedules (hourly sweep, refresh-log queue)');
   const idOption = [
     '--id <scheduleId>',
     `schedule id (${IDS.join(' | ')})`,
@@ -38,16 +41,28 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
   schedule
     .command('ensure')
     .description('create or update both schedules and register missing search attributes (safe to repeat)')
-    .action(() =>
+    .action((_opts: object, command: Command) =>
       withTemporal(config(), async (client) => {
-        const added = await ensureSearchAttributes(client, config().temporal.namespace);
-        if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
+        const searchAttributesAdded = await ensureSearchAttributes(client, config().temporal.namespace).catch(
+          (error: unknown) => {
+            // Temporal Cloud: the message is the tcld command and the Terraform resources that add them.
+            if (error instanceof SearchAttributesMissingError) throw new CliError(error.message);
+            throw error;
+          },
+        );
+        const schedules: Record<string, 'created' | 'updated'> = {};
         for (const options of allSchedules({
           taskQueue: TICKET_CACHE_TASK_QUEUE,
           maxInFlight: config().sweepMaxInFlight,
         })) {
-          console.log(`${options.scheduleId}: ${await ensureSchedule(client, options)}`);
+          schedules[options.scheduleId] = await ensureSchedule(client, options);
         }
+        outputOf(command).result({ searchAttributesAdded, schedules }, [
+          ...(searchAttributesAdded.length
+            ? [`registered search attributes: ${searchAttributesAdded.join(', ')}`]
+            : []),
+          ...Object.entries(schedules).map(([id, what]) => `${id}: ${what}`),
+        ]);
       }),
     );
 
@@ -55,10 +70,10 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
     .command('describe')
     .option(...idOption)
     .description('print the schedule: spec, policies, state, recent and next runs')
-    .action((opts: { id: string }) =>
+    .action((opts: { id: string }, command: Command) =>
       withTemporal(config(), async (client) => {
         const d = await client.schedule.getHandle(opts.id).describe().catch(notFound(opts.id));
-        printJson({
+        outputOf(command).result({
           scheduleId: d.scheduleId,
           spec: d.spec,
           policies: d.policies,
@@ -80,14 +95,17 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
       .option(...idOption)
       .option('--note <text>', 'why (pause/unpause)')
       .description(verb === 'trigger' ? 'start the scheduled action now' : `${verb} the schedule`)
-      .action((opts: { id: string; note?: string }) =>
+      .action((opts: { id: string; note?: string }, command: Command) =>
         withTemporal(config(), async (client) => {
+          const out = outputOf(command);
           if (verb === 'trigger') {
             await triggerNow(client, opts.id).catch(notFound(opts.id));
-            console.log(`${opts.id}: triggered (nothing starts while its last action is still running)`);
+            out.result({ scheduleId: opts.id, done: 'triggered' }, [
+              `${opts.id}: triggered (nothing starts while its last action is still running)`,
+            ]);
           } else {
             await client.schedule.getHandle(opts.id)[verb](opts.note).catch(notFound(opts.id));
-            console.log(`${opts.id}: ${verb}d`);
+            out.result({ scheduleId: opts.id, done: `${verb}d`, note: opts.note ?? null }, [`${opts.id}: ${verb}d`]);
           }
         }),
       );
@@ -99,25 +117,32 @@ export function registerScheduleCommands(program: Command, config: () => Schedul
     .requiredOption('--from <iso>', 'start of the period to backfill')
     .requiredOption('--to <iso>', 'end of the period to backfill')
     .description('run the actions the schedule would have run between --from and --to')
-    .action((opts: { id: string; from: string; to: string }) =>
-      withTemporal(config(), async (client) => {
-        const start = parseDate(opts.from, '--from');
-        const end = parseDate(opts.to, '--to');
-        if (end <= start) throw new CliError('--to must be after --from');
+    .action((opts: { id: string; from: string; to: string }, command: Command) => {
+      const start = parseDate(opts.from, '--from');
+      const end = parseDate(opts.to, '--to');
+      if (end <= start) throw new UsageError('--to must be after --from');
+      return withTemporal(config(), async (client) => {
         await client.schedule.getHandle(opts.id).backfill([{ start, end }]).catch(notFound(opts.id));
-        console.log(`${opts.id}: backfill requested for ${start.toISOString()} .. ${end.toISOString()}`);
-      }),
-    );
+        outputOf(command).result({ scheduleId: opts.id, backfill: { from: start, to: end } }, [
+          `${opts.id}: backfill requested for ${start.toISOString()} .. ${end.toISOString()}`,
+        ]);
+      });
+    });
 
   schedule
     .command('delete')
     .option(...idOption)
-    .description('delete the schedule if present')
-    .action((opts: { id: string }) =>
-      withTemporal(config(), async (client) => {
-        console.log(`${opts.id}: ${(await deleteScheduleIfPresent(client, opts.id)) ? 'deleted' : 'not present'}`);
-      }),
-    );
+    .option('--yes', 'delete without asking')
+    .description('delete the schedule if present (asks first on a terminal; --yes in scripts)')
+    .action(async (opts: { id: string; yes?: boolean }, command: Command) => {
+      await confirmDestructive(`delete the schedule ${opts.id} (no sweep runs until \`schedule ensure\`)`, opts);
+      await withTemporal(config(), async (client) => {
+        const deleted = await deleteScheduleIfPresent(client, opts.id);
+        outputOf(command).result({ scheduleId: opts.id, deleted }, [
+          `${opts.id}: ${deleted ? 'deleted' : 'not present'}`,
+        ]);
+      });
+    });
 }
 
 function notFound(id: string) {

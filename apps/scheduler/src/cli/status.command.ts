@@ -3,18 +3,37 @@ import { isStale } from '@btc/activities';
 import { TicketCacheRepository, TicketCacheStateRepository, connectMongo, createSequelize } from '@btc/data';
 import { parseRefreshId } from '@btc/workflows';
 import type { SchedulerConfig } from '../config';
-import { parseUserId, printJson, workflowUrl } from './context';
+import { formatCapacity, readCapacity } from './capacity';
+import { parseUserId, workflowUrl } from './context';
+import { outputOf } from './output';
 
 /**
- * `status <userId>`: the user's cache (age, passes, free tickets) and the outcome of the last refresh
- * from its refresh state, with a link to the run holding it: the hourly batch (whose activity
- * `user-<id>` has the result) or the per-user run.
+ * `status`: the service's capacity (token users, the refreshes per hour the rate limit allows, the
+ * oldest cache, an operator's pause, the last sweep). `status <userId>`: the user's cache (age,
+ * passes, free tickets) and the outcome of the last refresh from its refresh state, with a link to
+ * the run holding it: the hourly batch (whose activity `user-<id>` has the result) or the per-user run.
  */
 export function registerStatusCommand(program: Command, config: () => SchedulerConfig): void {
   program
-    .command('status <userId>')
-    .description("a user's cache age, pass counts, last refresh outcome and a link to the run holding it")
-    .action(async (userIdArg: string) => {
+    .command('status [userId]')
+    .description(
+      "capacity: token users, refreshes per hour the rate limit allows, the oldest cache; with a user id, that user's cache and last refresh",
+    )
+    .action(async (userIdArg: string | undefined, _opts: object, command: Command) => {
+      const out = outputOf(command);
+      if (userIdArg === undefined) {
+        const sequelize = createSequelize(config().mysqlUrl, { logging: false });
+        try {
+          const capacity = await readCapacity(sequelize, {
+            ttlSeconds: config().cache.ttlSeconds,
+            configuredRps: config().bytemark.rateLimitRps,
+          });
+          out.result({ capacity }, formatCapacity(capacity));
+        } finally {
+          await sequelize.close();
+        }
+        return;
+      }
       const userId = parseUserId(userIdArg);
       const sequelize = createSequelize(config().mysqlUrl, { logging: false });
       const mongo = await connectMongo(config().mongoUrl);
@@ -25,7 +44,7 @@ export function registerStatusCommand(program: Command, config: () => SchedulerC
         ]);
         const now = Math.floor(Date.now() / 1000);
         const run = state ? parseRefreshId(state.runRef) : null;
-        printJson({
+        out.result({
           userId,
           cache: cache
             ? {
@@ -44,6 +63,13 @@ export function registerStatusCommand(program: Command, config: () => SchedulerC
                 trigger: state.trigger,
                 checkedAt: new Date(state.checkedAt * 1000).toISOString(),
                 lastSuccessAt: state.refreshedAt === null ? null : new Date(state.refreshedAt * 1000).toISOString(),
+                // A dead account: how many logins Bytemark refused in a row, and when the sweep tries it again.
+                ...(state.authFailures > 0
+                  ? {
+                      failedLoginsInARow: state.authFailures,
+                      nextAttemptAt: new Date(state.nextDueAt * 1000).toISOString(),
+                    }
+                  : {}),
                 run: run ?? state.runRef,
                 url: run ? workflowUrl(config(), run.workflowId, run.runId) : null,
               }

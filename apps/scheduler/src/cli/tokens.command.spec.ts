@@ -8,6 +8,7 @@ import {
   TokenCipher,
   createSequelize,
   parseMysqlUrl,
+  tokenBinding,
 } from '@btc/data';
 import { assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
 import { migrateUp } from '@btc/migrations';
@@ -99,8 +100,8 @@ async function seedEncrypted(db: Sequelize, keyring: string): Promise<void> {
     return [
       userId,
       `mp.${userId}@mail.connectsmartx.com`,
-      cipher.encrypt(plainPassword(userId)),
-      cipher.encrypt(plainToken(userId)),
+      cipher.encrypt(plainPassword(userId), tokenBinding(userId, 'password')),
+      cipher.encrypt(plainToken(userId), tokenBinding(userId, 'token')),
       'used',
     ];
   });
@@ -181,7 +182,7 @@ describe('worker start-up', () => {
       [
         'Temporal unreachable',
         { ...base, TOKEN_ENCRYPTION_KEY: OLD_KEY, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-        /Connection refused|ConnectError|TransportError/,
+        /Connection refused|ConnectError|TransportError|nothing accepted the connection/,
       ],
       [
         'MySQL unreachable',
@@ -237,13 +238,13 @@ describe('npm run cli -- tokens rotate', () => {
         throw new Error(`user ${userId} does not decrypt with the new key alone`);
       }
     }
-    expect((await rawRows(fresh)).every((r) => r.token?.startsWith('enc:v1:k2:'))).toBe(true);
+    expect((await rawRows(fresh)).every((r) => r.token?.startsWith('enc:v2:k2:'))).toBe(true);
   });
 
   it('counts rows under a key the keyring lacks as failed, leaves them as they are, and exits non-zero', async () => {
     await seedEncrypted(fresh, OLD_KEY);
     await fresh.query('UPDATE bytemark_tokens SET token = ? WHERE user_id = ?', {
-      replacements: [TokenCipher.fromKeyring(WRONG_KEY).encrypt('x'), FIRST_USER],
+      replacements: [TokenCipher.fromKeyring(WRONG_KEY).encrypt('x', tokenBinding(FIRST_USER, 'token')), FIRST_USER],
     });
     const run1 = await cli(['rotate', '--execute'], {
       MYSQL_URL: FRESH_URL,
@@ -301,8 +302,8 @@ describe('token storage modes', () => {
     await repo.upsertAccount({ userId: 31_501, email: 'e', password: 'pw31501Ab12', token: 'tok-31501' });
     await repo.updateToken(31_501, 'tok-31501-relogin');
     const [row] = await rawRows(fresh);
-    expect(row?.password).toMatch(/^enc:v1:k2:/);
-    expect(row?.token).toMatch(/^enc:v1:k2:/);
+    expect(row?.password).toMatch(/^enc:v2:k2:/);
+    expect(row?.token).toMatch(/^enc:v2:k2:/);
     expect(await copies(fresh)).toEqual([]);
     expect(await repo.findToken(31_501)).toBe('tok-31501-relogin');
   });
@@ -318,7 +319,7 @@ describe('token storage modes', () => {
     const older = new BytemarkTokensRepository(adopted, TokenCipher.fromKeyring(OLD_KEY));
     await older.updateToken(32001, 'tok-32001-relogin');
     await older.upsertAccount({ userId: 32004, email: 'btc.32004@x', password: 'pw32004abc12', token: 'tok-32004' });
-    expect((await copies(adopted)).every((c) => (c.token ?? '').startsWith('enc:v1:k1:'))).toBe(true);
+    expect((await copies(adopted)).every((c) => (c.token ?? '').startsWith('enc:v2:k1:'))).toBe(true);
 
     // Rotation covers the encrypted copies; the plaintext columns are left alone.
     const rotate = await cli(['rotate', '--execute'], { ...env, TOKEN_ENCRYPTION_KEY: `${NEW_KEY},${OLD_KEY}` });
@@ -336,7 +337,13 @@ describe('token storage modes', () => {
     const cipher = TokenCipher.fromKeyring(NEW_KEY);
     const copied = await copies(adopted);
     expect(copied.map((c) => c.user_id)).toEqual([32001, 32004]);
-    expect(copied.map((c) => [c.password && cipher.decrypt(c.password), c.token && cipher.decrypt(c.token)])).toEqual([
+    const copy = (userId: number, column: 'password' | 'token') => tokenBinding(userId, column, ENCRYPTED_COPIES_TABLE);
+    expect(
+      copied.map((c) => [
+        c.password && cipher.decrypt(c.password, copy(c.user_id, 'password')),
+        c.token && cipher.decrypt(c.token, copy(c.user_id, 'token')),
+      ]),
+    ).toEqual([
       [null, 'tok-32001-relogin'],
       ['pw32004abc12', 'tok-32004'],
     ]);
@@ -354,14 +361,22 @@ describe('token storage modes', () => {
     expect(dry.stdout).toMatch(/to rewrite: +4\n/);
     expect(await rawRows(adopted)).toEqual(before);
 
-    const finish = await cli(['finish-encryption', '--execute'], env);
+    // It cannot be undone: a script must say --yes; without it (and no terminal to ask on) it refuses, exit 2.
+    const unconfirmed = await cli(['finish-encryption', '--execute'], env);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(
+      /^error: refusing to end expand mode: .* without --yes: stdin is not a terminal/,
+    );
+    expect(await rawRows(adopted)).toEqual(before);
+
+    const finish = await cli(['finish-encryption', '--execute', '--yes'], env);
     console.log(finish.stdout);
     expect(finish.code).toBe(0);
     expect(finish.stdout).toMatch(/rewritten: +4\n/);
     expect(finish.stdout).toMatch(/plaintext rows left: +0\n/);
     const after = await rawRows(adopted);
     expect(
-      after.every((r) => r.password?.startsWith('enc:v1:k2:') && (r.token ?? 'enc:v1:k2:').startsWith('enc:v1:k2:')),
+      after.every((r) => r.password?.startsWith('enc:v2:k2:') && (r.token ?? 'enc:v2:k2:').startsWith('enc:v2:k2:')),
     ).toBe(true);
     expect(JSON.stringify(after)).not.toMatch(/pw3200|tok-3200/);
     expect(await copies(adopted)).toEqual([]);
@@ -370,9 +385,20 @@ describe('token storage modes', () => {
     const now = await cli(['status'], env);
     expect(now.stdout).toMatch(/mode: +encrypted-only\n/);
     expect(now.stdout).toMatch(/plaintext rows: +0\n/);
+    const json = await run(process.execPath, ['--import', 'tsx', CLI, '--json', 'tokens', 'status'], env);
+    expect(JSON.parse(json.stdout)).toEqual({
+      mode: 'encrypted-only',
+      rows: 4,
+      withToken: 3,
+      plaintextRows: 0,
+      copiedRows: 0,
+      currentKeyId: 'k2',
+      keyIds: [{ keyId: 'k2', values: 7, decrypts: true }],
+      keyringOk: true,
+    });
     // From now on a re-login writes ciphertext only.
     await repo.updateToken(32002, 'tok-32002-relogin');
-    expect((await rawRows(adopted)).find((r) => r.user_id === 32002)?.token).toMatch(/^enc:v1:k2:/);
+    expect((await rawRows(adopted)).find((r) => r.user_id === 32002)?.token).toMatch(/^enc:v2:k2:/);
     expect(await copies(adopted)).toEqual([]);
   });
 });

@@ -8,7 +8,9 @@ import {
   type KeyringCheck,
 } from '@btc/data';
 import type { SchedulerConfig, TokenConfig } from '../config';
+import { confirmDestructive } from './confirm';
 import { CliError } from './context';
+import { EXIT, outputOf } from './output';
 
 const pad = (label: string) => `  ${`${label}:`.padEnd(24)}`;
 
@@ -49,7 +51,8 @@ const seconds = (started: number) => `${((Date.now() - started) / 1000).toFixed(
 /**
  * `npm run cli -- tokens …`: the storage mode of `bytemark_tokens` (expand / encrypted-only), key
  * rotation, and encryption of plaintext rows. Every writing command is a dry run without
- * `--execute`, and refuses a keyring that cannot decrypt what is already stored.
+ * `--execute`, and refuses a keyring that cannot decrypt what is already stored. With --json each
+ * prints its report as one document; progress goes to stderr on a terminal.
  */
 export function registerTokensCommands(program: Command, config: () => SchedulerConfig, keys: () => TokenConfig): void {
   const tokens = program
@@ -58,27 +61,45 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
 
   tokens
     .command('status')
-    .description('the storage mode (expand or encrypted-only), row counts, and the key ids in use')
-    .action(async () => {
+    .description(
+      'the storage mode (expand or encrypted-only), row counts, and the key ids in use (exit 3: a key id does not decrypt)',
+    )
+    .action(async (_opts: object, command: Command) => {
       await withTokens(config, keys, async ({ repo }) => {
         const report = await repo.storageReport();
         const check = await repo.checkKeyring();
-        console.log('bytemark_tokens storage');
-        console.log(`${pad('mode')}${TOKEN_STORAGE_MODE_LABELS[report.mode]}`);
-        console.log(`${pad('rows')}${report.rows} (${report.withToken} with a token)`);
-        console.log(`${pad('plaintext rows')}${report.plaintextRows}`);
-        console.log(`${pad('encrypted copies')}${report.copiedRows} (bytemark_tokens_encrypted)`);
-        for (const line of keyIdLines(check)) console.log(line);
+        const lines = [
+          'bytemark_tokens storage',
+          `${pad('mode')}${TOKEN_STORAGE_MODE_LABELS[report.mode]}`,
+          `${pad('rows')}${report.rows} (${report.withToken} with a token)`,
+          `${pad('plaintext rows')}${report.plaintextRows}`,
+          `${pad('encrypted copies')}${report.copiedRows} (bytemark_tokens_encrypted)`,
+          ...keyIdLines(check),
+        ];
         if (report.mode === 'expand') {
-          console.log(
+          lines.push(
             "Plaintext stays in token/password for the platform's other readers; once none reads them: " +
               '`npm run cli -- tokens finish-encryption`.',
           );
         }
         if (check.keyIds.some((k) => k.keyId !== check.currentKeyId)) {
-          console.log('Values under an older key id: `npm run cli -- tokens rotate` re-encrypts them.');
+          lines.push('Values under an older key id: `npm run cli -- tokens rotate` re-encrypts them.');
         }
-        if (check.keyIds.some((k) => !k.ok)) process.exitCode = 1;
+        const keyringOk = check.keyIds.every((k) => k.ok);
+        outputOf(command).result(
+          {
+            mode: report.mode,
+            rows: report.rows,
+            withToken: report.withToken,
+            plaintextRows: report.plaintextRows,
+            copiedRows: report.copiedRows,
+            currentKeyId: check.currentKeyId,
+            keyIds: check.keyIds.map((k) => ({ keyId: k.keyId, values: k.values, decrypts: k.ok })),
+            keyringOk,
+          },
+          lines,
+        );
+        if (!keyringOk) process.exitCode = EXIT.checkFailed;
       });
     });
 
@@ -86,8 +107,9 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .command('rotate')
     .description('re-encrypt under the current key every value written under an older key id; dry run unless --execute')
     .option('--execute', 'actually re-encrypt (default: dry run)')
-    .action(async (opts: { execute?: boolean }) => {
+    .action(async (opts: { execute?: boolean }, command: Command) => {
       const execute = Boolean(opts.execute);
+      const out = outputOf(command);
       await withTokens(config, keys, async ({ repo, maintenance, cipher }) => {
         const check = await repo.checkKeyring();
         const current = check.keyIds.find((k) => k.keyId === cipher.keyId && !k.ok);
@@ -98,35 +120,37 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
           );
         }
         const started = Date.now();
-        console.log(`tokens rotate to key id '${cipher.keyId}': ${execute ? 'writing' : 'dry run'}`);
         const r = await maintenance.rotateKeys({
           execute,
-          onProgress: (p) => console.log(`  ${p.scanned} rows scanned`),
+          onProgress: (p) => out.progress(`tokens rotate: ${p.scanned} rows scanned`),
         });
-        console.log(`${pad('scanned')}${r.scanned}`);
-        console.log(`${pad('under current key')}${r.underCurrentKey}`);
-        console.log(`${pad(execute ? 're-encrypted' : 'to re-encrypt')}${execute ? r.reencrypted : r.toReencrypt}`);
-        console.log(`${pad('failed')}${r.failed}`);
-        console.log(`${pad('plaintext, left alone')}${r.plaintextOnly}`);
-        if (execute) console.log(`${pad('changed meanwhile')}${r.changedMeanwhile}`);
-        console.log(`took ${seconds(started)}`);
-        for (const f of r.failures) {
-          console.log(
-            `  failed: user ${f.userId} (key id '${f.keyId ?? '?'}' is not in the keyring or does not match)`,
-          );
-        }
+        out.endProgress();
+        const lines = [
+          `tokens rotate to key id '${cipher.keyId}': ${execute ? 'writing' : 'dry run'}`,
+          `${pad('scanned')}${r.scanned}`,
+          `${pad('under current key')}${r.underCurrentKey}`,
+          `${pad(execute ? 're-encrypted' : 'to re-encrypt')}${execute ? r.reencrypted : r.toReencrypt}`,
+          `${pad('failed')}${r.failed}`,
+          `${pad('plaintext, left alone')}${r.plaintextOnly}`,
+          ...(execute ? [`${pad('changed meanwhile')}${r.changedMeanwhile}`] : []),
+          `took ${seconds(started)}`,
+          ...r.failures.map(
+            (f) => `  failed: user ${f.userId} (key id '${f.keyId ?? '?'}' is not in the keyring or does not match)`,
+          ),
+        ];
+        // Not done while a row failed or changed meanwhile: an older key must stay in the keyring until a run ends clean.
+        const done = execute && r.failed === 0 && r.changedMeanwhile === 0;
         if (r.failed > 0) {
-          console.log('Rows that failed keep their value: add the key they were written with after the current one.');
-          process.exitCode = 1;
+          lines.push('Rows that failed keep their value: add the key they were written with after the current one.');
         } else if (!execute) {
-          console.log('dry run: nothing changed (add --execute to re-encrypt)');
+          lines.push('dry run: nothing changed (add --execute to re-encrypt)');
         } else if (r.changedMeanwhile > 0) {
-          // Not done: an older key must stay in the keyring until a run ends clean.
-          console.log('Some rows changed while this ran: run it again.');
-          process.exitCode = 1;
+          lines.push('Some rows changed while this ran: run it again.');
         } else {
-          console.log(`done. Every encrypted value is under '${cipher.keyId}'; older keys can leave the keyring.`);
+          lines.push(`done. Every encrypted value is under '${cipher.keyId}'; older keys can leave the keyring.`);
         }
+        out.result({ execute, keyId: cipher.keyId, ...r, durationMs: Date.now() - started, done }, lines);
+        if (r.failed > 0 || (execute && !done)) process.exitCode = EXIT.error;
       });
     });
 
@@ -134,7 +158,7 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
     .command('encrypt-legacy')
     .description('encrypt plaintext token/password rows in place (encrypted-only mode); dry run unless --execute')
     .option('--execute', 'actually encrypt (default: dry run)')
-    .action(async (opts: { execute?: boolean }) => {
+    .action(async (opts: { execute?: boolean }, command: Command) => {
       await withTokens(config, keys, async ({ repo, maintenance }) => {
         if ((await repo.storageMode()) === 'expand') {
           throw new CliError(
@@ -144,12 +168,13 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
           );
         }
         await repo.assertKeyringDecrypts('encrypt-legacy refuses to encrypt with a key the worker could not use');
-        const report = await maintenance.encryptLegacyRows({ execute: Boolean(opts.execute) });
-        console.log(`scanned ${report.scanned} rows; ${report.toEncrypt} hold plaintext token or password`);
-        if (report.userIds.length) console.log(`users: ${report.userIds.join(', ')}`);
-        console.log(
-          opts.execute ? `encrypted ${report.encrypted} rows` : 'dry run: nothing changed (add --execute to encrypt)',
-        );
+        const execute = Boolean(opts.execute);
+        const report = await maintenance.encryptLegacyRows({ execute });
+        outputOf(command).result({ execute, ...report }, [
+          `scanned ${report.scanned} rows; ${report.toEncrypt} hold plaintext token or password`,
+          ...(report.userIds.length ? [`users: ${report.userIds.join(', ')}`] : []),
+          execute ? `encrypted ${report.encrypted} rows` : 'dry run: nothing changed (add --execute to encrypt)',
+        ]);
       });
     });
 
@@ -159,30 +184,41 @@ export function registerTokensCommands(program: Command, config: () => Scheduler
       'end expand mode: encrypt the plaintext token/password columns in place and delete the encrypted copies; dry run unless --execute',
     )
     .option('--execute', 'switch to encrypted-only and encrypt (default: dry run)')
-    .action(async (opts: { execute?: boolean }) => {
+    .option('--yes', 'with --execute: go ahead without asking (it cannot be undone)')
+    .action(async (opts: { execute?: boolean; yes?: boolean }, command: Command) => {
       const execute = Boolean(opts.execute);
+      if (execute) {
+        await confirmDestructive(
+          "end expand mode: the plaintext token/password columns are encrypted in place, and the platform's other services read ciphertext from then on",
+          opts,
+        );
+      }
       await withTokens(config, keys, async ({ repo, maintenance }) => {
         await repo.assertKeyringDecrypts('finish-encryption refuses to encrypt with a key the worker could not use');
         const started = Date.now();
         const r = await maintenance.finishEncryption({ execute });
-        console.log(`tokens finish-encryption: ${execute ? 'writing' : 'dry run'}`);
-        console.log(`${pad('mode before')}${TOKEN_STORAGE_MODE_LABELS[r.modeBefore]}`);
-        console.log(`${pad('scanned')}${r.scanned}`);
-        console.log(`${pad(execute ? 'rewritten' : 'to rewrite')}${execute ? r.rewritten : r.toRewrite}`);
-        if (execute) console.log(`${pad('changed meanwhile')}${r.changedMeanwhile}`);
-        console.log(`${pad('plaintext rows left')}${r.plaintextLeft}`);
-        console.log(`took ${seconds(started)}`);
+        const lines = [
+          `tokens finish-encryption: ${execute ? 'writing' : 'dry run'}`,
+          `${pad('mode before')}${TOKEN_STORAGE_MODE_LABELS[r.modeBefore]}`,
+          `${pad('scanned')}${r.scanned}`,
+          `${pad(execute ? 'rewritten' : 'to rewrite')}${execute ? r.rewritten : r.toRewrite}`,
+          ...(execute ? [`${pad('changed meanwhile')}${r.changedMeanwhile}`] : []),
+          `${pad('plaintext rows left')}${r.plaintextLeft}`,
+          `took ${seconds(started)}`,
+        ];
+        const done = execute && r.plaintextLeft === 0;
         if (!execute) {
-          console.log(
+          lines.push(
             "dry run: nothing changed. --execute switches to encrypted-only first: from then on the platform's " +
               'other services read ciphertext in token/password.',
           );
-        } else if (r.plaintextLeft > 0) {
-          console.log('Some rows still hold plaintext (written meanwhile): run it again.');
-          process.exitCode = 1;
+        } else if (!done) {
+          lines.push('Some rows still hold plaintext (written meanwhile): run it again.');
+          process.exitCode = EXIT.error;
         } else {
-          console.log(`done. mode: ${TOKEN_STORAGE_MODE_LABELS['encrypted-only']}`);
+          lines.push(`done. mode: ${TOKEN_STORAGE_MODE_LABELS['encrypted-only']}`);
         }
+        outputOf(command).result({ execute, ...r, durationMs: Date.now() - started, done }, lines);
       });
     });
 }

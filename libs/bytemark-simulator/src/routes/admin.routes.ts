@@ -50,11 +50,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SimulatorContext)
   app.get('/admin/users/:userId/passes', async (request) => store.passes(userIdOf(request.params)));
 
   app.post('/admin/users/:userId/passes', async (request, reply) => {
-    const body = (request.body ?? {}) as { productUuid?: string; status?: string; fields?: Record<string, unknown> };
+    const body = (request.body ?? {}) as {
+      productUuid?: string;
+      status?: string;
+      uuid?: string;
+      fields?: Record<string, unknown>;
+    };
     const userId = userIdOf(request.params);
     const pass = store.addPass(userId, {
       ...(body.productUuid ? { productUuid: body.productUuid } : {}),
       ...(body.status ? { status: body.status } : {}),
+      ...(typeof body.uuid === 'string' && body.uuid !== '' ? { uuid: body.uuid } : {}),
     });
     const result = body.fields ? store.modifyPass(userId, pass.uuid, body.fields) : pass;
     return reply.code(201).send(result);

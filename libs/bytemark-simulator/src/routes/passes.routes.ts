@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimulatorContext } from '../context';
+import type { PaginationQuirk } from '../faults';
 import { envelope, failure, runApiCall, SESSION_EXPIRED, type ApiAnswer, type Caller } from '../respond';
 import { CURRENT_STATUSES, HISTORY_STATUSES, type SimPass } from '../seed-data';
 
@@ -30,21 +31,37 @@ function positiveInt(value: string | undefined, fallback: number): number | unde
   return /^\d+$/.test(value) && Number(value) >= 1 ? Number(value) : undefined;
 }
 
-/** One page of passes in Bytemark's envelope; `pagination.next` is the next page's URL or null. */
-function page(ctx: SimulatorContext, request: FastifyRequest, passes: SimPass[], query: PageQuery): ApiAnswer {
+/** A count as a broken API sends it (see PaginationQuirk.counts). */
+function quirkyCount(n: number, quirk: PaginationQuirk | undefined): number | string | null {
+  if (quirk?.counts === 'null') return null;
+  return quirk?.counts === 'string' ? String(n) : n;
+}
+
+/**
+ * One page of passes in Bytemark's envelope; `pagination.next` is the next page's URL or null. A
+ * pagination quirk (a fault) bends the paging as broken APIs do.
+ */
+function page(
+  ctx: SimulatorContext,
+  request: FastifyRequest,
+  passes: SimPass[],
+  query: PageQuery,
+  quirk?: PaginationQuirk,
+): ApiAnswer {
   const perPage = positiveInt(query.per_page, DEFAULT_PER_PAGE);
-  const pageNo = positiveInt(query.page, 1);
-  if (perPage === undefined || pageNo === undefined)
+  const askedPage = positiveInt(query.page, 1);
+  if (perPage === undefined || askedPage === undefined)
     return failure(400, { code: 40000, message: 'Invalid paging parameters' });
+  const pageNo = quirk?.ignorePage ? 1 : askedPage;
   const size = Math.min(perPage, ctx.settings.maxPerPage);
   const sorted = [...passes].sort(byNewest);
   const slice = sorted.slice((pageNo - 1) * size, pageNo * size);
   let next: string | null = null;
-  if (pageNo * size < sorted.length) {
+  if (pageNo * size < sorted.length || quirk?.nextAlways) {
     const params = new URLSearchParams({
       ...(query.status ? { status: query.status } : {}),
       per_page: String(size),
-      page: String(pageNo + 1),
+      page: String(askedPage + 1),
     });
     next = `${request.protocol}://${request.host}${request.url.split('?')[0] ?? ''}?${params.toString()}`;
   }
@@ -52,8 +69,8 @@ function page(ctx: SimulatorContext, request: FastifyRequest, passes: SimPass[],
     status: 200,
     payload: envelope({
       passes: slice,
-      page_count: slice.length,
-      total_count: sorted.length,
+      page_count: quirkyCount(slice.length, quirk),
+      total_count: quirkyCount(sorted.length, quirk),
       pagination: { page: pageNo, per_page: size, next },
     }),
   };
@@ -69,9 +86,9 @@ export function registerPassRoutes(app: FastifyInstance, ctx: SimulatorContext):
       request,
       reply,
       () => bearerCaller(ctx, request),
-      (userId) => {
+      (userId, fault) => {
         const passes = ctx.store.passes(userId ?? -1).filter((p) => CURRENT_STATUSES.includes(p.status));
-        return page(ctx, request, passes, { per_page: query.per_page, page: query.page });
+        return page(ctx, request, passes, { per_page: query.per_page, page: query.page }, fault?.pagination);
       },
     );
   });
@@ -84,10 +101,16 @@ export function registerPassRoutes(app: FastifyInstance, ctx: SimulatorContext):
       request,
       reply,
       () => bearerCaller(ctx, request),
-      (userId) => {
+      (userId, fault) => {
         const all = ctx.store.passes(userId ?? -1);
         const wanted = query.status === 'EXPIRED' ? HISTORY_STATUSES : query.status ? [query.status] : undefined;
-        return page(ctx, request, wanted ? all.filter((p) => wanted.includes(p.status)) : all, query);
+        return page(
+          ctx,
+          request,
+          wanted ? all.filter((p) => wanted.includes(p.status)) : all,
+          query,
+          fault?.pagination,
+        );
       },
     );
   });

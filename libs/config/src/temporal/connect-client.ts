@@ -1,20 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
+import { TemporalConnectionError } from '../errors';
+import { probeTemporalEndpoint, type EndpointDiagnosis } from './probe-endpoint';
 import type { TemporalSettings } from './temporal-settings';
-
-/**
- * Thrown when Temporal cannot be reached or refuses the connection: the message says which (address,
- * TLS, certificate, credentials) and what to check, and holds no key or token.
- */
-export class TemporalConnectionError extends Error {
-  constructor(
-    message: string,
-    /** What went wrong, for callers that branch on it. */
-    readonly reason: 'unreachable' | 'tls' | 'client-certificate' | 'credentials' | 'namespace' | 'unknown',
-  ) {
-    super(message);
-    this.name = 'TemporalConnectionError';
-  }
-}
 
 const PATTERNS: Array<{
   reason: TemporalConnectionError['reason'];
@@ -71,20 +58,75 @@ export function explainConnectionFailure(error: unknown, settings: TemporalSetti
   );
 }
 
+/**
+ * How long a connection may take before a handshake of our own looks at the endpoint: grpc-js waits for its
+ * whole deadline on a TLS mismatch or an untrusted certificate, and says only that it timed out.
+ */
+const PROBE_AFTER_MS = 1_000;
+
+function diagnosed(d: EndpointDiagnosis, settings: TemporalSettings): TemporalConnectionError {
+  return new TemporalConnectionError(
+    `cannot connect to Temporal at ${settings.description}: ${d.explanation} (${d.detail})`,
+    d.reason,
+  );
+}
+
+/**
+ * Opens a connection with `open` and, when it fails or is slow, says why: a raw TLS handshake against the
+ * address (`probeTemporalEndpoint`) tells a plaintext/TLS mismatch, an untrusted server certificate and a
+ * missing or refused client certificate apart within milliseconds; otherwise the SDK's error is explained
+ * (`explainConnectionFailure`). When the probe finds the problem first, `abandon` gets the pending attempt,
+ * to stop it (so that it holds the process no longer) or to close what it opens.
+ */
+export async function connectOrExplain<T>(
+  settings: TemporalSettings,
+  open: () => Promise<T>,
+  abandon: (opening: Promise<T>) => void,
+): Promise<T> {
+  const explain = async (error: unknown) => {
+    const diagnosis = await probeTemporalEndpoint(settings).catch(() => null);
+    return diagnosis ? diagnosed(diagnosis, settings) : explainConnectionFailure(error, settings);
+  };
+  const opening = open();
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), PROBE_AFTER_MS)));
+  let first: T | 'slow';
+  try {
+    first = await Promise.race([opening, slow]);
+  } catch (error) {
+    throw await explain(error);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (first !== 'slow') return first;
+  const diagnosis = await probeTemporalEndpoint(settings).catch(() => null);
+  if (diagnosis) {
+    abandon(opening);
+    throw diagnosed(diagnosis, settings);
+  }
+  try {
+    return await opening;
+  } catch (error) {
+    throw explainConnectionFailure(error, settings);
+  }
+}
+
 /** A client of the settings' namespace; close it with `client.connection.close()`. */
 export async function connectClient(
   settings: TemporalSettings,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<Client> {
-  try {
-    const connection = await Connection.connect({
-      ...settings.connection,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-    });
-    return new Client({ connection, namespace: settings.namespace });
-  } catch (error) {
-    throw explainConnectionFailure(error, settings);
-  }
+  const connection = Connection.lazy({
+    ...settings.connection,
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+  });
+  await connectOrExplain(
+    settings,
+    () => connection.ensureConnected(),
+    // Closing the channel ends its wait for the deadline.
+    () => void connection.close(),
+  );
+  return new Client({ connection, namespace: settings.namespace });
 }
 
 function causeChain(error: unknown): string {

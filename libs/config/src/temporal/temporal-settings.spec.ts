@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,5 +91,19 @@ describe('Temporal connection settings', () => {
     const secrets = knownSecrets({ TEMPORAL_API_KEY: 'key-abcdef-123456', TEMPORAL_TLS_CLIENT_KEY_DATA: pem });
     expect(secrets).toEqual(expect.arrayContaining(['key-abcdef-123456', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC']));
     expect(secrets).not.toContain('PRIVATE');
+  });
+
+  it('the redaction knows each line of the client key file TEMPORAL_TLS_CLIENT_KEY_PATH names, and not its path', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const keyFile = file('real-client.key', pem.toString());
+    const bodyLines = pem
+      .toString()
+      .split('\n')
+      .filter((l) => l.length >= 16 && !l.startsWith('-----'));
+    expect(bodyLines.length).toBeGreaterThan(0);
+    const secrets = knownSecrets({ TEMPORAL_TLS_CLIENT_KEY_PATH: keyFile });
+    expect(secrets).toEqual(expect.arrayContaining(bodyLines));
+    expect(secrets).not.toContain(keyFile);
+    expect(knownSecrets({ TEMPORAL_TLS_CLIENT_KEY_PATH: join(dir, 'absent.key') })).toEqual([]);
   });
 });

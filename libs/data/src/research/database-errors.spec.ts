@@ -1,9 +1,5 @@
-import {
-  DatabaseOperationError,
-  TransientDatabaseError,
-  classifyDatabaseError,
-  toDatabaseError,
-} from './database-errors';
+import { DatabaseOperationError, TransientDatabaseError } from '../errors';
+import { classifyDatabaseError, toDatabaseError } from './database-errors';
 
 /** A mysql2 server error as Sequelize wraps it (`parent` and `original` are the driver error). */
 function sequelizeError(name: string, driver: Record<string, unknown>): Error {
@@ -73,7 +69,7 @@ describe('toDatabaseError', () => {
     const error = toDatabaseError(driver, 'insert into hntb_bytemark_pass');
     expect(error).toBeInstanceOf(TransientDatabaseError);
     expect(error).toMatchObject({
-      type: 'TransientDatabaseError',
+      name: 'TransientDatabaseError',
       operation: 'insert into hntb_bytemark_pass',
       code: 'ER_LOCK_DEADLOCK',
       errno: 1213,

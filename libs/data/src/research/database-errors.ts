@@ -4,6 +4,9 @@
  * messages carry the operation and the driver's error code only, never SQL text, values or the
  * connection's configuration (the driver error is not kept as `cause` for that reason).
  */
+import { DatabaseOperationError, TransientDatabaseError, type DatabaseErrorCode } from '../errors';
+import { DUPLICATE_KEY } from '../mongo/mongo-errors';
+
 
 /** What a driver error looks like, whether raw (mysql2) or wrapped by Sequelize (`parent`/`original`). */
 interface DriverErrorShape {
@@ -15,61 +18,7 @@ interface DriverErrorShape {
   original?: unknown;
 }
 
-/** The identifying fields of a driver error, nothing else (no message: it may quote values). */
-export interface DatabaseErrorCode {
-  /** mysql2/Node code, e.g. `ER_LOCK_DEADLOCK`, `PROTOCOL_CONNECTION_LOST`, `ECONNREFUSED`; null when none. */
-  readonly code: string | null;
-  /** MySQL/MariaDB error number, e.g. 1213; null for client-side errors. */
-  readonly errno: number | null;
-  /** The error's class name, e.g. `SequelizeConnectionRefusedError`. */
-  readonly errorName: string;
-}
 
-/**
- * Thrown when a database operation failed for a reason that goes away by itself: connection refused,
- * lost or killed, deadlock, lock wait timeout, too many connections, server shutting down, statement
- * timeout. Nothing of the failed statement was kept (single statements and the ingestion's transaction
- * are atomic), so running the whole operation again is safe; the activity lets Temporal retry it.
- */
-export class TransientDatabaseError extends Error {
-  readonly type = 'TransientDatabaseError';
-  readonly code: string | null;
-  readonly errno: number | null;
-  readonly errorName: string;
-  constructor(
-    /** What was being done, e.g. `insert into hntb_bytemark_pass`. */
-    readonly operation: string,
-    driver: DatabaseErrorCode,
-  ) {
-    super(`transient database error during ${operation} (${describeCode(driver)}); safe to retry`);
-    this.name = 'TransientDatabaseError';
-    this.code = driver.code;
-    this.errno = driver.errno;
-    this.errorName = driver.errorName;
-  }
-}
-
-/**
- * Thrown when a database operation failed for a reason that is neither transient nor about one input
- * row: a missing table or column, access denied, a schema that differs. Retrying will not help until
- * an operator acts (migrate, grant); the message names the operation and the driver's code.
- */
-export class DatabaseOperationError extends Error {
-  readonly type = 'DatabaseOperationError';
-  readonly code: string | null;
-  readonly errno: number | null;
-  readonly errorName: string;
-  constructor(
-    readonly operation: string,
-    driver: DatabaseErrorCode,
-  ) {
-    super(`database error during ${operation} (${describeCode(driver)})`);
-    this.name = 'DatabaseOperationError';
-    this.code = driver.code;
-    this.errno = driver.errno;
-    this.errorName = driver.errorName;
-  }
-}
 
 /** MySQL/MariaDB error numbers that are transient. Matched by number: mysql2 has no names for MariaDB-only ones. */
 const TRANSIENT_ERRNOS: ReadonlyMap<number, string> = new Map([
@@ -172,7 +121,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailureKind {
   if (TRANSIENT_MONGO_ERRORS.has(errorName)) return 'transient';
   const mongoCode = (error as { code?: unknown } | null)?.code;
   if (errorName === 'MongoServerError' && typeof mongoCode === 'number') {
-    return TRANSIENT_MONGO_CODES.has(mongoCode) ? 'transient' : mongoCode === 11000 ? 'duplicate-key' : 'other';
+    return TRANSIENT_MONGO_CODES.has(mongoCode) ? 'transient' : mongoCode === DUPLICATE_KEY ? 'duplicate-key' : 'other';
   }
   if (errno === ER_DUP_ENTRY || code === 'ER_DUP_ENTRY') return 'duplicate-key';
   if (errno !== null && ROW_DATA_ERRNOS.has(errno)) return 'row-data';
@@ -205,9 +154,4 @@ export function toDatabaseError(error: unknown, operation: string): Error {
 
 function asShape(value: unknown): DriverErrorShape {
   return typeof value === 'object' && value !== null ? (value as DriverErrorShape) : {};
-}
-
-function describeCode(d: DatabaseErrorCode): string {
-  const parts = [d.code, d.errno === null ? null : `errno ${d.errno}`].filter((p): p is string => p !== null);
-  return parts.length > 0 ? parts.join(', ') : d.errorName;
 }

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { createSequelize } from '../connections';
 import { ensureTestMysqlDatabase, testDatabaseUrls, testMysqlUrl, truncateMysqlTables } from '../testing';
-import { DatabaseOperationError, TransientDatabaseError } from './database-errors';
+import { DatabaseOperationError, TransientDatabaseError } from '../errors';
 import { PassInteractionRepository } from './pass-interaction.repository';
 import { MAX_PASS_ID } from './pass-interaction.validation';
 
@@ -132,7 +132,7 @@ describe('PassInteractionRepository on MariaDB', () => {
       const batch = [...rows(2_000), { bytemarkPassId: 0, userId: 'invalid' }];
       const failure = await new PassInteractionRepository(impatient).logBatch(batch).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(TransientDatabaseError);
-      expect(failure).toMatchObject({ type: 'TransientDatabaseError', code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
+      expect(failure).toMatchObject({ name: 'TransientDatabaseError', code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
       expect((failure as Error).message).toBe(
         'transient database error during insert into hntb_bytemark_pass (ER_LOCK_WAIT_TIMEOUT, errno 1205); safe to retry',
       );

@@ -209,7 +209,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
   );
   new Gauge({
     name: 'bytemark_rate_limit_calls_per_second',
-    help: 'The configured global limit (BYTEMARK_RATE_LIMIT_RPS).',
+    help: "The global limit in force: an operator's (cli bytemark rate-limit) or BYTEMARK_RATE_LIMIT_RPS.",
     registers,
     collect() {
       this.set(rateLimitRps());

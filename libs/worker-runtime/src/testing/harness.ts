@@ -105,7 +105,9 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
     { ...process.env, ...variables, WORKER_MAX_CONCURRENT_ACTIVITIES: '20', WORKER_SHUTDOWN_GRACE_SECONDS: '0' },
     WORKER_CONFIG_SECTIONS,
   );
-  const dependencies = await buildDependencies(config);
+  const dependencies = await buildDependencies(config, {
+    maxConcurrentActivities: workerConfig.maxConcurrentActivities,
+  });
   if (options.dueAfterSeconds !== undefined) {
     dependencies.deps.states = new TicketCacheStateRepository(dependencies.sequelize, {
       dueAfterSeconds: options.dueAfterSeconds,

@@ -8,9 +8,20 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-/** A real local HTTP endpoint that records what it receives (the notification endpoint, Slack's API). */
+export interface RecordedResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A real local HTTP endpoint that records what it receives (the notification endpoint, Slack's API).
+ * `respond` may answer late (a promise): a slow endpoint, whose caller may have given up meanwhile.
+ */
 export async function startHttpRecorder(
-  respond: (req: RecordedRequest) => { status: number; body: unknown } = () => ({ status: 200, body: { ok: true } }),
+  respond: (req: RecordedRequest) => RecordedResponse | Promise<RecordedResponse> = () => ({
+    status: 200,
+    body: { ok: true },
+  }),
 ) {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -24,8 +35,9 @@ export async function startHttpRecorder(
         body: raw ? JSON.parse(raw) : null,
       };
       requests.push(recorded);
-      const { status, body } = respond(recorded);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      void Promise.resolve(respond(recorded)).then(({ status, body }) => {
+        if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
