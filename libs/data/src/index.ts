@@ -88,11 +88,7 @@ export {
   TRANSIT_ADOPTION_COLUMNS,
 } from './research/pass-analytics.rows';
 export { PassInteractionRepository } from './research/pass-interaction.repository';
-export {
-  classifyDatabaseError,
-  databaseErrorCode,
-  toDatabaseError,
-} from './research/database-errors';
+export { classifyDatabaseError, databaseErrorCode, toDatabaseError } from './research/database-errors';
 export { parseIsoDateTime } from './research/iso-date-time';
 export {
   OriginalCacheAdoption,

@@ -7,7 +7,6 @@
 import { DatabaseOperationError, TransientDatabaseError, type DatabaseErrorCode } from '../errors';
 import { DUPLICATE_KEY } from '../mongo/mongo-errors';
 
-
 /** What a driver error looks like, whether raw (mysql2) or wrapped by Sequelize (`parent`/`original`). */
 interface DriverErrorShape {
   name?: unknown;
@@ -17,8 +16,6 @@ interface DriverErrorShape {
   parent?: unknown;
   original?: unknown;
 }
-
-
 
 /** MySQL/MariaDB error numbers that are transient. Matched by number: mysql2 has no names for MariaDB-only ones. */
 const TRANSIENT_ERRNOS: ReadonlyMap<number, string> = new Map([
