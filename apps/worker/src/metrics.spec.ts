@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { TICKET_CACHE_METRICS } from '@btc/deploy';
 import {
   ALERT_RULES_FILE,
@@ -10,6 +9,7 @@ import {
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
 import { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import {
+  freePort,
   openHarness,
   startWorkerProcess,
   uniqueTaskQueue,
@@ -32,17 +32,6 @@ beforeAll(async () => {
   await h.seedTokens();
 });
 afterAll(() => h?.close());
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Sample {
   name: string;

@@ -7,6 +7,7 @@ export {
   type Harness,
   type HarnessOptions,
 } from './testing/harness';
+export { freePort } from './testing/free-port';
 export { startHttpRecorder, type RecordedRequest, type RecordedResponse } from './testing/http-recorder';
 export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from './testing/worker-process-handle';
 export {

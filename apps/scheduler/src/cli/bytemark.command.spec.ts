@@ -1,20 +1,14 @@
-import { createServer } from 'node:net';
 import { writePaceControls } from '@btc/data';
 import { TICKET_CACHE_TASK_QUEUE, bytemarkTaskQueue, sweepWorkflowId, type SweepProgress } from '@btc/workflows';
-import { openHarness, startWorkerProcess, type Harness, type WorkerProcess } from '@btc/worker-runtime/testing';
+import {
+  freePort,
+  openHarness,
+  startWorkerProcess,
+  type Harness,
+  type WorkerProcess,
+} from '@btc/worker-runtime/testing';
 import { runCliProcess } from '../testing/cli-process';
 import { readServerRateLimit, setServerRateLimit } from './server-rate-limit';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
