@@ -2,31 +2,27 @@ import { TokenCipher, tokenBinding } from '@btc/data';
 import { REFRESH_FAILED_SIGNAL, onDemandAlertsWorkflowId } from '@btc/workflows';
 import { onDemandAlertsWorkflow, refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
-import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
+import { openHarnessRecordingSlack, type SlackRecordingHarness } from '@btc/worker-runtime/testing';
 import { recordFixture } from './testing/history-fixtures';
 
 const USERS = 1000;
 const FIRST = 10_001;
-let h: Harness;
-let slack: Awaited<ReturnType<typeof startHttpRecorder>>;
+let h: SlackRecordingHarness;
 
 beforeAll(async () => {
-  slack = await startHttpRecorder();
-  h = await openHarness({
+  h = await openHarnessRecordingSlack({
     users: USERS,
     passesPerUser: 1,
     firstUserId: FIRST,
-    slack: { botToken: 'xoxb-test-bot-token', channelId: 'C123', apiUrl: slack.url },
   });
   await h.reset();
   await h.seedTokens();
 });
 afterAll(async () => {
   await h?.close();
-  await slack?.close();
 });
 
-const messages = () => slack.requests.map((r) => String((r.body as { text?: string }).text));
+const messages = () => h.slack.requests.map((r) => String((r.body as { text?: string }).text));
 
 describe('alerts', () => {
   jest.setTimeout(300_000);
@@ -37,7 +33,7 @@ describe('alerts', () => {
     await h.dependencies.sequelize.query('UPDATE bytemark_tokens SET token = ?', {
       replacements: [other.encrypt('t', tokenBinding(0, 'token'))],
     });
-    const before = slack.requests.length;
+    const before = h.slack.requests.length;
     const started = Date.now();
     const progress = await h.withWorkers((taskQueue) =>
       h.client.workflow.execute(refreshAllTicketCachesWorkflow, {
@@ -66,12 +62,12 @@ describe('alerts', () => {
         workflowId: onDemandAlertsWorkflowId(taskQueue),
         args: [{ windowMinutes: 0.05 }],
       });
-      const before = slack.requests.length;
+      const before = h.slack.requests.length;
       const results = await Promise.allSettled(
         ids.map((id) => requestTicketRefresh(h.client, id, { taskQueue, wait: true })),
       );
       expect(results.every((r) => r.status === 'rejected')).toBe(true);
-      for (let i = 0; i < 50 && slack.requests.length === before; i++) await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 50 && h.slack.requests.length === before; i++) await new Promise((r) => setTimeout(r, 200));
       await new Promise((r) => setTimeout(r, 1000));
       const posted = messages().slice(before);
       expect(posted).toHaveLength(1);

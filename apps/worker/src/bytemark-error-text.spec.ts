@@ -1,25 +1,21 @@
 import { QueryTypes } from 'sequelize';
 import { processRefreshLogQueueWorkflow } from '@btc/workflows/workflows';
-import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
+import { openHarnessRecordingSlack, type SlackRecordingHarness } from '@btc/worker-runtime/testing';
 
 const USER = 21_001;
-let h: Harness;
-let slack: Awaited<ReturnType<typeof startHttpRecorder>>;
+let h: SlackRecordingHarness;
 
 beforeAll(async () => {
-  slack = await startHttpRecorder();
-  h = await openHarness({
+  h = await openHarnessRecordingSlack({
     users: 2,
     passesPerUser: 2,
     firstUserId: USER,
-    slack: { botToken: 'xoxb-test', channelId: 'C1', apiUrl: slack.url },
   });
   await h.reset();
   await h.seedTokens();
 });
 afterAll(async () => {
   await h?.close();
-  await slack?.close();
 });
 
 describe("Bytemark's error text never reaches history, the failure reasons or Slack", () => {
@@ -57,7 +53,7 @@ describe("Bytemark's error text never reaches history, the failure reasons or Sl
     );
     expect(row?.reason).toContain('BytemarkForbiddenError');
     expect(row?.reason).toContain('code 40300');
-    const slackBodies = slack.requests.map((r) => JSON.stringify(r.body));
+    const slackBodies = h.slack.requests.map((r) => JSON.stringify(r.body));
     expect(slackBodies.join('\n')).toContain('code 40300');
 
     for (const text of [...histories, row?.reason ?? '', ...slackBodies]) {

@@ -1,22 +1,19 @@
 import type { SweepProgress } from '@btc/workflows';
 import { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
-import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
+import { openHarnessRecordingSlack, type SlackRecordingHarness } from '@btc/worker-runtime/testing';
 
 const USERS = 3;
 const FIRST = 440_001;
 /** Its password was changed at Bytemark: every login is refused. */
 const DEAD = FIRST;
 const HOURS = 24;
-let h: Harness;
-let slack: Awaited<ReturnType<typeof startHttpRecorder>>;
+let h: SlackRecordingHarness;
 
 beforeAll(async () => {
-  slack = await startHttpRecorder();
-  h = await openHarness({
+  h = await openHarnessRecordingSlack({
     users: USERS,
     passesPerUser: 1,
     firstUserId: FIRST,
-    slack: { botToken: 'xoxb-test', channelId: 'C1', apiUrl: slack.url },
   });
   await h.reset();
   await h.seedTokens();
@@ -26,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  await slack?.close();
 });
 
 /**
@@ -54,7 +50,7 @@ describe('a dead account over a day of hourly sweeps', () => {
     await h.withWorkers(async (taskQueue) => {
       for (let hour = 0; hour < HOURS; hour++) {
         const loginsBefore = await logins();
-        const alertsBefore = slack.requests.length;
+        const alertsBefore = h.slack.requests.length;
         sweeps.push(
           await h.client.workflow.execute(refreshAllTicketCachesWorkflow, {
             taskQueue,
@@ -68,7 +64,7 @@ describe('a dead account over a day of hourly sweeps', () => {
           const dueInHours = (state.nextDueAt - Math.floor(Date.now() / 1000)) / 3600;
           stateAt.push({ hour, outcome: state.outcome, authFailures: state.authFailures, dueInHours });
         }
-        for (const r of slack.requests.slice(alertsBefore))
+        for (const r of h.slack.requests.slice(alertsBefore))
           alertsAt.push({ hour, text: String((r.body as { text: string }).text) });
         await anHourPasses();
       }

@@ -1,7 +1,7 @@
 import type { ScheduleDescription } from '@temporalio/client';
 import { deleteScheduleIfPresent, hourlyScheduleOptions } from '@btc/schedules';
 import type { SweepInput, SweepProgress } from '@btc/workflows';
-import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
+import { openHarnessRecordingSlack, type SlackRecordingHarness } from '@btc/worker-runtime/testing';
 
 const USERS = 20;
 const FIRST = 430_001;
@@ -11,23 +11,19 @@ const WINDOW: Pick<SweepInput, 'startUsersForMinutes' | 'windowMinutes'> = {
   startUsersForMinutes: 0.1,
   windowMinutes: 0.2,
 };
-let h: Harness;
-let slack: Awaited<ReturnType<typeof startHttpRecorder>>;
+let h: SlackRecordingHarness;
 
 beforeAll(async () => {
-  slack = await startHttpRecorder();
-  h = await openHarness({
+  h = await openHarnessRecordingSlack({
     users: USERS,
     passesPerUser: 1,
     firstUserId: FIRST,
-    slack: { botToken: 'xoxb-test', channelId: 'C1', apiUrl: slack.url },
   });
   await h.reset();
   await h.seedTokens();
 });
 afterAll(async () => {
   await h?.close();
-  await slack?.close();
 });
 
 type Action = ScheduleDescription['info']['recentActions'][number];
@@ -80,7 +76,7 @@ describe('Bytemark hangs on every call', () => {
         expect(hung.result.notReached).toBeGreaterThan(0);
         expect(hung.result.failed + hung.result.notReached).toBe(USERS);
         expect(hung.result.leftOver).toBe(USERS);
-        const alerts = slack.requests.map((r) => String((r.body as { text: string }).text));
+        const alerts = h.slack.requests.map((r) => String((r.body as { text: string }).text));
         expect(alerts[0]).toContain(`${hung.result.notReached} not reached, ${USERS} still due when the window closed`);
 
         // The next sweep was not skipped by the SKIP overlap (the hung one had ended) and built everyone.

@@ -1,7 +1,7 @@
 import { writePaceControls } from '@btc/data';
 import type { SweepProgress } from '@btc/workflows';
 import { refreshAllTicketCachesWorkflow } from '@btc/workflows/workflows';
-import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
+import { openHarnessRecordingSlack, type SlackRecordingHarness } from '@btc/worker-runtime/testing';
 
 const USERS = 90;
 const FIRST = 420_001;
@@ -10,18 +10,15 @@ const RATE_LIMIT = 20;
 /** Users are started for 3 s of each sweep: about 28 refreshes, a third of the population. */
 const START_USERS_FOR_MINUTES = 0.05;
 const SWEEPS = 4;
-let h: Harness;
-let slack: Awaited<ReturnType<typeof startHttpRecorder>>;
+let h: SlackRecordingHarness;
 
 beforeAll(async () => {
-  slack = await startHttpRecorder();
   // A refreshed user is due again a second later: every sweep finds the whole population due.
-  h = await openHarness({
+  h = await openHarnessRecordingSlack({
     users: USERS,
     passesPerUser: 1,
     firstUserId: FIRST,
     dueAfterSeconds: 1,
-    slack: { botToken: 'xoxb-test', channelId: 'C1', apiUrl: slack.url },
   });
   await h.reset();
   await h.seedTokens();
@@ -29,7 +26,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  await slack?.close();
 });
 
 const refreshedIn = (p: SweepProgress) => Object.values(p.refreshed).reduce((a, b) => a + (b ?? 0), 0);
@@ -108,7 +104,7 @@ describe('a population three times what one sweep can refresh', () => {
       expect((await states.find(userId))?.refreshedAt).not.toBeNull();
 
     // One alert per sweep, with the numbers: due, refreshed, left over, and the limit that would cover them.
-    const alerts = slack.requests.map((r) => String((r.body as { text: string }).text));
+    const alerts = h.slack.requests.map((r) => String((r.body as { text: string }).text));
     console.log(`alerts:\n${alerts.join('\n')}`);
     expect(alerts).toHaveLength(SWEEPS);
     sweeps.forEach((s, i) => {

@@ -1,19 +1,16 @@
 import { requestTicketRefresh } from '@btc/ticket-cache-client';
-import { openHarness, startHttpRecorder, type Harness } from '@btc/worker-runtime/testing';
+import { openHarnessRecordingSlack, type SlackRecordingHarness } from '@btc/worker-runtime/testing';
 
 const USER = 460_001;
 /** A pass uuid with a 4-byte character (an emoji): what a latin1 column can never hold. */
 const EMOJI_UUID = 'free-pass-\u{1F39F}-0001';
-let h: Harness;
-let slack: Awaited<ReturnType<typeof startHttpRecorder>>;
+let h: SlackRecordingHarness;
 
 beforeAll(async () => {
-  slack = await startHttpRecorder();
-  h = await openHarness({
+  h = await openHarnessRecordingSlack({
     users: 1,
     passesPerUser: 2,
     firstUserId: USER,
-    slack: { botToken: 'xoxb-test', channelId: 'C1', apiUrl: slack.url },
   });
   await h.reset();
   await h.seedTokens();
@@ -27,7 +24,6 @@ afterAll(async () => {
     .query('ALTER TABLE bytemark_ticket_refresh_log MODIFY note VARCHAR(256) CHARACTER SET utf8mb4 NULL')
     .catch(() => undefined);
   await h?.close();
-  await slack?.close();
 });
 
 describe('a pending effect that can never be written', () => {
@@ -49,7 +45,7 @@ describe('a pending effect that can never be written', () => {
       return { built, granted, next, after, bought };
     });
     const quarantined = (await deps.quarantine.list({ limit: 10 })).filter((q) => q.user_id === USER);
-    const alerts = slack.requests.map((r) => String((r.body as { text: string }).text));
+    const alerts = h.slack.requests.map((r) => String((r.body as { text: string }).text));
     console.log(
       `refreshes: ${JSON.stringify([results.built, results.granted, results.next, results.after].map((r) => r.outcome))}; ` +
         `quarantined: ${JSON.stringify(quarantined.map((q) => ({ reason: q.reason, pending: q.pending })))}; alerts: ${JSON.stringify(alerts)}`,

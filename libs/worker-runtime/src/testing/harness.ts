@@ -17,6 +17,7 @@ import {
   type WorkerDependencies,
 } from '../dependencies';
 import { installRuntime } from '../runtime';
+import { startHttpRecorder, type HttpRecorder } from './http-recorder';
 import { startWorker } from '../start-worker';
 import { WORKER_CONFIG_SECTIONS } from '../worker-config';
 
@@ -58,6 +59,31 @@ export interface HarnessOptions {
   slack?: { botToken: string; channelId: string; apiUrl: string };
   /** When a refreshed user is due again (default: the TTL − grace of the config, 55 minutes): hours in seconds. */
   dueAfterSeconds?: number;
+}
+
+/** A harness whose Slack Web API is a local recorder: `slack.requests` holds every post the service made. */
+export type SlackRecordingHarness = Harness & { slack: HttpRecorder };
+
+/** `openHarness` with Slack configured against a recorder, which `close()` stops too. */
+export async function openHarnessRecordingSlack(
+  options: Omit<HarnessOptions, 'slack'>,
+): Promise<SlackRecordingHarness> {
+  const slack = await startHttpRecorder();
+  const harness = await openHarness({
+    ...options,
+    slack: { botToken: 'xoxb-test-bot-token', channelId: 'C123', apiUrl: slack.url },
+  }).catch(async (error: unknown) => {
+    await slack.close();
+    throw error;
+  });
+  return {
+    ...harness,
+    slack,
+    async close() {
+      await harness.close();
+      await slack.close();
+    },
+  };
 }
 
 export function uniqueTaskQueue(name: string): string {

@@ -17,6 +17,9 @@ export interface RecordedResponse {
  * A real local HTTP endpoint that records what it receives (the notification endpoint, Slack's API).
  * `respond` may answer late (a promise): a slow endpoint, whose caller may have given up meanwhile.
  */
+/** A local HTTP server that records every request and answers with `respond`. */
+export type HttpRecorder = Awaited<ReturnType<typeof startHttpRecorder>>;
+
 export async function startHttpRecorder(
   respond: (req: RecordedRequest) => RecordedResponse | Promise<RecordedResponse> = () => ({
     status: 200,
