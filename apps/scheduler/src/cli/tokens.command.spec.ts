@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createConnection as createMysqlConnection } from 'mysql2/promise';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -13,13 +12,13 @@ import {
 import { assertTestDatabaseUrl, testDatabaseUrls, testMysqlUrl } from '@btc/data/testing';
 import { migrateUp } from '@btc/migrations';
 import { createOriginalPlatformSchema } from '@btc/migrations/testing';
+import { runProcess } from '../testing/cli-process';
 
 /**
  * Keys and token storage, end to end through the processes an operator starts: the worker app and
  * `npm run cli -- tokens …`, against their own databases (`bytemark_tokens_*_test`, dropped and
  * migrated here), so that no other suite's rows are touched.
  */
-const ROOT = join(__dirname, '..', '..', '..', '..');
 const CLI = join(__dirname, '..', 'cli.ts');
 const FRESH_URL = testMysqlUrl('bytemark_tokens_fresh_test');
 const ADOPTED_URL = testMysqlUrl('bytemark_tokens_adopted_test');
@@ -34,36 +33,9 @@ const WRONG_KEY = keyOf('k9', 99);
 const plainToken = (userId: number) => `oauth-token-${userId}-secret`;
 const plainPassword = (userId: number) => `pw${userId}Ab12`;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** A process with exactly `env` (plus PATH and HOME): nothing inherited from the test runner, no key. */
-function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
-  const started = Date.now();
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    }),
-  );
-}
-
+/** Processes get exactly `env` (plus PATH and HOME): nothing inherited from the test runner, no key. */
 const cli = (args: string[], env: Record<string, string>) =>
-  run(process.execPath, ['--import', 'tsx', CLI, 'tokens', ...args], env);
+  runProcess(process.execPath, ['--import', 'tsx', CLI, 'tokens', ...args], env, 60_000);
 
 async function recreateDatabase(url: string): Promise<void> {
   assertTestDatabaseUrl(url);
@@ -134,7 +106,7 @@ afterAll(async () => {
 
 describe('worker start-up', () => {
   it('a worker started without TOKEN_ENCRYPTION_KEY (NODE_ENV unset, outside the local stack) exits non-zero within 10 s, naming the variable and how to generate one', async () => {
-    const started = await run('npx', ['tsx', 'apps/worker/src/main.ts'], {}, 20_000);
+    const started = await runProcess('npx', ['tsx', 'apps/worker/src/main.ts'], {}, 20_000);
     console.log(`worker without a key: exit ${started.code} after ${started.ms} ms`);
     const output = started.stdout + started.stderr;
     expect(started.code).not.toBe(0);
@@ -147,7 +119,7 @@ describe('worker start-up', () => {
 
   it('a worker started with a key that cannot decrypt the stored tokens exits non-zero within 10 s, naming decryption and the key id, and never a token', async () => {
     await seedEncrypted(fresh, OLD_KEY);
-    const started = await run(
+    const started = await runProcess(
       'npx',
       ['tsx', 'apps/worker/src/main.ts'],
       {
@@ -191,7 +163,7 @@ describe('worker start-up', () => {
       ],
     ];
     for (const [name, env, cause] of cases) {
-      const started = await run('npx', ['tsx', 'apps/worker/src/main.ts'], env, 20_000);
+      const started = await runProcess('npx', ['tsx', 'apps/worker/src/main.ts'], env, 20_000);
       console.log(`worker start, ${name}: exit ${started.code} after ${started.ms} ms`);
       expect(started.code).toBe(1);
       expect(started.ms).toBeLessThan(10_000);
@@ -385,7 +357,12 @@ describe('token storage modes', () => {
     const now = await cli(['status'], env);
     expect(now.stdout).toMatch(/mode: +encrypted-only\n/);
     expect(now.stdout).toMatch(/plaintext rows: +0\n/);
-    const json = await run(process.execPath, ['--import', 'tsx', CLI, '--json', 'tokens', 'status'], env);
+    const json = await runProcess(
+      process.execPath,
+      ['--import', 'tsx', CLI, '--json', 'tokens', 'status'],
+      env,
+      60_000,
+    );
     expect(JSON.parse(json.stdout)).toEqual({
       mode: 'encrypted-only',
       rows: 4,

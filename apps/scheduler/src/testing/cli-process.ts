@@ -12,12 +12,17 @@ export interface CliRun {
 }
 
 /**
- * `npm run cli -- <args>` in its own process, as a script runs it: stdin, stdout and stderr are
- * pipes (no terminal), the environment is exactly `env` (plus PATH and HOME). tsx as a loader.
+ * `command args` in its own process, as a script runs it: stdin, stdout and stderr are pipes (no
+ * terminal, stdin at its end), the environment is exactly `env` (plus PATH and HOME), from the repository root.
  */
-export function runCliProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
+export function runProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<CliRun> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -34,4 +39,9 @@ export function runCliProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs 
       resolve({ code, stdout, stderr, ms: Date.now() - started });
     }),
   );
+}
+
+/** `npm run cli -- <args>` through `runProcess`, tsx as a loader. */
+export function runCliProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
+  return runProcess(process.execPath, ['--import', 'tsx', CLI, ...args], env, timeoutMs);
 }
